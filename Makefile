@@ -1,0 +1,56 @@
+# One target per thing a person does. `make demo` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test test-postgres lint format messages bench clean browsers
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $(VENV)/.installed $@
+
+## Set up and start the demo: SQLite, migrated, seeded, with the built-in Panopto stand-in.
+demo: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Install what the tests need (Python packages, Debian's Chromium) and run the whole suite.
+test: $(VENV)/.installed-dev browsers
+	$(BIN)/pytest
+
+## The same suite against PostgreSQL and Redis (started by .ci/run when they are not running).
+test-postgres: $(VENV)/.installed-dev browsers
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CACHE_URL=redis://127.0.0.1:6379/15 \
+		$(BIN)/pytest
+
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Refresh the Hungarian and English catalogues in locale/ and compile them.
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages --locale hu --locale en --ignore '.venv/*' --ignore 'bench/*' --no-location
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

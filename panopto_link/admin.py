@@ -1,0 +1,129 @@
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from panopto_link.models import (
+    FolderLink,
+    LaunchRecord,
+    PanoptoFolder,
+    PanoptoLicence,
+    PanoptoRegistration,
+)
+
+
+@admin.register(PanoptoLicence)
+class PanoptoLicenceAdmin(admin.ModelAdmin):
+    list_display = ("valid_from", "valid_until", "is_enabled", "note")
+    list_filter = ("is_enabled",)
+    date_hierarchy = "valid_until"
+
+
+@admin.register(PanoptoRegistration)
+class PanoptoRegistrationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("__str__", "is_enabled", "site_url", "missing_required_fields")
+    readonly_fields = ("missing_required_fields", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("is_enabled", "missing_required_fields")}),
+        (
+            _("Values from Panopto"),
+            {
+                "fields": (
+                    "client_id",
+                    "deployment_id",
+                    "login_url",
+                    "launch_url",
+                    "redirect_uris",
+                    "jwks_url",
+                    "site_url",
+                )
+            },
+        ),
+        (_("Privacy"), {"fields": ("send_name", "send_email")}),
+        (None, {"fields": ("updated_at",)}),
+    )
+
+    @admin.display(description=_("missing required fields"))
+    def missing_required_fields(self, obj: PanoptoRegistration) -> str:
+        labels = obj.missing_field_labels() if obj.pk else []
+        if not labels:
+            return _("none – the registration is complete")
+        return format_html_join(", ", "<strong>{}</strong>", ((label,) for label in labels))
+
+    def has_add_permission(self, request) -> bool:
+        # A single registration per institute (enforced by a constraint as well).
+        return super().has_add_permission(request) and not PanoptoRegistration.objects.exists()
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.pk = 1
+        super().save_model(request, obj, form, change)
+
+
+class FolderLinkInline(admin.TabularInline):
+    model = FolderLink
+    fk_name = "course"
+    extra = 0
+    autocomplete_fields = ("linked_space",)
+
+
+@admin.register(PanoptoFolder)
+class PanoptoFolderAdmin(admin.ModelAdmin):
+    list_display = ("space", "state", "is_enabled", "created_at", "created_by")
+    list_filter = ("state", "is_enabled", "space__space_type")
+    search_fields = ("space__code", "space__name", "context_id")
+    list_select_related = ("space", "created_by")
+    autocomplete_fields = ("space",)
+    readonly_fields = ("context_id", "resource_link_id", "state", "created_at", "created_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The space of an existing folder is fixed with its context id.
+        if obj is not None:
+            return ("space", *self.readonly_fields)
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting a folder row and adding it again would issue a new context id, which Panopto
+        # would take for a new, empty folder.
+        return False
+
+
+@admin.register(FolderLink)
+class FolderLinkAdmin(admin.ModelAdmin):
+    list_display = ("course", "linked_space", "position")
+    search_fields = ("course__code", "course__name", "linked_space__code", "linked_space__name")
+    autocomplete_fields = ("course", "linked_space")
+    list_select_related = ("course", "linked_space")
+
+
+@admin.register(LaunchRecord)
+class LaunchRecordAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "stage",
+        "outcome",
+        "reason",
+        "user",
+        "space",
+        "role_sent",
+        "message_type",
+    )
+    list_filter = ("stage", "outcome", "reason", "message_type", "created_at")
+    search_fields = ("user__username", "space__code", "context_id", "hint_id", "reason")
+    list_select_related = ("user", "space")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# The course's linked folders are edited on the space's own page, beside its memberships.
+from virtualspaces.admin import VirtualSpaceAdmin  # noqa: E402
+
+VirtualSpaceAdmin.inlines = [*VirtualSpaceAdmin.inlines, FolderLinkInline]

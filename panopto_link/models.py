@@ -1,0 +1,312 @@
+"""The Panopto side of the portal: licence, LTI registration, folders, links and launch records."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from virtualspaces.models import SpaceType, VirtualSpace
+
+
+def new_opaque_id() -> str:
+    """A random identifier that says nothing about the space it names."""
+    return uuid.uuid4().hex
+
+
+# --- Licence ---------------------------------------------------------------------------------
+
+
+class PanoptoLicenceQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "PanoptoLicenceQuerySet":
+        return self.filter(is_enabled=True, valid_from__lte=day, valid_until__gte=day)
+
+    def is_valid_today(self) -> bool:
+        """True when an enabled licence covers today's date (in the portal's time zone)."""
+        return self.valid_on(timezone.localdate()).exists()
+
+
+class PanoptoLicence(models.Model):
+    """One licence period; renewals add rows. Both boundary days are inside the period."""
+
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = PanoptoLicenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Panopto licence")
+        verbose_name_plural = _("Panopto licences")
+        ordering = ["-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="licence_period_not_reversed",
+                violation_error_message=_("The licence cannot end before it starts."),
+            )
+        ]
+        indexes = [models.Index(fields=["valid_from", "valid_until"], name="licence_period_idx")]
+
+    def __str__(self) -> str:
+        state = _("enabled") if self.is_enabled else _("disabled")
+        return f"{self.valid_from} – {self.valid_until} ({state})"
+
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+class PanoptoRegistration(models.Model):
+    """The LTI 1.3 registration of the institute's Panopto site (a single row)."""
+
+    REQUIRED_FIELDS = (
+        "client_id",
+        "deployment_id",
+        "login_url",
+        "launch_url",
+        "redirect_uris",
+        "jwks_url",
+    )
+
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    client_id = models.CharField(
+        _("client id"),
+        max_length=255,
+        blank=True,
+        help_text=_("The client id Panopto shows for this platform's identity provider."),
+    )
+    deployment_id = models.CharField(_("deployment id"), max_length=255, blank=True)
+    login_url = models.URLField(
+        _("Panopto login URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Panopto's OIDC login initiation URL."),
+    )
+    launch_url = models.URLField(
+        _("launch URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("The target link URI of a launch into Panopto."),
+    )
+    redirect_uris = models.TextField(
+        _("redirect URIs"),
+        blank=True,
+        help_text=_("One per line; the id_token is only ever posted to one of these exactly."),
+    )
+    jwks_url = models.URLField(_("Panopto JWKS URL"), max_length=500, blank=True)
+    site_url = models.URLField(_("Panopto site URL"), max_length=500, blank=True)
+    send_name = models.BooleanField(
+        _("send names"), default=True, help_text=_("Privacy: send the user's name to Panopto.")
+    )
+    send_email = models.BooleanField(
+        _("send e-mail addresses"),
+        default=True,
+        help_text=_("Privacy: send the user's e-mail address to Panopto."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Panopto registration")
+        verbose_name_plural = _("Panopto registration")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="registration_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.client_id or str(_("Panopto registration (incomplete)"))
+
+    @classmethod
+    def load(cls) -> "PanoptoRegistration | None":
+        return cls.objects.filter(pk=1).first()
+
+    @property
+    def redirect_uri_list(self) -> list[str]:
+        return [line.strip() for line in self.redirect_uris.splitlines() if line.strip()]
+
+    def missing_fields(self) -> list[str]:
+        """Names of the required fields that are still empty, in form order."""
+        return [name for name in self.REQUIRED_FIELDS if not getattr(self, name).strip()]
+
+    def missing_field_labels(self) -> list[str]:
+        return [str(self._meta.get_field(name).verbose_name) for name in self.missing_fields()]
+
+    def is_complete(self) -> bool:
+        return self.is_enabled and not self.missing_fields()
+
+
+# --- Folders ---------------------------------------------------------------------------------
+
+
+class FolderState(models.TextChoices):
+    NOT_CREATED = "not_created", _("not created")
+    CREATED = "created", _("created")
+
+
+class PanoptoFolder(models.Model):
+    """A space's Panopto folder. Panopto keys it by `context_id`, which therefore never changes:
+    a changed id would make Panopto open a new, empty folder. The database refuses the change
+    (see the trigger in migration 0003), not only this model."""
+
+    space = models.OneToOneField(
+        VirtualSpace,
+        verbose_name=_("virtual space"),
+        on_delete=models.CASCADE,
+        related_name="panopto_folder",
+    )
+    context_id = models.CharField(
+        _("context id"), max_length=64, unique=True, default=new_opaque_id, editable=False
+    )
+    resource_link_id = models.CharField(
+        _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=FolderState.choices, default=FolderState.NOT_CREATED
+    )
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(_("context created at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("context created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Panopto folder")
+        verbose_name_plural = _("Panopto folders")
+        ordering = ["space__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[choice.value for choice in FolderState]),
+                name="folder_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=FolderState.NOT_CREATED) | Q(created_at__isnull=False),
+                name="folder_created_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.space.code} – {self.get_state_display()}"
+
+    @property
+    def is_created(self) -> bool:
+        return self.state == FolderState.CREATED
+
+
+class FolderLink(models.Model):
+    """A course space showing another space's Panopto folder (typically its subject's)."""
+
+    course = models.ForeignKey(
+        VirtualSpace,
+        verbose_name=_("course space"),
+        on_delete=models.CASCADE,
+        related_name="folder_links",
+        limit_choices_to={"space_type": SpaceType.COURSE},
+    )
+    linked_space = models.ForeignKey(
+        VirtualSpace,
+        verbose_name=_("linked space"),
+        on_delete=models.CASCADE,
+        related_name="linked_from",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("linked Panopto folder")
+        verbose_name_plural = _("linked Panopto folders")
+        ordering = ["course", "position", "linked_space__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "linked_space"],
+                name="folderlink_once_per_course",
+                violation_error_message=_("This folder is already linked to the course."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(course=models.F("linked_space")),
+                name="folderlink_not_to_itself",
+                violation_error_message=_("A space cannot link its own folder."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} → {self.linked_space.code}"
+
+    def clean(self) -> None:
+        # Also enforced by a database trigger (migration 0002): only a course links folders.
+        if self.course_id and self.course.space_type != SpaceType.COURSE:
+            raise ValidationError(
+                {"course": _("Only a course space can link other spaces' Panopto folders.")},
+                code="not_a_course",
+            )
+
+
+# --- Launch records --------------------------------------------------------------------------
+
+
+class LaunchStage(models.TextChoices):
+    INITIATION = "initiation", _("login initiation")
+    AUTHORIZATION = "authorization", _("authorization")
+    DEEP_LINKING_RETURN = "deep_linking_return", _("deep linking return")
+
+
+class LaunchOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("accepted")
+    REFUSED = "refused", _("refused")
+
+
+class LaunchRecordQuerySet(models.QuerySet):
+    def older_than(self, moment: datetime.datetime) -> "LaunchRecordQuerySet":
+        return self.filter(created_at__lt=moment)
+
+
+class LaunchRecord(models.Model):
+    """Audit row of one step of one launch attempt. Written once, never edited."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    stage = models.CharField(_("stage"), max_length=32, choices=LaunchStage.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=LaunchOutcome.choices)
+    reason = models.CharField(_("reason"), max_length=64, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="panopto_launches",
+    )
+    space = models.ForeignKey(
+        VirtualSpace,
+        verbose_name=_("virtual space"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="panopto_launches",
+    )
+    context_id = models.CharField(_("context id"), max_length=64, blank=True)
+    role_sent = models.CharField(_("role sent"), max_length=200, blank=True)
+    message_type = models.CharField(_("message type"), max_length=64, blank=True)
+    client_id = models.CharField(_("client id"), max_length=255, blank=True)
+    hint_id = models.CharField(_("hint id"), max_length=64, blank=True)
+
+    objects = LaunchRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("launch record")
+        verbose_name_plural = _("launch records")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["space", "-created_at"], name="launch_space_time_idx"),
+            models.Index(fields=["user", "-created_at"], name="launch_user_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.stage} {self.outcome}"

@@ -1,0 +1,3 @@
+app_name = "panopto_link"
+
+urlpatterns: list = []

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "last_name", "first_name", "email", "is_staff", "is_active")
+    readonly_fields = ("lti_subject",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Panopto"), {"fields": ("lti_subject",)}),
+    )
+
+
+admin.site.site_header = _("Neptun – Panopto administration")
+admin.site.site_title = _("Neptun – Panopto")
+admin.site.index_title = _("Administration")

@@ -1,0 +1,10 @@
+"""The test suite: like the demo, with fast password hashing and a fixed issuer."""
+
+from portal.settings.dev import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+LTI_ISSUER = "http://testserver"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING["root"]["level"] = "CRITICAL"  # noqa: F405

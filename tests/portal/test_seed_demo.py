@@ -1,0 +1,36 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from panopto_link.models import PanoptoLicence
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [
+    "portal.User",
+    "virtualspaces.VirtualSpace",
+    "virtualspaces.Membership",
+    "panopto_link.PanoptoFolder",
+    "panopto_link.FolderLink",
+    "panopto_link.PanoptoLicence",
+    "panopto_link.PanoptoRegistration",
+]
+
+
+def row_counts() -> dict[str, int]:
+    return {label: apps.get_model(label).objects.count() for label in COUNTED}
+
+
+def test_seed_demo_twice_gives_the_same_row_counts(capsys):
+    call_command("seed_demo")
+    first = row_counts()
+    output = capsys.readouterr().out
+    call_command("seed_demo")
+    assert row_counts() == first
+    assert first["portal.User"] > 300
+    assert first["virtualspaces.VirtualSpace"] > 100
+    assert first["panopto_link.FolderLink"] > 0
+    assert PanoptoLicence.objects.is_valid_today()
+    assert "[4/4]" in output
+    for account in ("hallgato", "oktato", "itadmin"):
+        assert account in output

@@ -1,0 +1,156 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, SpaceFactory, UserFactory
+from virtualspaces.models import Membership, MembershipRole
+from virtualspaces.services import MembershipCsvError, memberships_import_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return {
+        "anna": UserFactory(username="ANNA01"),
+        "bela": UserFactory(username="BELA02"),
+        "cili": UserFactory(username="CILI03"),
+        "math": SpaceFactory(code="MAT101"),
+        "phys": SpaceFactory(code="FIZ101"),
+    }
+
+
+def memberships() -> set[tuple[str, str, str]]:
+    return set(Membership.objects.values_list("user__username", "space__code", "role"))
+
+
+GOOD_FILE = (
+    b"user,space,role\n"
+    b"ANNA01,MAT101,administrator\n"
+    b"BELA02,MAT101,member\n"
+    b"CILI03,FIZ101,guest member\n"
+)
+
+
+def test_all_good_rows_are_imported(people):
+    result = memberships_import_csv(data=GOOD_FILE)
+    assert result.imported and result.rows == 3 and result.created == 3
+    assert memberships() == {
+        ("ANNA01", "MAT101", "administrator"),
+        ("BELA02", "MAT101", "member"),
+        ("CILI03", "FIZ101", "guest_member"),
+    }
+
+
+def test_importing_the_same_file_twice_changes_nothing(people):
+    memberships_import_csv(data=GOOD_FILE)
+    before = list(Membership.objects.order_by("pk").values())
+    result = memberships_import_csv(data=GOOD_FILE)
+    assert result.imported and result.created == 0 and result.updated == 0
+    assert result.unchanged == 3
+    assert list(Membership.objects.order_by("pk").values()) == before
+
+
+def test_hungarian_role_names_semicolons_and_a_bom_are_accepted(people):
+    data = "\ufeffANNA01;MAT101;adminisztrátor\nBELA02;FIZ101;vendég tag\n".encode()
+    result = memberships_import_csv(data=data)
+    assert result.imported
+    assert memberships() == {
+        ("ANNA01", "MAT101", "administrator"),
+        ("BELA02", "FIZ101", "guest_member"),
+    }
+
+
+def test_an_existing_membership_takes_the_files_role(people):
+    MembershipFactory(user=people["anna"], space=people["math"], role=MembershipRole.MEMBER)
+    result = memberships_import_csv(data=GOOD_FILE)
+    assert result.updated == 1 and result.created == 2
+    assert ("ANNA01", "MAT101", "administrator") in memberships()
+
+
+def test_one_bad_row_means_nothing_is_written_and_that_row_is_reported(people):
+    data = b"ANNA01,MAT101,administrator\nNOBODY,MAT101,member\nBELA02,MAT101,member\n"
+    result = memberships_import_csv(data=data)
+    assert not result.imported
+    assert [(p.line, p.row[0]) for p in result.problems] == [(2, "NOBODY")]
+    assert "NOBODY" in result.problems[0].reason
+    assert Membership.objects.count() == 0
+
+
+def test_every_bad_row_is_reported_with_its_reason(people):
+    data = (
+        b"ANNA01,NOPE99,member\n"
+        b"BELA02,MAT101,owner\n"
+        b"CILI03,MAT101\n"
+        b"ANNA01,FIZ101,member\n"
+        b"ANNA01,FIZ101,administrator\n"
+    )
+    result = memberships_import_csv(data=data)
+    reasons = {p.line: p.reason for p in result.problems}
+    assert set(reasons) == {1, 2, 3, 5}
+    assert "NOPE99" in reasons[1]
+    assert "owner" in reasons[2]
+    assert "3 columns" in reasons[3]
+    assert "line 4" in reasons[5]
+    assert Membership.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"ANNA01,MAT101,member\n\xff\xfe\x00bad", "not UTF-8"),
+        ("ANNA01,MAT101,member\n".encode("utf-16"), "not UTF-8"),
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"user,space,role\n", "no membership rows"),
+        (b'ANNA01,"MAT101,member\n', "not valid CSV"),
+        (b"ANNA01,MAT\x00101,member\n", "NUL"),
+    ],
+    ids=["latin-bytes", "utf-16", "empty", "blank", "header-only", "unclosed-quote", "nul"],
+)
+def test_unreadable_file_gives_a_clear_error_and_writes_nothing(people, data, message):
+    with pytest.raises(MembershipCsvError, match=message):
+        memberships_import_csv(data=data)
+    assert Membership.objects.count() == 0
+
+
+# --- the admin page --------------------------------------------------------------------------
+
+
+def upload(client, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("admin:virtualspaces_membership_import_csv"),
+        {"file": SimpleUploadedFile("members.csv", content, content_type="text/csv")},
+    )
+
+
+def test_admin_page_imports_a_good_file(admin_client, people):
+    page = admin_client.get(reverse("admin:virtualspaces_membership_changelist"))
+    assert reverse("admin:virtualspaces_membership_import_csv") in page.content.decode()
+    response = upload(admin_client, GOOD_FILE)
+    assert response.status_code == 302
+    assert len(memberships()) == 3
+
+
+def test_admin_page_lists_every_bad_row_and_imports_nothing(admin_client, people):
+    response = upload(admin_client, b"ANNA01,MAT101,member\nGHOST,MAT101,member\nX,Y,Z\n")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "GHOST" in body and "X | Y | Z" in body
+    assert body.count("<tr><td>") == 2
+    assert Membership.objects.count() == 0
+
+
+def test_admin_page_explains_a_non_utf8_file(admin_client, people):
+    response = upload(admin_client, "ANNA01,MAT101,tag\n".encode("cp1250") + b"\xe1\n")
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+    assert Membership.objects.count() == 0
+
+
+def test_admin_page_is_not_for_ordinary_users(client, people):
+    client.force_login(people["anna"])
+    response = client.get(reverse("admin:virtualspaces_membership_import_csv"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

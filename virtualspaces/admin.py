@@ -1,0 +1,107 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from virtualspaces.forms import MembershipCsvForm
+from virtualspaces.models import Membership, VirtualSpace
+from virtualspaces.services import MembershipCsvError, memberships_import_csv
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    show_change_link = True
+
+
+@admin.register(VirtualSpace)
+class VirtualSpaceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "space_type", "semester", "is_public", "subject")
+    list_filter = ("space_type", "is_public", "semester")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("subject",)
+    list_select_related = ("subject",)
+    inlines = [MembershipInline]
+    readonly_fields = ("created_at",)
+    fieldsets = (
+        (None, {"fields": ("name", "code", "space_type", "semester", "subject", "is_public")}),
+        (_("Details"), {"fields": ("description", "created_at")}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "space", "role", "created_at")
+    list_filter = ("role", "space__space_type", "space__semester")
+    search_fields = (
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "space__code",
+        "space__name",
+    )
+    autocomplete_fields = ("user", "space")
+    list_select_related = ("user", "space")
+    readonly_fields = ("created_at",)
+    change_list_template = "admin/virtualspaces/membership/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv_view),
+                name="virtualspaces_membership_import_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        """Validate the whole file, then import all of it or nothing."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = MembershipCsvForm(request.POST or None, request.FILES or None)
+        result = None
+        file_error = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = memberships_import_csv(data=form.cleaned_data["file"].read())
+            except MembershipCsvError as error:
+                file_error = str(error)
+            else:
+                if result.imported:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Imported %(rows)d row: %(created)d created, %(updated)d changed, "
+                            "%(unchanged)d unchanged.",
+                            "Imported %(rows)d rows: %(created)d created, %(updated)d changed, "
+                            "%(unchanged)d unchanged.",
+                            result.rows,
+                        )
+                        % {
+                            "rows": result.rows,
+                            "created": result.created,
+                            "updated": result.updated,
+                            "unchanged": result.unchanged,
+                        },
+                    )
+                    return redirect(reverse("admin:virtualspaces_membership_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import memberships from CSV"),
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+        }
+        status = 400 if (file_error or (result and not result.imported)) else 200
+        return TemplateResponse(
+            request, "admin/virtualspaces/membership/import_csv.html", context, status=status
+        )

@@ -1,0 +1,36 @@
+"""Who may see a virtual space, and in which capacity. The one place this is decided."""
+
+from dataclasses import dataclass
+
+from virtualspaces.models import MembershipRole
+
+
+@dataclass(frozen=True)
+class SpaceAccess:
+    """A user's standing in one space: their membership role, or guest of a public space."""
+
+    membership_role: str | None
+    is_public: bool
+
+    @property
+    def is_visible(self) -> bool:
+        """Members of any role see the space; anyone signed in sees a public one."""
+        return self.membership_role is not None or self.is_public
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.membership_role == MembershipRole.ADMINISTRATOR
+
+    @property
+    def is_guest(self) -> bool:
+        """A signed-in non-member looking at a public space."""
+        return self.membership_role is None and self.is_public
+
+
+def strongest_role(roles: list[str]) -> str | None:
+    """The role that counts when a user holds several: administrator wins."""
+    order = [MembershipRole.ADMINISTRATOR, MembershipRole.MEMBER, MembershipRole.GUEST_MEMBER]
+    for role in order:
+        if role in roles:
+            return role
+    return None

@@ -1,0 +1,210 @@
+"""Every write to virtual spaces and memberships goes through these functions."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from virtualspaces.models import Membership, MembershipRole, VirtualSpace
+
+
+def space_create(
+    *,
+    name: str,
+    code: str,
+    space_type: str,
+    semester: str = "",
+    is_public: bool = False,
+    subject: VirtualSpace | None = None,
+    description: str = "",
+) -> VirtualSpace:
+    """Create a virtual space after validating it; raises ValidationError."""
+    space = VirtualSpace(
+        name=name,
+        code=code,
+        space_type=space_type,
+        semester=semester,
+        is_public=is_public,
+        subject=subject,
+        description=description,
+    )
+    space.full_clean()
+    space.save()
+    return space
+
+
+def membership_set(*, user, space: VirtualSpace, role: str) -> Membership:
+    """Give the user this role in the space, creating or changing their one membership."""
+    membership = Membership.objects.filter(user=user, space=space).first()
+    if membership is None:
+        membership = Membership(user=user, space=space, role=role)
+    elif membership.role == role:
+        return membership
+    membership.role = role
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+# --- CSV import ------------------------------------------------------------------------------
+
+CSV_MAX_BYTES = 10 * 1024 * 1024
+CSV_MAX_ROWS = 200_000
+
+# Accepted spellings of a role in the file: the stored value, the English and the Hungarian
+# label, so a file exported from either language of the portal imports.
+ROLE_ALIASES = {
+    "administrator": MembershipRole.ADMINISTRATOR,
+    "admin": MembershipRole.ADMINISTRATOR,
+    "adminisztrátor": MembershipRole.ADMINISTRATOR,
+    "member": MembershipRole.MEMBER,
+    "tag": MembershipRole.MEMBER,
+    "guest_member": MembershipRole.GUEST_MEMBER,
+    "guest member": MembershipRole.GUEST_MEMBER,
+    "guest": MembershipRole.GUEST_MEMBER,
+    "vendég tag": MembershipRole.GUEST_MEMBER,
+    "vendég": MembershipRole.GUEST_MEMBER,
+}
+HEADER_ROLE_CELLS = {"role", "szerepkör", "szerep"}
+
+
+class MembershipCsvError(Exception):
+    """The file as a whole cannot be read (encoding, format, size); nothing was imported."""
+
+
+@dataclass(frozen=True)
+class CsvRowProblem:
+    line: int
+    row: tuple[str, ...]
+    reason: str
+
+
+@dataclass
+class CsvImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[CsvRowProblem] = field(default_factory=list)
+
+    @property
+    def imported(self) -> bool:
+        return not self.problems
+
+
+def _read_csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
+    if len(data) > CSV_MAX_BYTES:
+        raise MembershipCsvError(
+            _("The file is larger than %(limit)d MB.") % {"limit": CSV_MAX_BYTES // (1024 * 1024)}
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MembershipCsvError(
+            _("The file is not UTF-8 encoded text (byte %(position)d). Save it as CSV UTF-8.")
+            % {"position": error.start + 1}
+        ) from error
+    if "\x00" in text:
+        raise MembershipCsvError(_("The file contains NUL characters; it is not a CSV file."))
+    if not text.strip():
+        raise MembershipCsvError(_("The file is empty."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if len(rows) >= CSV_MAX_ROWS:
+                raise MembershipCsvError(
+                    _("The file has more than %(limit)d rows.") % {"limit": CSV_MAX_ROWS}
+                )
+            if not any(cell.strip() for cell in row):
+                continue
+            rows.append((reader.line_num, [cell.strip() for cell in row]))
+    except csv.Error as error:
+        raise MembershipCsvError(
+            _("The file is not valid CSV near line %(line)d.") % {"line": reader.line_num}
+        ) from error
+    if rows and len(rows[0][1]) >= 3 and rows[0][1][2].lower() in HEADER_ROLE_CELLS:
+        rows = rows[1:]
+    if not rows:
+        raise MembershipCsvError(_("The file has no membership rows."))
+    return rows
+
+
+def memberships_import_csv(*, data: bytes) -> CsvImportResult:
+    """Import memberships from CSV rows `user identifier, space code, role`.
+
+    Every row is validated first. If any row is invalid nothing is written and the result lists
+    every problem; otherwise all rows are written in one transaction. Importing the same file
+    again changes nothing. Raises MembershipCsvError when the file itself cannot be read.
+    """
+    rows = _read_csv_rows(data)
+    result = CsvImportResult(rows=len(rows))
+
+    usernames = {row[0] for _line, row in rows if row}
+    codes = {row[1] for _line, row in rows if len(row) > 1}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
+    spaces = {s.code: s for s in VirtualSpace.objects.filter(code__in=codes)}
+
+    wanted: dict[tuple[int, int], tuple[str, int]] = {}
+    for line, row in rows:
+        reason = None
+        if len(row) != 3:
+            reason = _("Expected 3 columns (user, space code, role), found %(count)d.") % {
+                "count": len(row)
+            }
+        else:
+            username, code, role_text = row
+            role = ROLE_ALIASES.get(role_text.lower())
+            if username not in users:
+                reason = _("No user with the identifier “%(user)s”.") % {"user": username}
+            elif code not in spaces:
+                reason = _("No virtual space with the code “%(code)s”.") % {"code": code}
+            elif role is None:
+                reason = _(
+                    "Unknown role “%(role)s”; use administrator, member or guest member."
+                ) % {"role": role_text}
+            else:
+                key = (users[username].pk, spaces[code].pk)
+                earlier = wanted.get(key)
+                if earlier and earlier[0] != role:
+                    reason = _(
+                        "The same user and space already appear on line %(line)d with another role."
+                    ) % {"line": earlier[1]}
+                elif not earlier:
+                    wanted[key] = (role, line)
+        if reason:
+            result.problems.append(CsvRowProblem(line=line, row=tuple(row), reason=reason))
+
+    if result.problems:
+        return result
+
+    with transaction.atomic():
+        existing = {
+            (m.user_id, m.space_id): m
+            for m in Membership.objects.select_for_update().filter(
+                user_id__in={user_id for user_id, _space in wanted},
+                space_id__in={space_id for _user, space_id in wanted},
+            )
+        }
+        to_create, to_update = [], []
+        for (user_id, space_id), (role, _line) in wanted.items():
+            membership = existing.get((user_id, space_id))
+            if membership is None:
+                to_create.append(Membership(user_id=user_id, space_id=space_id, role=role))
+            elif membership.role != role:
+                membership.role = role
+                to_update.append(membership)
+        Membership.objects.bulk_create(to_create, batch_size=1000)
+        Membership.objects.bulk_update(to_update, ["role"], batch_size=1000)
+    result.created = len(to_create)
+    result.updated = len(to_update)
+    result.unchanged = len(wanted) - len(to_create) - len(to_update)
+    return result
