@@ -310,3 +310,75 @@ class LaunchRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.stage} {self.outcome}"
+
+
+# --- Platform keys ---------------------------------------------------------------------------
+
+
+class KeyState(models.TextChoices):
+    NEXT = "next", _("next (published, not signing yet)")
+    CURRENT = "current", _("current (signing)")
+    PREVIOUS = "previous", _("previous (published for verification)")
+    RETIRED = "retired", _("retired")
+
+
+class PlatformKey(models.Model):
+    """An RSA-2048 signing key of the platform. The private key is stored encrypted with a key
+    from the environment and erased when the key retires; see `panopto_link.keys`."""
+
+    kid = models.CharField(_("key id"), max_length=64, unique=True, editable=False)
+    state = models.CharField(_("state"), max_length=16, choices=KeyState.choices)
+    public_jwk = models.JSONField(_("public key (JWK)"), editable=False)
+    private_key_encrypted = models.TextField(_("encrypted private key"), editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    activated_at = models.DateTimeField(_("signing since"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("stopped signing at"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("platform signing key")
+        verbose_name_plural = _("platform signing keys")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=[choice.value for choice in KeyState]),
+                name="platformkey_state_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="current"), name="platformkey_one_current"
+            ),
+            models.UniqueConstraint(
+                fields=["state"], condition=Q(state="next"), name="platformkey_one_next"
+            ),
+        ]
+        indexes = [models.Index(fields=["state"], name="platformkey_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kid} ({self.get_state_display()})"
+
+
+# --- Single-use values -----------------------------------------------------------------------
+
+
+class ConsumedToken(models.Model):
+    """A message hint or nonce that has been used. Inserting is the consumption: the unique
+    index makes a second use fail on every app server at once (docs/decisions/0001)."""
+
+    class Kind(models.TextChoices):
+        MESSAGE_HINT = "hint", _("message hint")
+        DEEP_LINKING_NONCE = "dl_nonce", _("deep-linking response nonce")
+        DEEP_LINKING_DATA = "dl_data", _("deep-linking data")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=128)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("consumed single-use value")
+        verbose_name_plural = _("consumed single-use values")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="consumedtoken_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

@@ -147,6 +147,12 @@ LTI_ISSUER = env_str("LTI_ISSUER", default="").rstrip("/")
 LTI_MESSAGE_HINT_MAX_AGE = env_int("LTI_MESSAGE_HINT_MAX_AGE", default=300)
 LTI_ID_TOKEN_LIFETIME = env_int("LTI_ID_TOKEN_LIFETIME", default=300)
 LTI_KEY_GRACE_PERIOD = env_int("LTI_KEY_GRACE_PERIOD", default=7 * 24 * 60 * 60)
+# How long tools may cache our JWKS (its Cache-Control max-age). A next key is published at
+# least this long before it signs, so no tool's cached key set misses the signing key.
+LTI_JWKS_MAX_AGE = env_int("LTI_JWKS_MAX_AGE", default=300)
+# Fernet keys (comma-separated, the first encrypts) protecting the platform's private keys at
+# rest: the database alone does not reveal them. Environment modules decide the default.
+LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[])
 LTI_PRODUCT_FAMILY_CODE = "neptun-panopto"
 LTI_PRODUCT_VERSION = "0.1.0"
 

@@ -7,6 +7,10 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")  # no default: a missing key stops the start-up
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=[])
 LTI_ISSUER = env_str("LTI_ISSUER").rstrip("/")
+# Fernet keys for the platform's private keys at rest; no default (`make keys` prints one).
+LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[]) or [
+    env_str("LTI_KEY_ENCRYPTION_KEY")
+]
 PANOPTO_SIMULATOR = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,6 +4,7 @@ from portal.settings.dev import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+LTI_KEY_ENCRYPTION_KEYS = ["dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU="]
 LTI_ISSUER = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

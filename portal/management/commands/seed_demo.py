@@ -251,7 +251,7 @@ class Command(BaseCommand):
         courses: list[VirtualSpace] = []
         for code, name in SUBJECTS:
             for semester in SEMESTERS:
-                suffix = semester.replace("/", "")
+                suffix = semester.replace("/", "-")
                 for kind, label in (
                     ("EA", "előadás"),
                     ("GY1", "gyakorlat 1"),

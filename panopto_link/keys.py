@@ -1,0 +1,227 @@
+"""The platform's signing keys: creation, rotation, the published JWKS and the signing key.
+
+States move one way: next → current → previous → retired. The JWKS publishes next, current and
+previous; only current signs. A next key is published before it signs, and a previous key stays
+published for a grace period after it stopped signing, so that neither a token in flight nor a
+tool's cached key set is left without its key during a rotation.
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from panopto_link.lti.jwks import key_set, public_jwk
+from panopto_link.models import KeyState, PlatformKey
+
+PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)
+JWKS_CACHE_KEY = "panopto_link:jwks"
+JWKS_CACHE_SECONDS = 30
+
+
+class KeyRotationRefused(Exception):
+    """Rotating now could make a launch fail; the message says why and what to do."""
+
+
+# --- encryption at rest ----------------------------------------------------------------------
+
+
+def _fernet() -> MultiFernet:
+    keys = settings.LTI_KEY_ENCRYPTION_KEYS
+    if not keys:
+        raise ImproperlyConfigured("LTI_KEY_ENCRYPTION_KEY must be set.")
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "LTI_KEY_ENCRYPTION_KEY must be url-safe base64 of 32 bytes "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())')."
+        ) from error
+
+
+def _encrypt(pem: bytes) -> str:
+    return _fernet().encrypt(pem).decode("ascii")
+
+
+def _decrypt(token: str) -> bytes:
+    try:
+        return _fernet().decrypt(token.encode("ascii"))
+    except InvalidToken as error:
+        # Never include the token or the key in the message.
+        raise ImproperlyConfigured(
+            "A platform key cannot be decrypted with LTI_KEY_ENCRYPTION_KEY."
+        ) from error
+
+
+# --- creation and rotation -------------------------------------------------------------------
+
+
+def _thumbprint(jwk: dict) -> str:
+    """RFC 7638 JWK thumbprint: a kid derived from the key itself."""
+    canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _new_key(state: str, *, now: datetime.datetime) -> PlatformKey:
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    provisional = public_jwk(private_key.public_key(), kid="")
+    kid = _thumbprint(provisional)
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return PlatformKey.objects.create(
+        kid=kid,
+        state=state,
+        public_jwk={**provisional, "kid": kid},
+        private_key_encrypted=_encrypt(pem),
+        created_at=now,
+        activated_at=now if state == KeyState.CURRENT else None,
+    )
+
+
+def keys_ensure() -> None:
+    """Create the first current and next keys if they are missing. Safe to call from several
+    processes at once: the partial unique indexes let only one of them create each key."""
+    if PlatformKey.objects.filter(state=KeyState.CURRENT).exists() and (
+        PlatformKey.objects.filter(state=KeyState.NEXT).exists()
+    ):
+        return
+    now = timezone.now()
+    for state in (KeyState.CURRENT, KeyState.NEXT):
+        if PlatformKey.objects.filter(state=state).exists():
+            continue
+        try:
+            with transaction.atomic():
+                _new_key(state, now=now)
+        except IntegrityError:
+            pass  # another process created it a moment ago
+    cache.delete(JWKS_CACHE_KEY)
+
+
+@dataclass
+class RotationReport:
+    promoted: str | None = None
+    demoted: str | None = None
+    created_next: str | None = None
+    retired: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def keys_rotate(
+    *,
+    grace_seconds: int | None = None,
+    min_next_age_seconds: int | None = None,
+    now: datetime.datetime | None = None,
+) -> RotationReport:
+    """Promote next to current and current to previous, create a new next key, and retire
+    previous keys that stopped signing more than `grace_seconds` ago.
+
+    Raises KeyRotationRefused when the next key was published less than the JWKS cache lifetime
+    ago: a tool holding an older copy of our key set would not know the new signing key.
+    """
+    now = now or timezone.now()
+    grace = settings.LTI_KEY_GRACE_PERIOD if grace_seconds is None else grace_seconds
+    min_age = settings.LTI_JWKS_MAX_AGE if min_next_age_seconds is None else min_next_age_seconds
+    report = RotationReport()
+    keys = list(PlatformKey.objects.select_for_update().exclude(state=KeyState.RETIRED))
+    by_state: dict[str, list[PlatformKey]] = {}
+    for key in keys:
+        by_state.setdefault(key.state, []).append(key)
+    current = (by_state.get(KeyState.CURRENT) or [None])[0]
+    upcoming = (by_state.get(KeyState.NEXT) or [None])[0]
+
+    if current is None and upcoming is None:
+        keys_ensure()
+        report.promoted = PlatformKey.objects.get(state=KeyState.CURRENT).kid
+        report.created_next = PlatformKey.objects.get(state=KeyState.NEXT).kid
+        return report
+    if upcoming is not None and (now - upcoming.created_at).total_seconds() < min_age:
+        raise KeyRotationRefused(
+            f"The next key was published {int((now - upcoming.created_at).total_seconds())} s "
+            f"ago; tools may cache the key set for {min_age} s. Rotate again after that."
+        )
+
+    for key in by_state.get(KeyState.PREVIOUS, []):
+        if key.deactivated_at and (now - key.deactivated_at).total_seconds() >= grace:
+            key.state = KeyState.RETIRED
+            key.retired_at = now
+            key.private_key_encrypted = ""  # nothing left to sign with, nothing to leak
+            key.save(update_fields=["state", "retired_at", "private_key_encrypted"])
+            report.retired.append(key.kid)
+    if current is not None:
+        current.state = KeyState.PREVIOUS
+        current.deactivated_at = now
+        current.save(update_fields=["state", "deactivated_at"])
+        report.demoted = current.kid
+    if upcoming is None:
+        upcoming = _new_key(KeyState.NEXT, now=now)
+    upcoming.state = KeyState.CURRENT
+    upcoming.activated_at = now
+    upcoming.save(update_fields=["state", "activated_at"])
+    report.promoted = upcoming.kid
+    report.created_next = _new_key(KeyState.NEXT, now=now).kid
+    transaction.on_commit(lambda: cache.delete(JWKS_CACHE_KEY))
+    return report
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def jwks_document() -> dict:
+    """The published key set (next, current, previous). Cached for a few seconds in the shared
+    cache; a rotation clears it. A stale copy is harmless: the key that signs after a rotation
+    was already published as next before it."""
+    document = cache.get(JWKS_CACHE_KEY)
+    if document is None:
+        keys_ensure()
+        rows = PlatformKey.objects.filter(state__in=PUBLISHED_STATES).order_by("created_at")
+        document = key_set(row.public_jwk for row in rows)
+        cache.set(JWKS_CACHE_KEY, document, JWKS_CACHE_SECONDS)
+    return document
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private_key: RSAPrivateKey
+
+
+_signing_lock = threading.Lock()
+_signing_key: SigningKey | None = None
+
+
+def signing_key() -> SigningKey:
+    """The current key, parsed once per process and again only when the current key changes.
+    Costs one indexed query for the current kid; the PEM is parsed only on a change."""
+    global _signing_key
+    kid = PlatformKey.objects.filter(state=KeyState.CURRENT).values_list("kid", flat=True).first()
+    if kid is None:
+        keys_ensure()
+        kid = PlatformKey.objects.values_list("kid", flat=True).get(state=KeyState.CURRENT)
+    cached = _signing_key
+    if cached is not None and cached.kid == kid:
+        return cached
+    with _signing_lock:
+        if _signing_key is not None and _signing_key.kid == kid:
+            return _signing_key
+        encrypted = PlatformKey.objects.values_list("private_key_encrypted", flat=True).get(kid=kid)
+        private_key = serialization.load_pem_private_key(_decrypt(encrypted), password=None)
+        if not isinstance(private_key, RSAPrivateKey):
+            raise ImproperlyConfigured("The current platform key is not an RSA key.")
+        _signing_key = SigningKey(kid=kid, private_key=private_key)
+        return _signing_key

@@ -1,0 +1,167 @@
+"""Reads shaped for the Panopto screens and the launch: each space's folder and linked folders
+with the SPEC §3 decision for one user, in a constant number of queries."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from panopto_link.models import FolderLink, PanoptoFolder, PanoptoLicence, PanoptoRegistration
+from panopto_link.permissions import (
+    NEW_FOLDER,
+    FolderDecision,
+    FolderFacts,
+    RegistrationFacts,
+    decide_folder,
+)
+from virtualspaces.models import Membership, MembershipRole, VirtualSpace
+from virtualspaces.permissions import SpaceAccess, strongest_role
+
+
+@dataclass(frozen=True)
+class PanoptoSetting:
+    """The institute-wide facts every decision starts from (two queries)."""
+
+    licence_valid: bool
+    registration: PanoptoRegistration | None
+    registration_facts: RegistrationFacts
+
+
+def panopto_setting() -> PanoptoSetting:
+    registration = PanoptoRegistration.load()
+    facts = RegistrationFacts(
+        is_enabled=bool(registration and registration.is_enabled),
+        missing_fields=tuple(
+            registration.missing_fields() if registration else PanoptoRegistration.REQUIRED_FIELDS
+        ),
+    )
+    return PanoptoSetting(
+        licence_valid=PanoptoLicence.objects.is_valid_today(),
+        registration=registration,
+        registration_facts=facts,
+    )
+
+
+@dataclass(frozen=True)
+class FolderEntry:
+    """One folder link as a page shows it and a launch uses it."""
+
+    owner: VirtualSpace  # the space whose folder this is
+    folder: PanoptoFolder | None  # None until the folder row is first needed
+    decision: FolderDecision
+
+    @property
+    def is_linked(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class LinkedFolderEntry(FolderEntry):
+    link: FolderLink | None = None
+
+    @property
+    def is_linked(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class SpacePanopto:
+    """A space with the user's standing in it, its own folder and its linked folders."""
+
+    space: VirtualSpace
+    access: SpaceAccess
+    folder: FolderEntry
+    linked: tuple[LinkedFolderEntry, ...]
+
+    def entry_for(self, owner_pk: int) -> FolderEntry | None:
+        """The entry of the space's own folder, or of the linked folder owned by `owner_pk`."""
+        if owner_pk == self.space.pk:
+            return self.folder
+        return next((entry for entry in self.linked if entry.owner.pk == owner_pk), None)
+
+
+def _folder_of(space: VirtualSpace) -> PanoptoFolder | None:
+    try:
+        return space.panopto_folder
+    except PanoptoFolder.DoesNotExist:
+        return None
+
+
+def _facts(folder: PanoptoFolder | None) -> FolderFacts:
+    if folder is None:
+        return NEW_FOLDER
+    return FolderFacts(is_enabled=folder.is_enabled, is_created=folder.is_created)
+
+
+def spaces_with_panopto(spaces: QuerySet[VirtualSpace]) -> QuerySet[VirtualSpace]:
+    """The spaces, with everything `spaces_panopto` reads, fetched up front."""
+    return spaces.select_related("panopto_folder").prefetch_related(
+        Prefetch(
+            "folder_links",
+            queryset=FolderLink.objects.select_related(
+                "linked_space", "linked_space__panopto_folder"
+            ).order_by("position", "linked_space__name"),
+        )
+    )
+
+
+def spaces_panopto(
+    *, user, spaces: Iterable[VirtualSpace], setting: PanoptoSetting
+) -> list[SpacePanopto]:
+    """Decide every folder of the given spaces for the user. The spaces should come from
+    `spaces_with_panopto`; this adds one query for the user's memberships."""
+    spaces = list(spaces)
+    owner_ids = {space.pk for space in spaces}
+    for space in spaces:
+        owner_ids.update(link.linked_space_id for link in space.folder_links.all())
+    roles: dict[int, list[str]] = {}
+    if user.is_authenticated and owner_ids:
+        for space_id, role in Membership.objects.filter(
+            user=user, space_id__in=owner_ids
+        ).values_list("space_id", "role"):
+            roles.setdefault(space_id, []).append(role)
+
+    def decide(access: SpaceAccess, owner: VirtualSpace, folder) -> FolderDecision:
+        return decide_folder(
+            licence_valid=setting.licence_valid,
+            registration=setting.registration_facts,
+            access=access,
+            administers_folder=strongest_role(roles.get(owner.pk, []))
+            == MembershipRole.ADMINISTRATOR,
+            folder=_facts(folder),
+        )
+
+    result = []
+    for space in spaces:
+        access = SpaceAccess(
+            membership_role=strongest_role(roles.get(space.pk, [])), is_public=space.is_public
+        )
+        own_folder = _folder_of(space)
+        linked = tuple(
+            LinkedFolderEntry(
+                owner=link.linked_space,
+                folder=_folder_of(link.linked_space),
+                decision=decide(access, link.linked_space, _folder_of(link.linked_space)),
+                link=link,
+            )
+            for link in space.folder_links.all()
+        )
+        result.append(
+            SpacePanopto(
+                space=space,
+                access=access,
+                folder=FolderEntry(
+                    owner=space, folder=own_folder, decision=decide(access, space, own_folder)
+                ),
+                linked=linked,
+            )
+        )
+    return result
+
+
+def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
+    """One space's Panopto entries for the user, or None when the space does not exist."""
+    space = spaces_with_panopto(VirtualSpace.objects.filter(pk=space_pk)).first()
+    if space is None:
+        return None
+    return spaces_panopto(user=user, spaces=[space], setting=setting)[0]

@@ -1,0 +1,197 @@
+"""The platform's web endpoints: the launch button, the OIDC authorization endpoint, the JWKS
+and the OpenID configuration. Function views: parse, decide via the policy, call a service."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from panopto_link import keys
+from panopto_link.launches import (
+    absolute_url,
+    find_client,
+    launch_authorize,
+    launch_initiate,
+    launch_record,
+    launch_refused,
+)
+from panopto_link.lti import claims
+from panopto_link.lti.auth_request import validate_authorization_request
+from panopto_link.lti.errors import InvalidAuthRequest, UntrustedAuthRequest
+from panopto_link.models import LaunchOutcome, LaunchStage
+from panopto_link.selectors import (
+    FolderEntry,
+    PanoptoSetting,
+    SpacePanopto,
+    panopto_setting,
+    space_panopto,
+)
+
+
+def access_launch(
+    request: HttpRequest, space_pk: int
+) -> tuple[PanoptoSetting, SpacePanopto, FolderEntry]:
+    """The folder a launch button names, with the user's decision. 404 alike for a space that
+    does not exist, one the user may not see, a folder that is not linked, or no licence."""
+    setting = panopto_setting()
+    target = space_panopto(user=request.user, space_pk=space_pk, setting=setting)
+    if target is None:
+        raise Http404
+    raw = (request.POST if request.method == "POST" else request.GET).get("folder")
+    if raw is None or raw == "":
+        owner_pk = target.space.pk
+    elif raw.isdigit() and len(raw) < 19:
+        owner_pk = int(raw)
+    else:
+        raise Http404
+    entry = target.entry_for(owner_pk)
+    if entry is None:
+        raise Http404
+    refusal = entry.decision.refusal
+    if refusal is not None and refusal.is_not_found:
+        raise Http404
+    return setting, target, entry
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def launch(request: HttpRequest, space_pk: int) -> HttpResponse:
+    """The "Continue to the Panopto system" button (POST) and its page (GET)."""
+    setting, target, entry = access_launch(request, space_pk)
+    decision = entry.decision
+    if request.method == "POST":
+        if decision.active:
+            return redirect(
+                launch_initiate(
+                    user=request.user, target=target, entry=entry, registration=setting.registration
+                )
+            )
+        launch_refused(
+            user=request.user,
+            target=target,
+            entry=entry,
+            message_type=claims.RESOURCE_LINK_REQUEST,
+        )
+    context = {"setting": setting, "target": target, "entry": entry, "decision": decision}
+    status = 403 if request.method == "POST" else 200
+    return render(request, "panopto_link/launch.html", context, status=status)
+
+
+def _form_post(request: HttpRequest, action: str, fields: dict[str, str | None]) -> HttpResponse:
+    """The auto-submitting form of OAuth 2.0 Form Post Response Mode; every value is escaped by
+    the template, and nothing is cached or leaked through the Referer header."""
+    response = render(
+        request,
+        "panopto_link/form_post.html",
+        {"action": action, "fields": [(k, v) for k, v in fields.items() if v is not None]},
+    )
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# The tool reaches this endpoint by a redirect or a cross-site form post carrying no CSRF token;
+# it is protected instead by the encrypted, single-use lti_message_hint bound to the signed-in
+# user, the exact redirect_uri check, and prompt=none (nothing is ever shown to sign in).
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def authorize(request: HttpRequest) -> HttpResponse:
+    """The OIDC authorization endpoint (LTI Security Framework §5.1.1.2)."""
+    source = request.POST if request.method == "POST" else request.GET
+    user = request.user if request.user.is_authenticated else None
+    try:
+        auth_request = validate_authorization_request(dict(source.lists()), find_client=find_client)
+    except UntrustedAuthRequest as error:
+        launch_record(
+            stage=LaunchStage.AUTHORIZATION,
+            outcome=LaunchOutcome.REFUSED,
+            reason=error.error,
+            detail=error.description,
+            user=user,
+        )
+        return render(
+            request,
+            "panopto_link/authorize_error.html",
+            {"error": error.error, "description": error.description},
+            status=400,
+        )
+    except InvalidAuthRequest as error:
+        launch_record(
+            stage=LaunchStage.AUTHORIZATION,
+            outcome=LaunchOutcome.REFUSED,
+            reason=error.reason,
+            detail=error.description,
+            user=user,
+            client_id=source.get("client_id", ""),
+        )
+        return _error_post(request, error)
+    try:
+        issued = launch_authorize(user=user, request=auth_request)  # records the outcome
+    except InvalidAuthRequest as error:
+        return _error_post(request, error)
+    return _form_post(
+        request, issued.redirect_uri, {"id_token": issued.id_token, "state": issued.state}
+    )
+
+
+def _error_post(request: HttpRequest, error: InvalidAuthRequest) -> HttpResponse:
+    return _form_post(
+        request,
+        error.redirect_uri,
+        {"error": error.error, "error_description": error.description, "state": error.state},
+    )
+
+
+@require_GET
+def jwks(request: HttpRequest) -> JsonResponse:
+    """The platform's public keys (LTI Security Framework §6.3)."""
+    response = JsonResponse(keys.jwks_document())
+    response["Cache-Control"] = f"public, max-age={settings.LTI_JWKS_MAX_AGE}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def openid_configuration(request: HttpRequest) -> JsonResponse:
+    """The platform's OpenID configuration (LTI Dynamic Registration §3.5)."""
+    issuer = settings.LTI_ISSUER
+    document = {
+        "issuer": issuer,
+        "authorization_endpoint": absolute_url(reverse("panopto_link:authorize")),
+        "jwks_uri": absolute_url(reverse("panopto_link:jwks")),
+        "scopes_supported": ["openid"],
+        "response_types_supported": ["id_token"],
+        "response_modes_supported": ["form_post"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "claims_supported": [
+            *claims.STANDARD_CLAIMS,
+            claims.MESSAGE_TYPE,
+            claims.VERSION,
+            claims.DEPLOYMENT_ID,
+            claims.TARGET_LINK_URI,
+            claims.RESOURCE_LINK,
+            claims.ROLES,
+            claims.CONTEXT,
+            claims.TOOL_PLATFORM,
+            claims.LAUNCH_PRESENTATION,
+            claims.CUSTOM,
+        ],
+        claims.PLATFORM_CONFIGURATION: {
+            "product_family_code": settings.LTI_PRODUCT_FAMILY_CODE,
+            "version": settings.LTI_PRODUCT_VERSION,
+            "messages_supported": [
+                {"type": claims.RESOURCE_LINK_REQUEST},
+                {"type": claims.DEEP_LINKING_REQUEST},
+            ],
+        },
+    }
+    response = JsonResponse(document)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

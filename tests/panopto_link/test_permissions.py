@@ -1,0 +1,126 @@
+"""SPEC §3 as a table: the policy alone, without a database."""
+
+import pytest
+
+from panopto_link.permissions import (
+    NEW_FOLDER,
+    FolderFacts,
+    PanoptoRole,
+    Refusal,
+    RegistrationFacts,
+    decide_folder,
+)
+from virtualspaces.permissions import SpaceAccess, strongest_role
+
+COMPLETE = RegistrationFacts(is_enabled=True, missing_fields=())
+INCOMPLETE = RegistrationFacts(is_enabled=True, missing_fields=("client_id",))
+DISABLED = RegistrationFacts(is_enabled=False, missing_fields=())
+CREATED = FolderFacts(is_enabled=True, is_created=True)
+NOT_CREATED = FolderFacts(is_enabled=True, is_created=False)
+FOLDER_OFF = FolderFacts(is_enabled=False, is_created=True)
+
+ADMIN = SpaceAccess(membership_role="administrator", is_public=False)
+MEMBER = SpaceAccess(membership_role="member", is_public=False)
+GUEST_MEMBER = SpaceAccess(membership_role="guest_member", is_public=False)
+PUBLIC_GUEST = SpaceAccess(membership_role=None, is_public=True)
+OUTSIDER = SpaceAccess(membership_role=None, is_public=False)
+USERS = {
+    "administrator": ADMIN,
+    "member": MEMBER,
+    "guest member": GUEST_MEMBER,
+    "guest of a public space": PUBLIC_GUEST,
+}
+
+
+def decide(access, *, licence=True, registration=COMPLETE, folder=CREATED, admin=None):
+    return decide_folder(
+        licence_valid=licence,
+        registration=registration,
+        access=access,
+        administers_folder=access.is_administrator if admin is None else admin,
+        folder=folder,
+    )
+
+
+@pytest.mark.parametrize("who", [*USERS, "outsider"])
+def test_no_licence_hides_everything_for_everyone(who):
+    decision = decide(USERS.get(who, OUTSIDER), licence=False)
+    assert not decision.shown and not decision.active
+    assert decision.refusal is Refusal.NO_LICENCE and decision.refusal.is_not_found
+
+
+@pytest.mark.parametrize("folder", [CREATED, NOT_CREATED, FOLDER_OFF])
+@pytest.mark.parametrize("registration", [COMPLETE, INCOMPLETE])
+def test_non_member_of_a_private_space_never_sees_it(folder, registration):
+    decision = decide(OUTSIDER, folder=folder, registration=registration)
+    assert not decision.shown and decision.refusal is Refusal.NOT_VISIBLE
+    assert decision.refusal.is_not_found
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize(
+    ("registration", "folder", "refusal"),
+    [
+        (INCOMPLETE, CREATED, Refusal.REGISTRATION_INCOMPLETE),
+        (DISABLED, CREATED, Refusal.REGISTRATION_INCOMPLETE),
+        (COMPLETE, FOLDER_OFF, Refusal.FOLDER_DISABLED),
+        (INCOMPLETE, FOLDER_OFF, Refusal.REGISTRATION_INCOMPLETE),
+    ],
+)
+def test_missing_configuration_shows_an_inactive_link_saying_what_is_missing(
+    who, registration, folder, refusal
+):
+    decision = decide(USERS[who], registration=registration, folder=folder)
+    assert decision.shown and not decision.active
+    assert decision.refusal is refusal and not refusal.is_not_found
+    assert decision.message == refusal.message
+
+
+def test_administrator_creates_the_context_on_the_first_click():
+    decision = decide(ADMIN, folder=NOT_CREATED)
+    assert decision.shown and decision.active and decision.creates_context
+    assert decision.role is PanoptoRole.CREATOR
+
+
+@pytest.mark.parametrize("who", ["member", "guest member", "guest of a public space"])
+def test_others_wait_until_the_context_exists(who):
+    decision = decide(USERS[who], folder=NOT_CREATED)
+    assert decision.shown and not decision.active and not decision.creates_context
+    assert decision.refusal is Refusal.CONTEXT_NOT_CREATED
+    assert "administrator has opened" in str(decision.message)
+
+
+def test_a_folder_without_a_row_counts_as_not_created_and_enabled():
+    assert decide(ADMIN, folder=NEW_FOLDER).creates_context
+    assert decide(MEMBER, folder=NEW_FOLDER).refusal is Refusal.CONTEXT_NOT_CREATED
+
+
+@pytest.mark.parametrize(
+    ("who", "role", "is_guest"),
+    [
+        ("administrator", PanoptoRole.CREATOR, False),
+        ("member", PanoptoRole.VIEWER, False),
+        ("guest member", PanoptoRole.VIEWER, False),
+        ("guest of a public space", PanoptoRole.VIEWER, True),
+    ],
+)
+def test_created_folder_is_open_with_the_right_role(who, role, is_guest):
+    decision = decide(USERS[who])
+    assert decision.shown and decision.active and decision.refusal is None
+    assert decision.role is role and decision.is_guest is is_guest
+    assert not decision.creates_context
+
+
+def test_linked_folder_creator_only_where_the_user_administers_its_space():
+    # A member of the course who administers the linked subject: Creator of that folder.
+    assert decide(MEMBER, admin=True).role is PanoptoRole.CREATOR
+    assert decide(MEMBER, admin=True, folder=NOT_CREATED).creates_context
+    # The course's administrator who is not the subject's: Viewer of the linked folder.
+    assert decide(ADMIN, admin=False).role is PanoptoRole.VIEWER
+    assert decide(ADMIN, admin=False, folder=NOT_CREATED).refusal is Refusal.CONTEXT_NOT_CREATED
+
+
+def test_administrator_wins_over_other_roles():
+    assert strongest_role(["member", "administrator", "guest_member"]) == "administrator"
+    assert strongest_role(["guest_member", "member"]) == "member"
+    assert strongest_role([]) is None
