@@ -1,14 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from panopto_link.keys import KeyRotationRefused, keys_ensure, keys_rotate
 from panopto_link.models import (
     FolderLink,
     LaunchRecord,
     PanoptoFolder,
     PanoptoLicence,
     PanoptoRegistration,
+    PlatformKey,
 )
 
 
@@ -127,3 +129,47 @@ class LaunchRecordAdmin(admin.ModelAdmin):
 from virtualspaces.admin import VirtualSpaceAdmin  # noqa: E402
 
 VirtualSpaceAdmin.inlines = [*VirtualSpaceAdmin.inlines, FolderLinkInline]
+
+
+@admin.register(PlatformKey)
+class PlatformKeyAdmin(admin.ModelAdmin):
+    """Keys are generated and rotated, never typed in; the private key is never displayed."""
+
+    list_display = ("kid", "state", "created_at", "activated_at", "deactivated_at", "retired_at")
+    list_filter = ("state",)
+    fields = ("kid", "state", "public_jwk", "created_at", "activated_at", "deactivated_at")
+    readonly_fields = fields
+    actions = ["rotate_keys"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Viewing is allowed; the fields are read-only. The rotation action needs this.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # The first key set exists as soon as anyone looks, so there is always a row to select
+        # for the rotation action (which works on the whole key set, whatever is selected).
+        keys_ensure()
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(
+        description=_("Rotate the signing keys (next → current → previous)"),
+        permissions=["change"],
+    )
+    def rotate_keys(self, request, queryset) -> None:
+        try:
+            report = keys_rotate()
+        except KeyRotationRefused as refusal:
+            self.message_user(request, str(refusal), level=messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Rotated: %(current)s signs now; %(next)s is published as the next key.")
+            % {"current": report.promoted, "next": report.created_next},
+            level=messages.SUCCESS,
+        )

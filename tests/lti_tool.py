@@ -1,0 +1,126 @@
+"""Plain pylti1p3 (its Django integration) as the tool on the other side of our platform.
+
+Deliberately *not* our stricter stand-in: this is the independent check that a launch made by
+our platform is accepted by the library real tools are built on.
+"""
+
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib.sessions.backends.cache import SessionStore
+from django.test import Client, RequestFactory
+from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.tool_config import ToolConfDict
+
+ISSUER = "http://testserver"
+CLIENT_ID = "panopto-client-1"
+DEPLOYMENT_ID = "deployment-1"
+TOOL_LOGIN_URL = "https://panopto.example.com/Panopto/oidc/login"
+TOOL_LAUNCH_URL = "https://panopto.example.com/Panopto/LTI/LTI13.aspx"
+
+
+def tool_conf(*, key_set: dict | None = None, key_set_url: str | None = None) -> ToolConfDict:
+    return ToolConfDict(
+        {
+            ISSUER: [
+                {
+                    "default": True,
+                    "client_id": CLIENT_ID,
+                    "auth_login_url": ISSUER + "/lti/authorize/",
+                    "auth_token_url": ISSUER + "/lti/token/",
+                    "key_set_url": key_set_url,
+                    "key_set": key_set,
+                    "deployment_ids": [DEPLOYMENT_ID],
+                }
+            ]
+        }
+    )
+
+
+def query(url: str) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+
+
+@dataclass
+class ToolLogin:
+    auth_url: str
+    cookies: SimpleCookie
+
+    @property
+    def params(self) -> dict[str, str]:
+        return query(self.auth_url)
+
+
+class Pylti1p3Tool:
+    def __init__(self, conf: ToolConfDict) -> None:
+        self.conf = conf
+        self.factory = RequestFactory()
+
+    def _request(self, request):
+        request.session = SessionStore()
+        return request
+
+    def login(self, login_params: dict[str, str]) -> ToolLogin:
+        """Panopto's OIDC login: takes our initiation parameters, answers with the redirect
+        to our authorization endpoint (and its state cookie)."""
+        request = self._request(self.factory.get("/Panopto/oidc/login", login_params))
+        oidc = DjangoOIDCLogin(request, self.conf, launch_data_storage=DjangoCacheDataStorage())
+        response = oidc.redirect(login_params["target_link_uri"])
+        return ToolLogin(auth_url=response["Location"], cookies=response.cookies)
+
+    def launch(self, form: dict[str, str], cookies: SimpleCookie) -> DjangoMessageLaunch:
+        """Panopto's launch endpoint: validates the posted id_token (raises on refusal)."""
+        request = self._request(self.factory.post("/Panopto/LTI/LTI13.aspx", form))
+        request.COOKIES = {name: morsel.value for name, morsel in cookies.items()}
+        launch = DjangoMessageLaunch(
+            request, self.conf, launch_data_storage=DjangoCacheDataStorage()
+        )
+        launch.get_launch_data()
+        return launch
+
+
+def form_fields(html: str) -> tuple[str, dict[str, str]]:
+    """The action and hidden fields of our auto-submitting form post page."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        action = ""
+        fields: dict[str, str]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.fields = {}
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "form" and attributes.get("id") == "lti-form-post":
+                self.action = attributes.get("action", "")
+            if tag == "input" and attributes.get("type") == "hidden":
+                self.fields[attributes["name"]] = attributes.get("value", "")
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.action, parser.fields
+
+
+@dataclass
+class LaunchResult:
+    initiation: object
+    login: ToolLogin | None
+    authorization: object | None
+    action: str
+    fields: dict[str, str]
+
+
+def run_launch(
+    client: Client, space_pk: int, *, folder: int | None = None, tool: Pylti1p3Tool
+) -> LaunchResult:
+    """Click the button, let the tool do its login, follow to our authorization endpoint."""
+    data = {"folder": folder} if folder else {}
+    initiation = client.post(f"/panopto/launch/{space_pk}/", data)
+    assert initiation.status_code == 302, initiation.status_code
+    login = tool.login(query(initiation["Location"]))
+    authorization = client.get(login.auth_url)
+    action, fields = form_fields(authorization.content.decode())
+    return LaunchResult(initiation, login, authorization, action, fields)

@@ -1,0 +1,258 @@
+"""Whole launches from the button to the real pylti1p3 tool: who gets in, with which role."""
+
+import json
+import threading
+
+import jwt
+import pytest
+from django.test import Client
+
+from panopto_link.lti import claims
+from panopto_link.models import FolderState, LaunchOutcome, LaunchRecord, LaunchStage
+from tests.lti_tool import (
+    CLIENT_ID,
+    DEPLOYMENT_ID,
+    ISSUER,
+    TOOL_LAUNCH_URL,
+    Pylti1p3Tool,
+    form_fields,
+    query,
+    run_launch,
+    tool_conf,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def launch_as(client, user, space, tool, *, folder=None):
+    client.force_login(user)
+    result = run_launch(client, space.pk, folder=folder.pk if folder else None, tool=tool)
+    assert result.action == TOOL_LAUNCH_URL
+    assert "id_token" in result.fields, result.fields
+    return result, tool.launch(result.fields, result.login.cookies)
+
+
+def test_administrators_first_launch_creates_the_context_and_enters_as_instructor(
+    client, world, tool
+):
+    result, launch = launch_as(client, world.admin, world.course, tool)
+    data = launch.get_launch_data()
+    folder = world.folder()
+    assert launch.check_teacher_access() and not launch.check_student_access()
+    assert data[claims.ROLES] == [claims.ROLE_INSTRUCTOR]
+    assert data[claims.CONTEXT]["id"] == folder.context_id
+    assert data[claims.CONTEXT]["label"] == "MAT101-EA"
+    assert data[claims.CONTEXT]["type"] == [claims.CONTEXT_COURSE_OFFERING]
+    assert data[claims.RESOURCE_LINK]["id"] == folder.resource_link_id
+    assert data[claims.TARGET_LINK_URI] == TOOL_LAUNCH_URL
+    assert data[claims.DEPLOYMENT_ID] == DEPLOYMENT_ID
+    assert data["aud"] == data["azp"] == CLIENT_ID
+    assert data["iss"] == ISSUER
+    assert data["sub"] == str(world.admin.lti_subject)
+    assert world.admin.username not in data["sub"] and data["sub"] != str(world.admin.pk)
+    assert data[claims.LAUNCH_PRESENTATION]["return_url"].endswith(f"/spaces/{world.course.pk}/")
+    assert folder.state == FolderState.CREATED and folder.created_by == world.admin
+    assert result.fields["state"] == result.login.params["state"]
+    assert (
+        LaunchRecord.objects.filter(
+            stage=LaunchStage.AUTHORIZATION,
+            outcome=LaunchOutcome.ACCEPTED,
+            reason="context_created",
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.parametrize("who", ["member", "guest_member", "public_guest"])
+def test_others_enter_an_existing_context_as_learner(client, world, tool, who):
+    world.create_context()
+    _result, launch = launch_as(client, getattr(world, who), world.course, tool)
+    data = launch.get_launch_data()
+    assert not launch.check_teacher_access() and launch.check_student_access()
+    expected = [claims.ROLE_LEARNER]
+    if who == "public_guest":
+        expected.append(claims.INSTITUTION_GUEST)
+    assert data[claims.ROLES] == expected
+    assert data[claims.CONTEXT]["id"] == world.folder().context_id
+
+
+def test_dashboard_launch_names_the_linked_folders_the_user_may_enter(client, world, tool):
+    world.create_context()
+    subject_folder = world.create_context(world.subject)
+    _result, launch = launch_as(client, world.member, world.course, tool)
+    linked = json.loads(launch.get_launch_data()[claims.CUSTOM]["linked_folders"])
+    assert linked == [
+        {
+            "context_id": subject_folder.context_id,
+            "label": "MAT101",
+            "title": "Analízis I",
+            "role": "viewer",
+        }
+    ]
+
+
+def test_linked_folder_launch_uses_its_own_context_and_role(client, world, tool):
+    world.create_context()
+    subject_folder = world.create_context(world.subject)
+    _r, launch = launch_as(client, world.member, world.course, tool, folder=world.subject)
+    data = launch.get_launch_data()
+    assert data[claims.CONTEXT]["id"] == subject_folder.context_id
+    assert data[claims.ROLES] == [claims.ROLE_LEARNER]
+    # The course's administrator also administers the subject: Creator there.
+    _r, launch = launch_as(Client(), world.admin, world.course, tool, folder=world.subject)
+    assert launch.check_teacher_access()
+
+
+def test_personal_claims_follow_the_privacy_setting(client, world, tool, registration):
+    world.create_context()
+    _r, launch = launch_as(client, world.member, world.course, tool)
+    assert launch.get_launch_data()["email"] == world.member.email
+    registration.send_name = registration.send_email = False
+    registration.save()
+    _r, launch = launch_as(Client(), world.member, world.course, tool)
+    assert not {"name", "email", "given_name", "family_name"} & set(launch.get_launch_data())
+
+
+def test_iat_is_an_integer_never_ahead_of_the_clock(client, world, tool):
+    import time
+
+    world.create_context()
+    client.force_login(world.member)
+    result = run_launch(client, world.course.pk, tool=tool)
+    after = time.time()
+    body = jwt.decode(result.fields["id_token"], options={"verify_signature": False})
+    assert isinstance(body["iat"], int) and body["iat"] <= after
+    assert 0 < body["exp"] - body["iat"] <= 600
+    assert jwt.get_unverified_header(result.fields["id_token"])["kid"]
+
+
+def test_initiation_sends_every_parameter_the_tool_needs(client, world):
+    client.force_login(world.admin)
+    response = client.post(f"/panopto/launch/{world.course.pk}/")
+    assert response["Location"].startswith("https://panopto.example.com/Panopto/oidc/login?")
+    params = query(response["Location"])
+    assert params["iss"] == ISSUER
+    assert params["login_hint"] == str(world.admin.lti_subject)
+    assert params["target_link_uri"] == TOOL_LAUNCH_URL
+    assert params["client_id"] == CLIENT_ID
+    assert params["lti_deployment_id"] == DEPLOYMENT_ID
+    # The hint is opaque to the tool: neither ids nor names can be read from it.
+    hint = params["lti_message_hint"]
+    assert "OKTATO" not in hint and str(world.course.pk) not in hint.split("gAAAAA")[0]
+    record = LaunchRecord.objects.get(stage=LaunchStage.INITIATION)
+    assert record.outcome == LaunchOutcome.ACCEPTED and record.user == world.admin
+    assert record.role_sent == claims.ROLE_INSTRUCTOR
+
+
+def test_refused_click_shows_the_reason_instead_of_redirecting(client, world):
+    client.force_login(world.member)
+    response = client.post(f"/panopto/launch/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert "administrator has opened the Panopto folder" in response.content.decode()
+    record = LaunchRecord.objects.get(stage=LaunchStage.INITIATION)
+    assert (record.outcome, record.reason) == (LaunchOutcome.REFUSED, "context_not_created")
+
+
+def test_no_licence_and_invisible_spaces_answer_404(client, world, licence):
+    outsider_space = world.subject  # private, and public_guest is not a member
+    client.force_login(world.public_guest)
+    assert client.post(f"/panopto/launch/{outsider_space.pk}/").status_code == 404
+    assert client.post("/panopto/launch/999999/").status_code == 404
+    assert client.post(f"/panopto/launch/{world.course.pk}/", {"folder": "abc"}).status_code == 404
+    client.force_login(world.admin)
+    licence.is_enabled = False
+    licence.save()
+    assert client.post(f"/panopto/launch/{world.course.pk}/").status_code == 404
+    assert client.get(f"/panopto/launch/{world.course.pk}/").status_code == 404
+
+
+def test_launch_needs_a_signed_in_user(client, world):
+    response = client.post(f"/panopto/launch/{world.course.pk}/")
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_launch_button_is_protected_against_cross_site_requests(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin)
+    assert client.post(f"/panopto/launch/{world.course.pk}/").status_code == 403
+
+
+def test_authorization_endpoint_is_reachable_without_a_csrf_token(world, tool):
+    """The tool's request carries no CSRF token: the endpoint must be exempt."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin)
+    page = client.get(f"/panopto/launch/{world.course.pk}/")
+    token = page.cookies["csrftoken"].value
+    initiation = client.post(f"/panopto/launch/{world.course.pk}/", {"csrfmiddlewaretoken": token})
+    login = tool.login(query(initiation["Location"]))
+    response = client.post("/lti/authorize/", login.params)
+    assert "id_token" in form_fields(response.content.decode())[1]
+
+
+# --- over real HTTP --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pylti1p3_fetches_our_jwks_over_http(live_server, settings):
+    from tests.factories import LicenceFactory, RegistrationFactory
+    from tests.panopto_link.conftest import World
+
+    LicenceFactory()
+    RegistrationFactory()
+    world = World()
+    client = Client()
+    tool = Pylti1p3Tool(tool_conf(key_set_url=live_server.url + "/.well-known/jwks.json"))
+    _result, launch = launch_as(client, world.admin, world.course, tool)
+    assert launch.check_teacher_access()
+
+
+# --- simultaneous first launches -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_administrator_launches_create_the_context_once():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's real concurrency (the PostgreSQL pass runs it)")
+    from tests.factories import LicenceFactory, RegistrationFactory
+    from tests.panopto_link.conftest import World
+
+    LicenceFactory()
+    RegistrationFactory()
+    world = World()
+    clients = [Client() for _ in range(20)]
+    jwks = clients[0].get("/.well-known/jwks.json").json()
+    tool = Pylti1p3Tool(tool_conf(key_set=jwks))
+    logins = []
+    for client in clients:
+        client.force_login(world.admin)
+        initiation = client.post(f"/panopto/launch/{world.course.pk}/")
+        logins.append(tool.login(query(initiation["Location"])))
+
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def authorize(index: int) -> None:
+        try:
+            barrier.wait()
+            response = clients[index].get(logins[index].auth_url)
+            results[index] = form_fields(response.content.decode())[1]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=authorize, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert all("id_token" in fields for fields in results), results
+    for fields, login in zip(results, logins, strict=True):
+        assert tool.launch(fields, login.cookies).check_teacher_access()
+    accepted = LaunchRecord.objects.filter(
+        stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.ACCEPTED
+    )
+    assert accepted.count() == 20
+    assert accepted.filter(reason="context_created").count() == 1
+    assert world.folder().state == FolderState.CREATED
