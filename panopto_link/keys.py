@@ -10,6 +10,7 @@ import base64
 import datetime
 import hashlib
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 from panopto_link.lti.jwks import key_set, public_jwk
 from panopto_link.models import KeyState, PlatformKey
 
+logger = logging.getLogger(__name__)
 PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)
 JWKS_CACHE_KEY = "panopto_link:jwks"
 JWKS_CACHE_SECONDS = 30
@@ -110,7 +112,14 @@ def keys_ensure() -> None:
                 _new_key(state, now=now)
         except IntegrityError:
             pass  # another process created it a moment ago
-    cache.delete(JWKS_CACHE_KEY)
+    _forget_jwks()
+
+
+def _forget_jwks() -> None:
+    try:
+        cache.delete(JWKS_CACHE_KEY)
+    except Exception:  # the cached copy expires by itself within seconds
+        logger.warning("cache unavailable; the cached JWKS expires by itself")
 
 
 @dataclass
@@ -175,7 +184,7 @@ def keys_rotate(
     upcoming.save(update_fields=["state", "activated_at"])
     report.promoted = upcoming.kid
     report.created_next = _new_key(KeyState.NEXT, now=now).kid
-    transaction.on_commit(lambda: cache.delete(JWKS_CACHE_KEY))
+    transaction.on_commit(_forget_jwks)
     return report
 
 
@@ -186,12 +195,19 @@ def jwks_document() -> dict:
     """The published key set (next, current, previous). Cached for a few seconds in the shared
     cache; a rotation clears it. A stale copy is harmless: the key that signs after a rotation
     was already published as next before it."""
-    document = cache.get(JWKS_CACHE_KEY)
+    try:
+        document = cache.get(JWKS_CACHE_KEY)
+    except Exception:  # a cache outage must not take the JWKS down
+        logger.warning("cache unavailable; serving the JWKS from the database")
+        document = None
     if document is None:
         keys_ensure()
         rows = PlatformKey.objects.filter(state__in=PUBLISHED_STATES).order_by("created_at")
         document = key_set(row.public_jwk for row in rows)
-        cache.set(JWKS_CACHE_KEY, document, JWKS_CACHE_SECONDS)
+        try:
+            cache.set(JWKS_CACHE_KEY, document, JWKS_CACHE_SECONDS)
+        except Exception:  # the same outage as above
+            logger.warning("cache unavailable; the JWKS was not cached")
     return document
 
 
