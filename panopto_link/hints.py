@@ -1,18 +1,15 @@
-"""The LTI message hint: what a click decided, carried through the tool and back.
+"""The LTI message hint: what a click decided, carried through the tool and back, sealed
+(`panopto_link.sealed`). Single use is enforced where it is consumed, at the authorization
+endpoint (`ConsumedToken`)."""
 
-Encrypted and authenticated with Fernet (AES-CBC + HMAC-SHA256, with a timestamp): the tool
-cannot read or alter it, and it expires. Single use is enforced where it is consumed, at the
-authorization endpoint (`ConsumedToken`).
-"""
-
-import base64
-import hashlib
-import json
 import uuid
 from dataclasses import asdict, dataclass, field
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+
+from panopto_link.sealed import SealError, seal, unseal
+
+PURPOSE = "message_hint"
 
 
 class HintError(Exception):
@@ -39,30 +36,18 @@ class MessageHint:
     jti: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(b"panopto_link.message_hint:" + settings.SECRET_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
 def hint_encode(hint: MessageHint) -> str:
-    payload = json.dumps(asdict(hint), separators=(",", ":")).encode()
-    return _fernet().encrypt(payload).decode("ascii")
+    return seal(asdict(hint), purpose=PURPOSE)
 
 
 def hint_decode(token: str, *, max_age: int | None = None) -> MessageHint:
     """The hint inside `token`; raises HintError when it is altered, foreign or expired."""
     max_age = settings.LTI_MESSAGE_HINT_MAX_AGE if max_age is None else max_age
-    fernet = _fernet()
     try:
-        raw = token.encode("ascii")
-        payload = fernet.decrypt(raw)
-    except (InvalidToken, UnicodeEncodeError, ValueError):
+        return MessageHint(**unseal(token, purpose=PURPOSE, max_age=max_age))
+    except SealError as error:
+        if error.reason == "expired":
+            raise HintError("hint_expired", "The lti_message_hint has expired.") from None
         raise HintError("hint_invalid", "The lti_message_hint is not valid.") from None
-    try:
-        fernet.decrypt(raw, ttl=max_age)
-    except InvalidToken:
-        raise HintError("hint_expired", "The lti_message_hint has expired.") from None
-    try:
-        return MessageHint(**json.loads(payload))
-    except (TypeError, ValueError):
+    except TypeError:
         raise HintError("hint_invalid", "The lti_message_hint is not valid.") from None

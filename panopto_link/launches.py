@@ -22,11 +22,13 @@ from panopto_link.lti.errors import InvalidAuthRequest
 from panopto_link.lti.jwks import sign
 from panopto_link.lti.messages import (
     Context,
+    DeepLinkingSettings,
     LaunchMessage,
     LaunchUser,
     Platform,
     Presentation,
     Recipient,
+    deep_linking_request,
     resource_link_request,
 )
 from panopto_link.models import (
@@ -37,8 +39,10 @@ from panopto_link.models import (
     LaunchStage,
     PanoptoFolder,
     PanoptoRegistration,
+    VideoLink,
 )
-from panopto_link.permissions import PanoptoRole
+from panopto_link.permissions import PanoptoRole, may_open_videos, may_pick_videos
+from panopto_link.picker_data import picker_data_encode
 from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
@@ -206,6 +210,7 @@ class _Authorized:
     setting: PanoptoSetting
     target: SpacePanopto
     entry: FolderEntry
+    video: VideoLink | None = None
 
 
 def _check(user, request: AuthorizationRequest) -> _Authorized:
@@ -265,7 +270,24 @@ def _check(user, request: AuthorizationRequest) -> _Authorized:
             "The user's role in the space changed since the launch began.",
             "role_changed",
         )
-    return _Authorized(hint=hint, setting=setting, target=target, entry=entry)
+    video = None
+    if hint.message_type == claims.DEEP_LINKING_REQUEST:
+        if entry.owner.pk != target.space.pk or not may_pick_videos(entry.decision):
+            raise refuse(
+                "access_denied",
+                "Only the space's administrator picks videos, once its folder exists.",
+                "not_video_picker",
+            )
+    elif hint.message_type != claims.RESOURCE_LINK_REQUEST:
+        raise refuse("invalid_request", "The message type is not supported.", "bad_message_type")
+    video_id = hint.extra.get("video_id")
+    if video_id is not None:
+        video = VideoLink.objects.filter(pk=video_id, space_id=target.space.pk).first()
+        if video is None or video.url != hint.target_link_uri:
+            raise refuse("access_denied", "The video link no longer exists.", "video_removed")
+        if not may_open_videos(entry.decision):
+            raise refuse("access_denied", "The video cannot be opened now.", "video_refused")
+    return _Authorized(hint=hint, setting=setting, target=target, entry=entry, video=video)
 
 
 def _launch_user(user, registration: PanoptoRegistration) -> LaunchUser:
@@ -379,6 +401,11 @@ def _issue(user, request: AuthorizationRequest, checked: _Authorized) -> _Issued
         )
     roles = lti_roles(entry.decision.role, is_guest=entry.decision.is_guest)
     owner: VirtualSpace = entry.owner
+    video = checked.video
+    if video is not None:
+        custom = {str(k): str(v) for k, v in video.custom.items()}
+    else:
+        custom = _linked_folders_custom(target, entry)
     message = LaunchMessage(
         platform=platform(),
         recipient=Recipient(client_id=request.client_id, deployment_id=hint.deployment_id),
@@ -393,19 +420,32 @@ def _issue(user, request: AuthorizationRequest, checked: _Authorized) -> _Issued
         target_link_uri=hint.target_link_uri,
         nonce=request.nonce,
         presentation=Presentation(
-            document_target="window",
+            document_target=video.document_target if video else "window",
             return_url=absolute_url(reverse("virtualspaces:space_home", args=[target.space.pk])),
             locale=translation.get_language() or settings.LANGUAGE_CODE,
         ),
-        custom={**_linked_folders_custom(target, entry), **hint.extra.get("custom", {})},
+        custom=custom,
     )
-    body = resource_link_request(
-        message,
-        resource_link_id=folder.resource_link_id,
-        resource_link_title=owner.name,
-        now=int(time.time()),  # never rounded up: tools allow no leeway for iat
-        lifetime=settings.LTI_ID_TOKEN_LIFETIME,
-    )
+    now = int(time.time())  # never rounded up: tools allow no leeway for iat
+    if hint.message_type == claims.DEEP_LINKING_REQUEST:
+        body = deep_linking_request(
+            message,
+            settings=DeepLinkingSettings(
+                deep_link_return_url=absolute_url(reverse("panopto_link:deep_linking_return")),
+                data=picker_data_encode(space_id=target.space.pk, user_id=user.pk),
+                title=owner.name,
+            ),
+            now=now,
+            lifetime=settings.LTI_ID_TOKEN_LIFETIME,
+        )
+    else:
+        body = resource_link_request(
+            message,
+            resource_link_id=video.resource_link_id if video else folder.resource_link_id,
+            resource_link_title=video.title if video else owner.name,
+            now=now,
+            lifetime=settings.LTI_ID_TOKEN_LIFETIME,
+        )
     key = keys.signing_key()
     return _Issued(
         id_token=sign(body, private_key=key.private_key, kid=key.kid),

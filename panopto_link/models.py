@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -98,7 +99,18 @@ class PanoptoRegistration(models.Model):
         blank=True,
         help_text=_("One per line; the id_token is only ever posted to one of these exactly."),
     )
-    jwks_url = models.URLField(_("Panopto JWKS URL"), max_length=500, blank=True)
+    deep_linking_url = models.URLField(
+        _("deep linking URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where Panopto's content picker opens; empty means the launch URL."),
+    )
+    jwks_url = models.URLField(
+        _("Panopto JWKS URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Panopto's public keys, which sign the videos it returns from its picker."),
+    )
     site_url = models.URLField(_("Panopto site URL"), max_length=500, blank=True)
     send_name = models.BooleanField(
         _("send names"), default=True, help_text=_("Privacy: send the user's name to Panopto.")
@@ -127,6 +139,19 @@ class PanoptoRegistration(models.Model):
     @property
     def redirect_uri_list(self) -> list[str]:
         return [line.strip() for line in self.redirect_uris.splitlines() if line.strip()]
+
+    @property
+    def deep_linking_target(self) -> str:
+        return self.deep_linking_url or self.launch_url
+
+    def tool_origins(self) -> tuple[str, ...]:
+        """The scheme://host[:port] origins where the tool lives: video links must point there."""
+        origins = []
+        for url in (self.launch_url, self.deep_linking_url, self.site_url):
+            if url:
+                parts = urlsplit(url)
+                origins.append(f"{parts.scheme}://{parts.netloc}")
+        return tuple(dict.fromkeys(origins))
 
     def missing_fields(self) -> list[str]:
         """Names of the required fields that are still empty, in form order."""
@@ -246,6 +271,54 @@ class FolderLink(models.Model):
                 {"course": _("Only a course space can link other spaces' Panopto folders.")},
                 code="not_a_course",
             )
+
+
+class VideoLink(models.Model):
+    """A Panopto recording linked into a space through the content picker (Deep Linking 2.0).
+    Opening it is a resource-link launch to `url` with its `custom` parameters."""
+
+    class Target(models.TextChoices):
+        IFRAME = "iframe", _("embedded")
+        WINDOW = "window", _("new window")
+
+    space = models.ForeignKey(
+        VirtualSpace,
+        verbose_name=_("virtual space"),
+        on_delete=models.CASCADE,
+        related_name="video_links",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("launch URL"), max_length=2000)
+    custom = models.JSONField(_("custom parameters"), default=dict, blank=True)
+    thumbnail_url = models.URLField(_("thumbnail URL"), max_length=2000, blank=True)
+    document_target = models.CharField(
+        _("opens"), max_length=8, choices=Target.choices, default=Target.WINDOW
+    )
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    resource_link_id = models.CharField(
+        _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("video link")
+        verbose_name_plural = _("video links")
+        ordering = ["space", "position", "id"]
+        indexes = [models.Index(fields=["space", "position"], name="videolink_space_pos_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.space.code}: {self.title}"
 
 
 # --- Launch records --------------------------------------------------------------------------

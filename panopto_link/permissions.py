@@ -138,3 +138,21 @@ def decide_folder(
             )
         return refused(Refusal.CONTEXT_NOT_CREATED, shown=True)
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
+
+
+def may_pick_videos(decision: FolderDecision) -> bool:
+    """SPEC §6: only the space's administrator links videos into it, once the folder's context
+    exists (the content picker opens inside that folder)."""
+    return decision.active and decision.role is PanoptoRole.CREATOR and not decision.creates_context
+
+
+def may_open_videos(decision: FolderDecision) -> bool:
+    """SPEC §6: a video linked into a space opens under the rules of the space's own folder;
+    members and guests enter as Viewer, the administrator as Creator."""
+    return decision.active and not decision.creates_context
+
+
+def may_manage_videos(access: SpaceAccess) -> bool:
+    """The space's administrator removes and reorders its video links (even while Panopto's
+    configuration is incomplete: tidying the list needs no launch)."""
+    return access.is_administrator

@@ -6,13 +6,23 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from panopto_link.models import FolderLink, PanoptoFolder, PanoptoLicence, PanoptoRegistration
+from panopto_link.models import (
+    FolderLink,
+    PanoptoFolder,
+    PanoptoLicence,
+    PanoptoRegistration,
+    VideoLink,
+)
 from panopto_link.permissions import (
     NEW_FOLDER,
     FolderDecision,
     FolderFacts,
+    Refusal,
     RegistrationFacts,
     decide_folder,
+    may_manage_videos,
+    may_open_videos,
+    may_pick_videos,
 )
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
 from virtualspaces.permissions import SpaceAccess, strongest_role
@@ -165,3 +175,26 @@ def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanop
     if space is None:
         return None
     return spaces_panopto(user=user, spaces=[space], setting=setting)[0]
+
+
+@dataclass(frozen=True)
+class SpaceVideos:
+    """The videos linked into a space, with what the user may do with them (SPEC §6)."""
+
+    videos: list[VideoLink]
+    may_pick: bool
+    may_open: bool
+    may_manage: bool
+    refusal: Refusal | None
+
+
+def space_videos(target: SpacePanopto) -> SpaceVideos:
+    """One query: the space's video links in order."""
+    decision = target.folder.decision
+    return SpaceVideos(
+        videos=list(VideoLink.objects.filter(space=target.space).order_by("position", "id")),
+        may_pick=may_pick_videos(decision),
+        may_open=may_open_videos(decision),
+        may_manage=may_manage_videos(target.access),
+        refusal=decision.refusal,
+    )

@@ -6,7 +6,15 @@ app_name = "panopto_link"
 
 urlpatterns = [
     path("panopto/launch/<int:space_pk>/", views.launch, name="launch"),
+    path("panopto/videos/<int:space_pk>/pick/", views.pick_videos, name="pick_videos"),
+    path("panopto/videos/<int:space_pk>/<int:video_pk>/open/", views.open_video, name="open_video"),
+    path(
+        "panopto/videos/<int:space_pk>/<int:video_pk>/manage/",
+        views.manage_video,
+        name="manage_video",
+    ),
     path("lti/authorize/", views.authorize, name="authorize"),
+    path("lti/deep-linking/return/", views.deep_linking_return, name="deep_linking_return"),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path(
         ".well-known/openid-configuration", views.openid_configuration, name="openid_configuration"

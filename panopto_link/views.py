@@ -2,15 +2,19 @@
 and the OpenID configuration. Function views: parse, decide via the policy, call a service."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panopto_link import keys
+from panopto_link.deep_linking import deep_linking_return as deep_linking_return_service
+from panopto_link.deep_linking import video_move, video_remove
 from panopto_link.launches import (
     absolute_url,
     find_client,
@@ -21,8 +25,10 @@ from panopto_link.launches import (
 )
 from panopto_link.lti import claims
 from panopto_link.lti.auth_request import validate_authorization_request
+from panopto_link.lti.deep_linking import DeepLinkingRefused
 from panopto_link.lti.errors import InvalidAuthRequest, UntrustedAuthRequest
-from panopto_link.models import LaunchOutcome, LaunchStage
+from panopto_link.models import LaunchOutcome, LaunchStage, VideoLink
+from panopto_link.permissions import may_manage_videos, may_open_videos, may_pick_videos
 from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
@@ -55,6 +61,15 @@ def access_launch(
     if refusal is not None and refusal.is_not_found:
         raise Http404
     return setting, target, entry
+
+
+def _refused_page(request: HttpRequest, target, entry, message) -> HttpResponse:
+    return render(
+        request,
+        "panopto_link/launch.html",
+        {"target": target, "entry": entry, "decision": entry.decision, "message": message},
+        status=403,
+    )
 
 
 @login_required
@@ -195,3 +210,115 @@ def openid_configuration(request: HttpRequest) -> JsonResponse:
     response["Cache-Control"] = "public, max-age=3600"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- videos (Deep Linking 2.0) ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def pick_videos(request: HttpRequest, space_pk: int) -> HttpResponse:
+    """ "Add videos from Panopto": an LtiDeepLinkingRequest into the space's folder."""
+    setting, target, _entry = access_launch(request, space_pk)
+    entry = target.folder
+    if not may_pick_videos(entry.decision):
+        launch_refused(
+            user=request.user,
+            target=target,
+            entry=entry,
+            message_type=claims.DEEP_LINKING_REQUEST,
+        )
+        return _refused_page(
+            request,
+            target,
+            entry,
+            entry.decision.message or _("Only the space's administrator adds videos."),
+        )
+    return redirect(
+        launch_initiate(
+            user=request.user,
+            target=target,
+            entry=entry,
+            registration=setting.registration,
+            message_type=claims.DEEP_LINKING_REQUEST,
+            target_link_uri=setting.registration.deep_linking_target,
+        )
+    )
+
+
+# The tool posts its response from its own site: no CSRF token, no session cookie (SameSite).
+# It is protected instead by the JWT's signature (the tool's registered keys), its single-use
+# nonce, and our own sealed, single-use `data` value naming the space and the user.
+@csrf_exempt
+@require_POST
+def deep_linking_return(request: HttpRequest) -> HttpResponse:
+    """The deep-linking return endpoint (Deep Linking 2.0 §4.5)."""
+    try:
+        result = deep_linking_return_service(token=request.POST.get("JWT", ""))
+    except DeepLinkingRefused as refusal:
+        return render(
+            request,
+            "panopto_link/deep_linking_refused.html",
+            {"reason": refusal.reason},
+            status=400,
+        )
+    response = render(
+        request,
+        "panopto_link/deep_linking_done.html",
+        {"space": result.space, "added": result.added, "response": result.response},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _access_video(request: HttpRequest, space_pk: int, video_pk: int):
+    """The space's decision and one of its videos; 404 like `access_launch`."""
+    setting, target, _entry = access_launch(request, space_pk)
+    video = VideoLink.objects.filter(pk=video_pk, space_id=target.space.pk).first()
+    if video is None:
+        raise Http404
+    return setting, target, video
+
+
+@login_required
+@require_POST
+def open_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
+    """Open a linked video: a resource-link launch to its URL with its custom parameters."""
+    setting, target, video = _access_video(request, space_pk, video_pk)
+    entry = target.folder
+    if not may_open_videos(entry.decision):
+        launch_refused(
+            user=request.user,
+            target=target,
+            entry=entry,
+            message_type=claims.RESOURCE_LINK_REQUEST,
+        )
+        return _refused_page(request, target, entry, entry.decision.message)
+    return redirect(
+        launch_initiate(
+            user=request.user,
+            target=target,
+            entry=entry,
+            registration=setting.registration,
+            target_link_uri=video.url,
+            extra={"video_id": video.pk},
+        )
+    )
+
+
+@login_required
+@require_POST
+def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
+    """Remove a video link or move it up or down: the space's administrator only."""
+    _setting, target, video = _access_video(request, space_pk, video_pk)
+    if not may_manage_videos(target.access):
+        raise Http404
+    action = request.POST.get("action")
+    if action == "remove":
+        video_remove(video=video)
+        messages.success(request, _("The video link was removed."))
+    elif action in {"up", "down"}:
+        video_move(video=video, offset=-1 if action == "up" else 1)
+    else:
+        return HttpResponseBadRequest(_("Unknown action."))
+    return redirect(reverse("virtualspaces:space_home", args=[target.space.pk]) + "#videos")

@@ -66,7 +66,8 @@ class Pylti1p3Tool:
         to our authorization endpoint (and its state cookie)."""
         request = self._request(self.factory.get("/Panopto/oidc/login", login_params))
         oidc = DjangoOIDCLogin(request, self.conf, launch_data_storage=DjangoCacheDataStorage())
-        response = oidc.redirect(login_params["target_link_uri"])
+        # The tool answers on its own registered launch URL, whatever the target link.
+        response = oidc.redirect(TOOL_LAUNCH_URL)
         return ToolLogin(auth_url=response["Location"], cookies=response.cookies)
 
     def launch(self, form: dict[str, str], cookies: SimpleCookie) -> DjangoMessageLaunch:
@@ -124,3 +125,22 @@ def run_launch(
     authorization = client.get(login.auth_url)
     action, fields = form_fields(authorization.content.decode())
     return LaunchResult(initiation, login, authorization, action, fields)
+
+
+def rsa_key_pair() -> tuple[str, str]:
+    """A fresh RSA-2048 key pair as PEM strings (private, public)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public

@@ -4,9 +4,8 @@ of circumstance between the click and the authorization. Each case asserts the e
 (an error page without a form, or the error posted back with state) and that no id_token left.
 """
 
-import json
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from urllib.parse import urlencode
 
 import pytest
@@ -16,6 +15,7 @@ from panopto_link import hints
 from panopto_link.hints import MessageHint, hint_decode, hint_encode
 from panopto_link.lti import claims
 from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.sealed import seal_at
 from tests.lti_tool import TOOL_LAUNCH_URL, form_fields, query
 
 pytestmark = pytest.mark.django_db
@@ -187,8 +187,7 @@ def test_hint_from_another_platform_secret_is_refused(client, login_params):
 
 def test_expired_hint_is_refused(client, login_params):
     hint = hint_decode(login_params["lti_message_hint"])
-    payload = json.dumps(hint.__dict__).encode()
-    old = hints._fernet().encrypt_at_time(payload, int(time.time()) - 3600).decode()
+    old = seal_at(asdict(hint), purpose=hints.PURPOSE, timestamp=int(time.time()) - 3600)
     assert_posted_back(
         get(client, login_params, lti_message_hint=old), "invalid_request", login_params["state"]
     )

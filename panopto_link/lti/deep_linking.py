@@ -1,0 +1,196 @@
+"""Verifying a tool's LtiDeepLinkingResponse (Deep Linking 2.0 §4.5, Security Framework §5.1.3)
+and reading its content items. Nothing in the response is trusted before every check passed."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import jwt
+
+from panopto_link.lti import claims
+from panopto_link.lti.errors import InvalidDeepLinkingResponse
+
+MAX_TOKEN_LENGTH = 256 * 1024
+MAX_ITEMS = 50
+CLOCK_LEEWAY = 60  # seconds of clock difference tolerated between the tool and us
+
+
+class DeepLinkingRefused(InvalidDeepLinkingResponse):
+    """A refused response, with a short `reason` code for the launch record."""
+
+    def __init__(self, reason: str, description: str) -> None:
+        super().__init__(description)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    """One `ltiResourceLink` item (Deep Linking 2.0 §3.2), reduced to what the portal keeps."""
+
+    title: str
+    text: str
+    url: str
+    custom: dict[str, str]
+    thumbnail_url: str
+    document_target: str  # "iframe" or "window"
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class DeepLinkingResponse:
+    items: tuple[ContentItem, ...]
+    skipped_items: int
+    data: str
+    nonce: str
+    msg: str
+    log: str
+    errormsg: str
+    errorlog: str
+    claims: dict = field(repr=False, default_factory=dict)
+
+
+def _text(value, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _dimension(value) -> int | None:
+    return value if isinstance(value, int) and 0 < value <= 10_000 else None
+
+
+def _item(raw: Mapping, *, allowed_origins: tuple[str, ...]) -> ContentItem | None:
+    """An ltiResourceLink item, or None for an item this portal does not take."""
+    if raw.get("type") != "ltiResourceLink":
+        return None
+    url = raw.get("url")
+    if not isinstance(url, str) or len(url) > 2000:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or f"{parts.scheme}://{parts.netloc}" not in (
+        allowed_origins
+    ):
+        # Only launch where the registered tool lives: a video link is a launch target.
+        return None
+    custom_raw = raw.get("custom") or {}
+    if not isinstance(custom_raw, Mapping):
+        return None
+    custom = {
+        str(key)[:100]: str(value)[:1000]
+        for key, value in list(custom_raw.items())[:20]
+        if isinstance(value, str | int | float | bool)
+    }
+    thumbnail = raw.get("thumbnail") or raw.get("icon") or {}
+    thumbnail_url = _text(thumbnail.get("url"), 2000) if isinstance(thumbnail, Mapping) else ""
+    if thumbnail_url and urlsplit(thumbnail_url).scheme not in {"http", "https"}:
+        thumbnail_url = ""
+    iframe = raw.get("iframe") if isinstance(raw.get("iframe"), Mapping) else None
+    window = raw.get("window") if isinstance(raw.get("window"), Mapping) else None
+    hints = iframe or window or {}
+    return ContentItem(
+        title=_text(raw.get("title"), 200) or url,
+        text=_text(raw.get("text"), 2000),
+        url=url,
+        custom=custom,
+        thumbnail_url=thumbnail_url,
+        document_target="iframe" if iframe is not None else "window",
+        width=_dimension(hints.get("width")),
+        height=_dimension(hints.get("height")),
+    )
+
+
+def verify_deep_linking_response(
+    token: str,
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_id: str,
+    find_key: Callable[[str], object | None],
+    allowed_origins: tuple[str, ...],
+    now: int,
+    max_age: int = 3600,
+) -> DeepLinkingResponse:
+    """Verify the response JWT and return its content.
+
+    `find_key(kid)` returns the tool's public key for that kid (fetching the tool's JWKS as
+    needed) or None. Raises DeepLinkingRefused with a reason code. The caller must still check
+    the `nonce` is unused and the `data` value is its own.
+    """
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
+        raise DeepLinkingRefused("malformed", "The JWT parameter is missing or too large.")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise DeepLinkingRefused("malformed", "The JWT cannot be decoded.") from None
+    if header.get("alg") != "RS256":
+        # Never let the token choose the algorithm: no "none", no HS256 keyed with a public key.
+        raise DeepLinkingRefused("bad_algorithm", "The JWT must be signed with RS256.")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid or len(kid) > 200:
+        raise DeepLinkingRefused("no_kid", "The JWT header names no key (kid).")
+    key = find_key(kid)
+    if key is None:
+        raise DeepLinkingRefused("unknown_kid", "The tool's key set has no key with this kid.")
+    try:
+        body = jwt.decode(
+            token,
+            key,
+            algorithms=["RS256"],
+            audience=issuer,
+            issuer=client_id,
+            leeway=CLOCK_LEEWAY,
+            options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
+        )
+    except jwt.InvalidSignatureError:
+        raise DeepLinkingRefused("bad_signature", "The JWT signature is not valid.") from None
+    except jwt.ExpiredSignatureError:
+        raise DeepLinkingRefused("expired", "The JWT has expired.") from None
+    except jwt.ImmatureSignatureError:
+        raise DeepLinkingRefused("not_yet_valid", "The JWT is issued in the future.") from None
+    except jwt.InvalidAudienceError:
+        raise DeepLinkingRefused("wrong_audience", "The JWT is not addressed to us.") from None
+    except jwt.InvalidIssuerError:
+        raise DeepLinkingRefused("wrong_issuer", "The JWT is not from our client.") from None
+    except jwt.MissingRequiredClaimError as error:
+        raise DeepLinkingRefused("missing_claim", f"The JWT has no {error.claim}.") from None
+    except jwt.InvalidTokenError:
+        raise DeepLinkingRefused("malformed", "The JWT is not valid.") from None
+
+    iat = body["iat"]
+    if not isinstance(iat, int | float) or iat < now - max_age:
+        raise DeepLinkingRefused("too_old", "The JWT was issued too long ago.")
+    audience = body["aud"]
+    if isinstance(audience, list) and len(audience) > 1 and body.get("azp") != client_id:
+        raise DeepLinkingRefused("wrong_audience", "Several audiences without our azp.")
+    if body.get(claims.DEPLOYMENT_ID) != deployment_id:
+        raise DeepLinkingRefused("wrong_deployment", "The deployment_id is not ours.")
+    if body.get(claims.MESSAGE_TYPE) != claims.DEEP_LINKING_RESPONSE:
+        raise DeepLinkingRefused(
+            "wrong_message_type", "The message is not a deep-linking response."
+        )
+    if body.get(claims.VERSION) != claims.LTI_VERSION:
+        raise DeepLinkingRefused("wrong_version", "The LTI version must be 1.3.0.")
+    nonce = body["nonce"]
+    data = body.get(claims.DL_DATA)
+    if not isinstance(nonce, str) or not nonce or len(nonce) > 128:
+        raise DeepLinkingRefused("missing_claim", "The nonce is not valid.")
+    if not isinstance(data, str) or not data:
+        raise DeepLinkingRefused("wrong_data", "The data value of our request is missing.")
+    raw_items = body.get(claims.DL_CONTENT_ITEMS) or []
+    if not isinstance(raw_items, list) or len(raw_items) > MAX_ITEMS:
+        raise DeepLinkingRefused("bad_items", "The content items are not a list of at most 50.")
+    items = [
+        _item(raw, allowed_origins=allowed_origins) if isinstance(raw, Mapping) else None
+        for raw in raw_items
+    ]
+    kept = tuple(item for item in items if item is not None)
+    return DeepLinkingResponse(
+        items=kept,
+        skipped_items=len(items) - len(kept),
+        data=data,
+        nonce=nonce,
+        msg=_text(body.get(claims.DL_MSG), 500),
+        log=_text(body.get(claims.DL_LOG), 500),
+        errormsg=_text(body.get(claims.DL_ERRORMSG), 500),
+        errorlog=_text(body.get(claims.DL_ERRORLOG), 500),
+        claims=body,
+    )

@@ -1,0 +1,415 @@
+"""Deep Linking 2.0: the administrator picks videos in the tool, the portal verifies the tool's
+response before trusting any of it, and members open the videos as Viewer."""
+
+import time
+
+import jwt
+import pytest
+from django.test import Client
+from pylti1p3.deep_link_resource import DeepLinkResource
+
+from panopto_link.lti import claims
+from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage, VideoLink
+from panopto_link.picker_data import picker_data_encode
+from panopto_link.sealed import seal_at
+from tests.jwks_server import JwksServer
+from tests.lti_tool import (
+    CLIENT_ID,
+    DEPLOYMENT_ID,
+    ISSUER,
+    TOOL_LAUNCH_URL,
+    Pylti1p3Tool,
+    form_fields,
+    query,
+    rsa_key_pair,
+    tool_conf,
+)
+
+pytestmark = pytest.mark.django_db
+RETURN_URL = "/lti/deep-linking/return/"
+VIDEO_URL = "https://panopto.example.com/Panopto/LTI/LTI13.aspx?id=video-1"
+
+
+@pytest.fixture(scope="module")
+def tool_keys():
+    return rsa_key_pair()
+
+
+@pytest.fixture
+def jwks_server(tool_keys):
+    from pylti1p3.registration import Registration
+
+    server = JwksServer()
+    jwk = Registration.get_jwk(tool_keys[1])
+    server.document = {"keys": [jwk]}
+    server.kid = jwk["kid"]
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tool_registered(registration, jwks_server):
+    """The portal's registration names the tool's JWKS server."""
+    registration.jwks_url = jwks_server.url
+    registration.save()
+    return registration
+
+
+@pytest.fixture
+def dl_tool(client, tool_registered, tool_keys):
+    conf = tool_conf(key_set=client.get("/.well-known/jwks.json").json())
+    conf.set_private_key(ISSUER, tool_keys[0], client_id=CLIENT_ID)
+    conf.set_public_key(ISSUER, tool_keys[1], client_id=CLIENT_ID)
+    return Pylti1p3Tool(conf)
+
+
+def picker_launch(client, world, tool):
+    """The administrator clicks "Add videos"; the tool receives the deep-linking request."""
+    client.force_login(world.admin)
+    initiation = client.post(f"/panopto/videos/{world.course.pk}/pick/")
+    assert initiation.status_code == 302
+    login = tool.login(query(initiation["Location"]))
+    _action, fields = form_fields(client.get(login.auth_url).content.decode())
+    assert "id_token" in fields, fields
+    return tool.launch(fields, login.cookies)
+
+
+def resources(*urls: str) -> list[DeepLinkResource]:
+    return [
+        DeepLinkResource()
+        .set_url(url)
+        .set_title(f"Előadás {index}")
+        .set_custom_params({"panopto_session": f"s-{index}"})
+        for index, url in enumerate(urls, start=1)
+    ]
+
+
+def test_administrator_picks_videos_and_a_member_opens_one_as_viewer(client, world, dl_tool):
+    world.create_context()
+    launch = picker_launch(client, world, dl_tool)
+    assert launch.is_deep_link_launch() and launch.check_teacher_access()
+    settings = launch.get_launch_data()[claims.DEEP_LINKING_SETTINGS]
+    assert settings["deep_link_return_url"] == ISSUER + RETURN_URL
+    assert settings["accept_types"] == ["ltiResourceLink"]
+    assert settings["accept_presentation_document_targets"] == ["iframe", "window"]
+    assert settings["accept_multiple"] is True and settings["data"]
+
+    second = VIDEO_URL.replace("video-1", "video-2")
+    response_jwt = launch.get_deep_link().get_response_jwt(resources(VIDEO_URL, second))
+    # The tool's form post arrives cross-site: no portal session cookie comes with it.
+    result = Client(enforce_csrf_checks=True).post(RETURN_URL, {"JWT": response_jwt})
+    assert result.status_code == 200, result.content.decode()
+    videos = list(VideoLink.objects.filter(space=world.course))
+    assert [(v.title, v.url, v.position) for v in videos] == [
+        ("Előadás 1", VIDEO_URL, 1),
+        ("Előadás 2", second, 2),
+    ]
+    assert videos[0].custom == {"panopto_session": "s-1"} and videos[0].created_by == world.admin
+
+    member = Client()
+    member.force_login(world.member)
+    initiation = member.post(f"/panopto/videos/{world.course.pk}/{videos[0].pk}/open/")
+    params = query(initiation["Location"])
+    assert params["target_link_uri"] == VIDEO_URL
+    login = dl_tool.login(params)
+    fields = form_fields(member.get(login.auth_url).content.decode())[1]
+    data = dl_tool.launch(fields, login.cookies).get_launch_data()
+    assert data[claims.ROLES] == [claims.ROLE_LEARNER]
+    assert data[claims.RESOURCE_LINK]["id"] == videos[0].resource_link_id
+    assert data[claims.RESOURCE_LINK]["title"] == "Előadás 1"
+    assert data[claims.TARGET_LINK_URI] == VIDEO_URL
+    assert data[claims.CUSTOM] == {"panopto_session": "s-1"}
+
+
+def test_only_the_administrator_gets_the_picker_once_the_folder_exists(client, world):
+    client.force_login(world.admin)
+    response = client.post(f"/panopto/videos/{world.course.pk}/pick/")
+    assert response.status_code == 403  # the folder's context is not created yet
+    world.create_context()
+    client.force_login(world.member)
+    assert client.post(f"/panopto/videos/{world.course.pk}/pick/").status_code == 403
+    assert not LaunchRecord.objects.filter(outcome=LaunchOutcome.ACCEPTED).exists()
+
+
+def test_members_cannot_manage_videos_and_administrators_can(client, world):
+    world.create_context()
+    first = VideoLink.objects.create(space=world.course, title="A", url=VIDEO_URL, position=1)
+    second = VideoLink.objects.create(space=world.course, title="B", url=VIDEO_URL, position=2)
+    client.force_login(world.member)
+    url = f"/panopto/videos/{world.course.pk}/{second.pk}/manage/"
+    assert client.post(url, {"action": "up"}).status_code == 404
+    client.force_login(world.admin)
+    assert client.post(url, {"action": "up"}).status_code == 302
+    assert list(VideoLink.objects.order_by("position").values_list("title", flat=True)) == [
+        "B",
+        "A",
+    ]
+    assert client.post(url, {"action": "remove"}).status_code == 302
+    assert list(VideoLink.objects.values_list("pk", flat=True)) == [first.pk]
+    first_url = f"/panopto/videos/{world.course.pk}/{first.pk}/manage/"
+    assert client.post(first_url, {"action": "x"}).status_code == 400
+
+
+# --- the return endpoint's refusal table -----------------------------------------------------
+
+
+@pytest.fixture
+def good_claims(world, registration):
+    world.create_context()
+    registration.refresh_from_db()
+
+    def build(**changes) -> dict:
+        now = int(time.time())
+        body = {
+            "iss": CLIENT_ID,
+            "aud": [ISSUER],
+            "iat": now,
+            "exp": now + 600,
+            "nonce": f"nonce-{time.monotonic_ns()}",
+            claims.DEPLOYMENT_ID: DEPLOYMENT_ID,
+            claims.MESSAGE_TYPE: claims.DEEP_LINKING_RESPONSE,
+            claims.VERSION: "1.3.0",
+            claims.DL_CONTENT_ITEMS: [
+                {"type": "ltiResourceLink", "title": "Előadás", "url": VIDEO_URL}
+            ],
+            claims.DL_DATA: picker_data_encode(space_id=world.course.pk, user_id=world.admin.pk),
+        }
+        for name, value in changes.items():
+            if value is None:
+                body.pop(name, None)
+            else:
+                body[name] = value
+        return body
+
+    return build
+
+
+def signed(body: dict, key_pem: str, kid: str, **header) -> str:
+    return jwt.encode(body, key_pem, algorithm="RS256", headers={"kid": kid, **header})
+
+
+def post(token: str):
+    return Client().post(RETURN_URL, {"JWT": token}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def assert_refused(response, reason: str) -> None:
+    assert response.status_code == 400, response.content.decode()[:500]
+    assert reason in response.content.decode()
+    assert VideoLink.objects.count() == 0
+    assert ConsumedToken.objects.count() == 0
+    record = LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN)
+    assert (record.outcome, record.reason) == (LaunchOutcome.REFUSED, reason)
+
+
+def test_good_response_is_accepted(tool_registered, good_claims, tool_keys, jwks_server):
+    response = post(signed(good_claims(), tool_keys[0], jwks_server.kid))
+    assert response.status_code == 200
+    assert VideoLink.objects.count() == 1
+
+
+def test_bad_signature(tool_registered, good_claims, jwks_server):
+    other_private, _public = rsa_key_pair()
+    assert_refused(post(signed(good_claims(), other_private, jwks_server.kid)), "bad_signature")
+
+
+def test_unknown_kid_is_refetched_once_then_refused(tool_registered, good_claims, jwks_server):
+    other_private, _public = rsa_key_pair()
+    assert_refused(post(signed(good_claims(), other_private, "rotated-away")), "unknown_kid")
+    assert jwks_server.fetches == 2  # the first fetch, then one refetch for the unknown kid
+
+
+def test_a_rotated_tool_key_is_found_by_the_refetch(
+    tool_registered, good_claims, jwks_server, tool_keys
+):
+    from pylti1p3.registration import Registration
+
+    assert post(signed(good_claims(), tool_keys[0], jwks_server.kid)).status_code == 200
+    new_private, new_public = rsa_key_pair()
+    new_jwk = Registration.get_jwk(new_public)
+    jwks_server.document = {"keys": [new_jwk]}
+    response = post(signed(good_claims(), new_private, new_jwk["kid"]))
+    assert response.status_code == 200
+    assert jwks_server.fetches == 2
+
+
+def test_tool_keys_unreachable(tool_registered, good_claims, jwks_server, tool_keys):
+    jwks_server.status = 500
+    assert_refused(
+        post(signed(good_claims(), tool_keys[0], jwks_server.kid)), "tool_keys_unavailable"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"iss": "another-client"}, "wrong_issuer"),
+        ({"aud": ["https://another-platform.example"]}, "wrong_audience"),
+        ({"aud": "https://another-platform.example"}, "wrong_audience"),
+        ({"aud": [ISSUER, "https://x.example"]}, "wrong_audience"),
+        ({"exp": int(time.time()) - 3600, "iat": int(time.time()) - 4000}, "expired"),
+        ({"iat": int(time.time()) + 3600}, "not_yet_valid"),
+        ({"iat": int(time.time()) - 7200, "exp": int(time.time()) + 60}, "too_old"),
+        ({"exp": None}, "missing_claim"),
+        ({"iat": None}, "missing_claim"),
+        ({"nonce": None}, "missing_claim"),
+        ({claims.DEPLOYMENT_ID: "deployment-2"}, "wrong_deployment"),
+        ({claims.MESSAGE_TYPE: "LtiResourceLinkRequest"}, "wrong_message_type"),
+        ({claims.VERSION: "1.1"}, "wrong_version"),
+        ({claims.DL_DATA: None}, "wrong_data"),
+        ({claims.DL_DATA: "not-our-data"}, "wrong_data"),
+    ],
+    ids=[
+        "wrong-iss",
+        "wrong-aud",
+        "wrong-aud-string",
+        "two-auds-no-azp",
+        "expired",
+        "iat-in-future",
+        "too-old",
+        "no-exp",
+        "no-iat",
+        "no-nonce",
+        "wrong-deployment",
+        "wrong-message-type",
+        "wrong-version",
+        "no-data",
+        "foreign-data",
+    ],
+)
+def test_refusals(tool_registered, good_claims, jwks_server, tool_keys, changes, reason):
+    assert_refused(post(signed(good_claims(**changes), tool_keys[0], jwks_server.kid)), reason)
+
+
+def test_string_audience_is_accepted(tool_registered, good_claims, jwks_server, tool_keys):
+    response = post(signed(good_claims(aud=ISSUER), tool_keys[0], jwks_server.kid))
+    assert response.status_code == 200
+
+
+def test_tampered_data(tool_registered, good_claims, jwks_server, tool_keys):
+    body = good_claims()
+    data = body[claims.DL_DATA]
+    body[claims.DL_DATA] = data[:30] + ("A" if data[30] != "A" else "B") + data[31:]
+    assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "wrong_data")
+
+
+def test_expired_data(tool_registered, good_claims, jwks_server, tool_keys, world):
+    old = seal_at(
+        {"space_id": world.course.pk, "user_id": world.admin.pk, "jti": "x"},
+        purpose="picker_data",
+        timestamp=int(time.time()) - 7200,
+    )
+    body = good_claims(**{claims.DL_DATA: old})
+    assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "data_expired")
+
+
+def test_data_for_another_space(tool_registered, good_claims, jwks_server, tool_keys, world):
+    """Data naming a space the picking user does not administer."""
+    from tests.factories import SpaceFactory
+
+    elsewhere = SpaceFactory()
+    data = picker_data_encode(space_id=elsewhere.pk, user_id=world.admin.pk)
+    body = good_claims(**{claims.DL_DATA: data})
+    assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "not_video_picker")
+
+
+def test_a_non_administrators_picker_launch(
+    tool_registered, good_claims, jwks_server, tool_keys, world
+):
+    data = picker_data_encode(space_id=world.course.pk, user_id=world.member.pk)
+    body = good_claims(**{claims.DL_DATA: data})
+    assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "not_video_picker")
+
+
+def test_replayed_nonce(tool_registered, good_claims, jwks_server, tool_keys):
+    body = good_claims()
+    assert post(signed(body, tool_keys[0], jwks_server.kid)).status_code == 200
+    # The same nonce again, with fresh data of ours: the nonce alone refuses it.
+    replay = {**body, claims.DL_DATA: good_claims()[claims.DL_DATA]}
+    response = post(signed(replay, tool_keys[0], jwks_server.kid))
+    assert response.status_code == 400 and "nonce_replayed" in response.content.decode()
+    assert VideoLink.objects.count() == 1
+
+
+def test_replayed_data(tool_registered, good_claims, jwks_server, tool_keys):
+    body = good_claims()
+    assert post(signed(body, tool_keys[0], jwks_server.kid)).status_code == 200
+    again = good_claims(**{claims.DL_DATA: body[claims.DL_DATA]})
+    response = post(signed(again, tool_keys[0], jwks_server.kid))
+    assert response.status_code == 400 and "data_replayed" in response.content.decode()
+    assert VideoLink.objects.count() == 1
+
+
+@pytest.mark.parametrize("alg", ["none", "HS256"])
+def test_the_token_never_chooses_its_algorithm(
+    tool_registered, good_claims, jwks_server, tool_keys, alg
+):
+    body = good_claims()
+    if alg == "none":
+        token = jwt.encode(body, None, algorithm="none", headers={"kid": jwks_server.kid})
+    else:
+        # HS256 keyed with the tool's *public* key: the classic key-confusion attack.
+        import hashlib
+        import hmac
+        import json as jsonlib
+
+        def b64(data: bytes) -> str:
+            return jwt.utils.base64url_encode(data).decode()
+
+        header = b64(jsonlib.dumps({"alg": "HS256", "kid": jwks_server.kid}).encode())
+        payload = b64(jsonlib.dumps(body).encode())
+        mac = hmac.new(tool_keys[1].encode(), f"{header}.{payload}".encode(), hashlib.sha256)
+        token = f"{header}.{payload}.{b64(mac.digest())}"
+    assert_refused(post(token), "bad_algorithm")
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "a.b.c", "x" * 300_000])
+def test_malformed_tokens(tool_registered, good_claims, token):
+    assert_refused(post(token), "malformed")
+
+
+def test_items_outside_the_tools_site_are_left_out(
+    tool_registered, good_claims, jwks_server, tool_keys
+):
+    items = [
+        {"type": "ltiResourceLink", "title": "ok", "url": VIDEO_URL},
+        {"type": "ltiResourceLink", "title": "evil", "url": "https://evil.example/x"},
+        {"type": "ltiResourceLink", "title": "js", "url": "javascript:alert(1)"},
+        {"type": "link", "title": "plain link", "url": VIDEO_URL},
+        "not an object",
+    ]
+    body = good_claims(**{claims.DL_CONTENT_ITEMS: items})
+    response = post(signed(body, tool_keys[0], jwks_server.kid))
+    assert response.status_code == 200
+    assert list(VideoLink.objects.values_list("title", flat=True)) == ["ok"]
+    assert "4 returned items were not Panopto video links" in response.content.decode()
+
+
+def test_tool_messages_are_shown(tool_registered, good_claims, jwks_server, tool_keys):
+    body = good_claims(
+        **{
+            claims.DL_CONTENT_ITEMS: [],
+            claims.DL_ERRORMSG: "A felvétel nem érhető el.",
+            claims.DL_ERRORLOG: "session 42 missing",
+        }
+    )
+    response = post(signed(body, tool_keys[0], jwks_server.kid))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A felvétel nem érhető el." in page and "session 42" not in page
+    assert LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN).detail == (
+        "session 42 missing"
+    )
+
+
+def test_return_endpoint_accepts_only_post(client):
+    assert client.get(RETURN_URL).status_code == 405
+
+
+def test_picker_request_reaches_the_tool_with_its_target(client, world, dl_tool, registration):
+    world.create_context()
+    registration.deep_linking_url = "https://panopto.example.com/Panopto/LTI/DeepLink.aspx"
+    registration.save()
+    client.force_login(world.admin)
+    initiation = client.post(f"/panopto/videos/{world.course.pk}/pick/")
+    assert query(initiation["Location"])["target_link_uri"] == registration.deep_linking_url
+    assert registration.deep_linking_url != TOOL_LAUNCH_URL
