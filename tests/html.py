@@ -37,8 +37,8 @@ class Element:
 
     def find_all(self, tag: str | None = None, **attrs: str | bool) -> list["Element"]:
         """Descendants with the tag and attributes; `True` means "present", `False` "absent".
-        Attribute names use `_` for `-` (aria_disabled="true")."""
-        wanted = {name.replace("_", "-"): value for name, value in attrs.items()}
+        Attribute names use `_` for `-` (aria_disabled="true"), `class_` for `class`."""
+        wanted = {name.rstrip("_").replace("_", "-"): value for name, value in attrs.items()}
         found = []
         for element in self.iter():
             if tag is not None and element.tag != tag:
@@ -94,7 +94,9 @@ class _Builder(HTMLParser):
         self.current.children.append(data)
 
 
-def parse(content: bytes | str) -> Element:
+def parse(content) -> Element:
+    """Parse a response, or its bytes or text."""
+    content = getattr(content, "content", content)
     builder = _Builder()
     builder.feed(content.decode() if isinstance(content, bytes) else content)
     builder.close()
