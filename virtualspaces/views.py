@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from panopto_link.pages import request_panopto_setting
-from panopto_link.selectors import SpacePanopto, space_home_panopto
+from panopto_link.selectors import SpacePanopto, space_home_panopto, space_videos
 from virtualspaces.permissions import SpaceAccess
 from virtualspaces.selectors import public_spaces as public_spaces_selector
 from virtualspaces.selectors import space_members
@@ -28,12 +28,18 @@ def access_space(request: HttpRequest, pk: int) -> SpacePanopto:
 
 @login_required
 def space_home(request: HttpRequest, pk: int) -> HttpResponse:
-    """A space's Home screen: its header, the Panopto element, its description and members."""
+    """A space's Home screen: its header, the Panopto element and the videos linked into the
+    space, its description and members."""
     home = access_space(request, pk)
+    panopto_shown = home.folder.decision.shown  # False without a valid licence (SPEC §3)
     context = {
         "space": home.space,
         "access": home.access,
         "panopto": home,
+        "panopto_shown": panopto_shown,
+        # the videos linked into the space (SPEC §6), Panopto content like the element
+        "target": home,
+        "videos": space_videos(home) if panopto_shown else None,
         "members": space_members(home.space),
     }
     return render(request, "virtualspaces/space_home.html", context)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from panopto_link.models import FolderState
+from panopto_link.models import FolderState, VideoLink
 from tests.factories import (
     CourseFactory,
     FolderFactory,
@@ -62,6 +62,19 @@ def test_home_screen_header_and_elements(client, licence, registration):
     assert counts == ["1", "2", "1"]
     assert "Gábor Szabó" in document.find("ul", class_="plain-list").text
     assert document.find(data_panopto_element=True) is not None
+    assert document.find("section", id="videos") is not None
+
+
+def test_without_a_licence_the_home_screen_shows_neither_folders_nor_videos(client, registration):
+    space = SpaceFactory()
+    VideoLink.objects.create(space=space, title="1. előadás", url="https://p.example/v")
+    user = UserFactory()
+    MembershipFactory(user=user, space=space)
+    client.force_login(user)
+    document = home(client, space)
+    assert document.find(data_panopto_element=True) is None
+    assert document.find("section", id="videos") is None
+    assert "1. előadás" not in document.text
 
 
 def test_hungarian_home_screen(client, licence, registration):
@@ -100,8 +113,9 @@ def test_space_without_a_folder_row_counts_as_not_created(client, licence, regis
 
 
 # session, user, licence, registration, the space with its subject and folder, its links with
-# the linked folders, the user's memberships, the member counts, the administrators
-HOME_QUERIES = 9
+# the linked folders, the user's memberships, the video links, the member counts, the
+# administrators
+HOME_QUERIES = 10
 
 
 def test_home_screen_query_count_does_not_grow_with_links_and_members(
@@ -123,9 +137,11 @@ def test_home_screen_query_count_does_not_grow_with_links_and_members(
         MembershipFactory(user=user, space=linked, role=MembershipRole.ADMINISTRATOR)
         MembershipFactory(space=course, role=MembershipRole.ADMINISTRATOR)
         MembershipFactory(space=course)
+        VideoLink.objects.create(space=course, title="1. előadás", url="https://p.example/v")
     with django_assert_num_queries(HOME_QUERIES):
         document = home(client, course)
     assert len(document.find_all(class_="folder--linked")) == 6
+    assert len(document.find("section", id="videos").find_all("li")) == 5
     assert len(document.find("ul", class_="plain-list").find_all("li")) == 5
 
 
