@@ -1,7 +1,7 @@
 """Real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API against
 pytest-django's live server. Shared by every browser test:
 
-- `browser`: one Chromium for the whole run;
+- `browser`: one Chromium for all the browser tests;
 - `context` / `page`: a fresh profile per test, Hungarian like a student's browser here, with
   the live server as base URL (so `page.goto("/sign-in/")` works);
 - `sign_in(page, username, password)`: through the sign-in form, as a person does;
@@ -43,7 +43,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Chromium and Playwright's event loop stop when the browser tests are done, so
+# the rest of the suite runs without a loop in its thread.
+@pytest.fixture(scope="package")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium is needed at {CHROMIUM}: `make test` installs Debian's package.")

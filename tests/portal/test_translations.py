@@ -192,7 +192,16 @@ def extracted_msgids(tmp_path, monkeypatch) -> dict[str, set]:
         base,
         copy,
         ignore=shutil.ignore_patterns(
-            ".*", "__pycache__", "*.mo", "*.sqlite3", "bench", "docs", "staticfiles", "tmp"
+            ".*",
+            "__pycache__",
+            "*.mo",
+            "*.sqlite3*",
+            "*.egg-info",
+            "bench",
+            "docs",
+            "staticfiles",
+            "test-artifacts",
+            "tmp",
         ),
     )
     monkeypatch.chdir(copy)
