@@ -27,6 +27,11 @@
     // the message again on a second click.
     feedback.textContent = "";
     feedback.classList.add("is-shown");
+    // The message is now on the page; the tooltip repeating it would only cover it.
+    var anchor = button.closest(".tooltip-anchor");
+    if (anchor) {
+      anchor.classList.add("is-dismissed");
+    }
     window.setTimeout(function () {
       feedback.textContent = tooltip.textContent.trim();
     }, 50);
