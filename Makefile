@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test test-postgres lint format messages bench clean browsers
+.PHONY: demo test test-postgres lint format messages screenshots bench clean browsers gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,11 @@ demo: $(VENV)/.installed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need (Python packages, Debian's Chromium) and run the whole suite.
-test: $(VENV)/.installed-dev browsers
+test: $(VENV)/.installed-dev browsers gettext
 	$(BIN)/pytest
 
 ## The same suite against PostgreSQL and Redis (started by .ci/run when they are not running).
-test-postgres: $(VENV)/.installed-dev browsers
+test-postgres: $(VENV)/.installed-dev browsers gettext
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CACHE_URL=redis://127.0.0.1:6379/15 \
 		$(BIN)/pytest
 
@@ -38,6 +38,12 @@ browsers:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# GNU gettext: `make messages` and the catalogue tests (tests/portal/test_translations.py) use it.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		echo "Installing GNU gettext for the translation catalogues"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -48,9 +54,13 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 ## Refresh the Hungarian and English catalogues in locale/ and compile them.
-messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages --locale hu --locale en --ignore '.venv/*' --ignore 'bench/*' --no-location
+messages: $(VENV)/.installed-dev gettext
+	$(BIN)/python manage.py makemessages --locale hu --locale en --ignore '.venv/*' --ignore 'bench/*' --no-location --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+## Retake the README's screenshots (docs/screenshots/) with the browser tests' code.
+screenshots: $(VENV)/.installed-dev browsers
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser -k screenshot
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@ with the SPEC §3 decision for one user, in a constant number of queries."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from panopto_link.models import (
     FolderLink,
@@ -198,3 +198,39 @@ def space_videos(target: SpacePanopto) -> SpaceVideos:
         may_manage=may_manage_videos(target.access),
         refusal=decision.refusal,
     )
+
+
+# --- page-shaped reads for the screens -------------------------------------------------------
+
+
+def user_spaces_panopto(*, user, setting: PanoptoSetting, semester: str = "") -> list[SpacePanopto]:
+    """Studies → Information → Panopto: every space where the user holds a membership of any
+    role (not the public spaces they merely look at), each with its folders decided. With a
+    `semester`, courses of other semesters are left out; spaces without a semester (subjects,
+    other spaces) stay. Four queries, however many spaces and links."""
+    spaces = VirtualSpace.objects.of_user(user)
+    if semester:
+        spaces = spaces.filter(Q(semester=semester) | Q(semester=""))
+    return spaces_panopto(user=user, spaces=spaces_with_panopto(spaces), setting=setting)
+
+
+def user_semesters(user) -> list[str]:
+    """The semesters of the user's spaces, newest first (one query)."""
+    semesters = (
+        VirtualSpace.objects.of_user(user)
+        .exclude(semester="")
+        .values_list("semester", flat=True)
+        .distinct()
+        .order_by("-semester")
+    )
+    return list(semesters)
+
+
+def space_home_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
+    """The Home screen's space (with its subject) and its Panopto folders, or None when the
+    space does not exist. Visibility is the caller's to check (`access.is_visible`)."""
+    spaces = VirtualSpace.objects.filter(pk=space_pk).select_related("subject")
+    space = spaces_with_panopto(spaces).first()
+    if space is None:
+        return None
+    return spaces_panopto(user=user, spaces=[space], setting=setting)[0]

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from panopto_link import views
+from panopto_link.pages import studies_panopto
 
 app_name = "panopto_link"
 
 urlpatterns = [
+    path("studies/information/panopto/", studies_panopto, name="studies_panopto"),
     path("panopto/launch/<int:space_pk>/", views.launch, name="launch"),
     path("panopto/videos/<int:space_pk>/pick/", views.pick_videos, name="pick_videos"),
     path("panopto/videos/<int:space_pk>/<int:video_pk>/open/", views.open_video, name="open_video"),

@@ -22,6 +22,11 @@ class SpaceAccess:
         return self.membership_role == MembershipRole.ADMINISTRATOR
 
     @property
+    def role_label(self):
+        """The membership role as people read it; None for a guest."""
+        return MembershipRole(self.membership_role).label if self.membership_role else None
+
+    @property
     def is_guest(self) -> bool:
         """A signed-in non-member looking at a public space."""
         return self.membership_role is None and self.is_public

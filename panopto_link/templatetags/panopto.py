@@ -1,0 +1,90 @@
+"""`{% panopto_folder space entry %}`: one folder's state and its "Continue to the Panopto
+system" button, as the Home screen and Studies → Information → Panopto both show it."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from panopto_link.models import FolderState, PanoptoRegistration
+from panopto_link.pages import request_panopto_setting
+from panopto_link.permissions import Refusal
+from panopto_link.selectors import FolderEntry
+from virtualspaces.models import VirtualSpace
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class StateBadge:
+    css: str
+    label: Promise
+
+
+def folder_state(entry: FolderEntry) -> StateBadge:
+    """The folder's own facts, as a badge (not a decision: the button says what one may do)."""
+    folder = entry.folder
+    if folder is not None and not folder.is_enabled:
+        return StateBadge("disabled", _("not enabled"))
+    if folder is not None and folder.is_created:
+        return StateBadge("created", FolderState.CREATED.label)
+    return StateBadge("not-created", FolderState.NOT_CREATED.label)
+
+
+@dataclass(frozen=True)
+class ConfigurationHelp:
+    """What an IT administrator is told beside an inactive button: what to fix, and where."""
+
+    missing_fields: list[str]
+    registration_disabled: bool
+    folder_disabled: bool
+    admin_url: str | None
+
+
+def configuration_help(user, registration: PanoptoRegistration | None, entry: FolderEntry):
+    """Details for staff users only; None for everyone else and for refusals that no setting
+    can fix (a folder that its administrator has not opened yet)."""
+    if not user.is_staff:
+        return None
+    refusal = entry.decision.refusal
+    if refusal is Refusal.REGISTRATION_INCOMPLETE:
+        shown = registration or PanoptoRegistration()  # an empty one lacks every field
+        can_fix = user.has_perm("panopto_link.change_panoptoregistration")
+        if registration is None:
+            url = reverse("admin:panopto_link_panoptoregistration_add")
+        else:
+            url = reverse("admin:panopto_link_panoptoregistration_change", args=[registration.pk])
+        return ConfigurationHelp(
+            missing_fields=shown.missing_field_labels(),
+            registration_disabled=registration is not None and not registration.is_enabled,
+            folder_disabled=False,
+            admin_url=url if can_fix else None,
+        )
+    if refusal is Refusal.FOLDER_DISABLED and entry.folder is not None:
+        can_fix = user.has_perm("panopto_link.change_panoptofolder")
+        url = reverse("admin:panopto_link_panoptofolder_change", args=[entry.folder.pk])
+        return ConfigurationHelp(
+            missing_fields=[],
+            registration_disabled=False,
+            folder_disabled=True,
+            admin_url=url if can_fix else None,
+        )
+    return None
+
+
+@register.inclusion_tag("panopto_link/_folder.html", takes_context=True)
+def panopto_folder(context, space: VirtualSpace, entry: FolderEntry) -> dict:
+    """`space` is the page's space (the launch URL's); `entry` its own folder or a linked one."""
+    request = context["request"]
+    setting = request_panopto_setting(request)
+    return {
+        "space": space,
+        "entry": entry,
+        "decision": entry.decision,
+        "state": folder_state(entry),
+        "dom_id": f"panopto-{space.pk}-{entry.owner.pk}",
+        "help": configuration_help(request.user, setting.registration, entry),
+        "csrf_token": context.get("csrf_token"),
+    }

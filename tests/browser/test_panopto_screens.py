@@ -1,0 +1,262 @@
+"""The Panopto screens in real Chromium: the menu, Studies → Information → Panopto, the Home
+screen's Panopto element, tooltips by mouse and keyboard, the licence, the language switch."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from panopto_link.models import FolderState, PanoptoFolder, PanoptoLicence, PanoptoRegistration
+from tests.browser.conftest import PHONE
+from tests.factories import (
+    CourseFactory,
+    FolderFactory,
+    FolderLinkFactory,
+    LicenceFactory,
+    MembershipFactory,
+    RegistrationFactory,
+    SpaceFactory,
+    UserFactory,
+)
+from virtualspaces.models import MembershipRole, SpaceType
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BUTTON_HU = "Tovább a Panopto rendszerbe"
+NOT_CREATED_HU = (
+    "Akkor lesz elérhető, amikor a tér adminisztrátora már megnyitotta a Panopto-mappát."
+)
+
+
+def created() -> dict:
+    return {"state": FolderState.CREATED, "created_at": timezone.now()}
+
+
+@pytest.fixture
+def university():
+    """A licensed, configured portal with one lecturer's subject and course and a student."""
+    LicenceFactory()
+    RegistrationFactory()
+    lecturer = UserFactory(username="OKTATO", first_name="Gábor", last_name="Szabó")
+    student = UserFactory(username="HALLGATO", first_name="Hanna", last_name="Kovács")
+    subject = SpaceFactory(name="Analízis I", code="NPUMAT101")
+    course = CourseFactory(
+        name="Analízis I – előadás", code="NPUMAT101-EA-2026-27-1", subject=subject
+    )
+    FolderFactory(space=subject, **created())
+    FolderFactory(space=course)  # the lecturer has not opened it yet
+    FolderLinkFactory(course=course, linked_space=subject)
+    for space in (subject, course):
+        MembershipFactory(user=lecturer, space=space, role=MembershipRole.ADMINISTRATOR)
+        MembershipFactory(user=student, space=space, role=MembershipRole.MEMBER)
+    return {
+        "lecturer": lecturer,
+        "student": student,
+        "subject": subject,
+        "course": course,
+    }
+
+
+def folder(page, space, owner=None):
+    return page.locator(f"#panopto-{space.pk}-{(owner or space).pk}")
+
+
+def test_student_signs_in_and_finds_their_folders_in_the_menu(page, sign_in, university):
+    sign_in(page, "HALLGATO")
+    menu = page.get_by_role("navigation", name="Főmenü")
+    menu.get_by_role("link", name="Panopto", exact=True).click()
+    page.wait_for_url("**/studies/information/panopto/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Panopto előadásfelvételek"
+    subject, course = university["subject"], university["course"]
+    assert page.get_by_role("heading", name=re.compile("^Tárgyak")).is_visible()
+    assert page.get_by_role("heading", name=re.compile("^Kurzusok")).is_visible()
+    own = folder(page, subject)
+    assert own.get_by_role("button", name=re.compile(BUTTON_HU)).is_enabled()
+    assert own.locator(".launch__role").inner_text() == "Néző szerepkörrel lép be."
+    # The course's own folder waits for the lecturer; its linked subject folder is open.
+    waiting = folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU))
+    assert waiting.get_attribute("aria-disabled") == "true"
+    linked = folder(page, course, subject)
+    assert linked.locator(".launch__role").inner_text() == "Néző szerepkörrel lép be."
+
+
+def test_inactive_button_explains_itself_on_hover_focus_and_click(page, log_in, university):
+    log_in(university["student"])
+    course = university["course"]
+    page.goto(f"/spaces/{course.pk}/")
+    button = folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU))
+    tooltip = page.locator(f"#{button.get_attribute('aria-describedby')}")
+    assert tooltip.get_attribute("role") == "tooltip"
+    assert tooltip.is_hidden()
+
+    button.hover()
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text() == NOT_CREATED_HU
+    page.mouse.move(0, 0)
+    tooltip.wait_for(state="hidden")
+
+    # Keyboard only: Tab until the button has focus; it is focusable although inactive.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if button.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the inactive button cannot be reached with Tab")
+    tooltip.wait_for(state="visible")
+    page.keyboard.press("Escape")
+    tooltip.wait_for(state="hidden")
+
+    # Enter "clicks": no navigation, a status message says why.
+    page.keyboard.press("Enter")
+    feedback = page.locator(f"#{button.get_attribute('data-feedback')}")
+    feedback.wait_for(state="visible")
+    assert feedback.get_attribute("role") == "status"
+    page.wait_for_function(
+        "id => document.getElementById(id).textContent.length > 0", arg=feedback.get_attribute("id")
+    )
+    assert feedback.inner_text() == NOT_CREATED_HU
+    assert page.url.endswith(f"/spaces/{course.pk}/")
+
+
+def test_member_waits_for_the_administrators_first_launch(new_context, live_server, university):
+    course = university["course"]
+    # Panopto's login initiation, played by a path of the live server: a redirect leaving the
+    # browser for a host that does not resolve here could not be followed.
+    stand_in_login = live_server.url + "/stand-in-panopto/oidc/login"
+    PanoptoRegistration.objects.update(login_url=stand_in_login)
+
+    def open_as(user):
+        page = new_context(user).new_page()
+        page.goto(f"/spaces/{course.pk}/")
+        return page
+
+    student, lecturer = open_as(university["student"]), open_as(university["lecturer"])
+    button = folder(student, course).get_by_role("button", name=re.compile(BUTTON_HU))
+    assert button.get_attribute("aria-disabled") == "true"
+
+    # The lecturer's first click: the hint, then the launch towards Panopto's login (the LTI
+    # exchange itself is tested elsewhere).
+    own = folder(lecturer, course)
+    assert "Az első kattintása létrehozza" in own.locator(".hint").inner_text()
+    assert own.locator(".launch__role").inner_text() == "Létrehozó szerepkörrel lép be."
+    with lecturer.expect_navigation(url=re.compile(re.escape(stand_in_login))):
+        own.get_by_role("button", name=re.compile(BUTTON_HU)).click()
+    assert "lti_message_hint=" in lecturer.url and "login_hint=" in lecturer.url
+
+    # Panopto's successful authorization marks the folder created (as launch_authorize
+    # does); the member's next visit finds the button open, as Viewer.
+    PanoptoFolder.objects.filter(space=course).update(**created())
+    student.reload()
+    button = folder(student, course).get_by_role("button", name=re.compile(BUTTON_HU))
+    assert button.get_attribute("aria-disabled") is None
+    role = folder(student, course).locator(".launch__role").inner_text()
+    assert role == "Néző szerepkörrel lép be."
+
+
+def test_turning_the_licence_off_hides_the_menu_item_and_the_element(page, log_in, university):
+    log_in(university["student"])
+    course = university["course"]
+    page.goto(f"/spaces/{course.pk}/")
+    menu_item = page.locator("nav.main-menu [data-menu-item=panopto]")
+    element = page.locator("[data-panopto-element]")
+    assert menu_item.is_visible() and element.is_visible()
+
+    PanoptoLicence.objects.update(is_enabled=False)
+    page.reload()
+    assert menu_item.count() == 0 and element.count() == 0
+    assert page.get_by_text(BUTTON_HU).count() == 0
+    response = page.goto("/studies/information/panopto/")
+    assert response.status == 404
+
+    PanoptoLicence.objects.update(is_enabled=True)
+    page.goto(f"/spaces/{course.pk}/")
+    assert menu_item.is_visible() and element.is_visible()
+
+
+def test_language_switch_changes_the_text_and_keeps_the_page(page, log_in, university):
+    log_in(university["student"])
+    path = "/studies/information/panopto/?semester=2026%2F27%2F1"
+    page.goto(path)
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Panopto előadásfelvételek"
+    assert page.locator("html").get_attribute("lang") == "hu"
+
+    page.get_by_role("button", name="English (EN)").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(path)
+    assert heading.inner_text() == "Panopto lecture recordings"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert (
+        page.get_by_role("button", name=re.compile("Continue to the Panopto system")).count() >= 1
+    )
+    assert page.locator("select#id_semester").input_value() == "2026/27/1"
+
+    page.get_by_role("button", name="Magyar (HU)").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(path)
+    assert heading.inner_text() == "Panopto előadásfelvételek"
+
+
+# --- how it looks --------------------------------------------------------------------------------
+
+SCREENSHOTS = Path(settings.BASE_DIR) / (
+    "docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else "test-artifacts/screenshots"
+)
+
+
+@pytest.fixture
+def demo_semester(university):
+    """University's data filled out for pictures: more spaces in several states."""
+    student, lecturer = university["student"], university["lecturer"]
+    algebra = SpaceFactory(name="Lineáris algebra", code="NPUMAT102")
+    FolderFactory(space=algebra, is_enabled=False)
+    practice = CourseFactory(
+        name="Analízis I – gyakorlat 1",
+        code="NPUMAT101-GY1-2026-27-1",
+        subject=university["subject"],
+    )
+    FolderFactory(space=practice, **created())
+    FolderLinkFactory(course=practice, linked_space=university["subject"])
+    choir = SpaceFactory(name="Egyetemi kórus", code="NPU-KORUS", space_type=SpaceType.OTHER)
+    FolderFactory(space=choir, **created())
+    for space, role in [
+        (algebra, MembershipRole.MEMBER),
+        (practice, MembershipRole.MEMBER),
+        (choir, MembershipRole.GUEST_MEMBER),
+    ]:
+        MembershipFactory(user=student, space=space, role=role)
+        MembershipFactory(user=lecturer, space=space, role=MembershipRole.ADMINISTRATOR)
+    for _ in range(3):
+        MembershipFactory(space=university["course"])
+    university["course"].description = "Hétfő 10:15–12:00, K.150 előadó. Zárthelyi: a 7. héten."
+    university["course"].save()
+    return university
+
+
+def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester):
+    """Takes the README's screenshots (`make screenshots` writes them to docs/screenshots/),
+    and checks that neither page scrolls sideways on a 375 px wide phone."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    log_in(demo_semester["student"])
+    course = demo_semester["course"]
+    page = context.new_page()
+    page.goto("/studies/information/panopto/")
+    page.screenshot(path=SCREENSHOTS / "studies-information-panopto.png", full_page=True)
+    page.goto(f"/spaces/{course.pk}/")
+    folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU)).hover()
+    page.screenshot(path=SCREENSHOTS / "space-home.png", full_page=True)
+
+    phone = context.new_page()
+    phone.set_viewport_size(PHONE)
+    for path, name in [
+        ("/studies/information/panopto/", "studies-information-panopto-phone.png"),
+        (f"/spaces/{course.pk}/", "space-home-phone.png"),
+    ]:
+        phone.goto(path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        phone.screenshot(path=SCREENSHOTS / name, full_page=True)
+    for name in ("studies-information-panopto.png", "space-home.png"):
+        assert (SCREENSHOTS / name).stat().st_size > 10_000
