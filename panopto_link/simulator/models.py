@@ -83,7 +83,7 @@ class ToolUser(models.Model):
     """A person as the stand-in knows them: the platform's issuer and the user's `sub`."""
 
     issuer = models.CharField(_("issuer"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(_("LTI subject"), max_length=255)
     name = models.CharField(_("name"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     last_launch_at = models.DateTimeField(_("last launch"), default=timezone.now)
