@@ -469,8 +469,14 @@ def test_plain_pylti1p3_accepts_what_the_stand_in_refuses(
     stand_in_refuses(client, bad)
 
 
-def test_plain_pylti1p3_redirects_its_login_to_a_foreign_target(client, standin):
-    """The open redirect the stand-in's login refuses (see the login table above)."""
+def test_plain_pylti1p3_redirects_its_login_to_a_foreign_target(standin):
+    """The open redirect the stand-in's login refuses (see the login table above): pylti1p3's
+    login, used as its Django example does (`redirect(target_link_uri)`), sends the browser's
+    id_token to whatever target the initiation names."""
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.test import RequestFactory
+    from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
+
     conf = ToolConfDict(
         {
             ISSUER: [
@@ -485,6 +491,10 @@ def test_plain_pylti1p3_redirects_its_login_to_a_foreign_target(client, standin)
             ]
         }
     )
-    login = Pylti1p3Tool(conf).login(login_params(target="https://evil.example/steal"))
-    assert login.params["redirect_uri"] == "https://evil.example/steal"
+    params = login_params(target="https://evil.example/steal")
+    request = RequestFactory().get("/login/", params)
+    request.session = SessionStore()
+    oidc = DjangoOIDCLogin(request, conf, launch_data_storage=DjangoCacheDataStorage())
+    response = oidc.redirect(request.GET["target_link_uri"])
+    assert query(response["Location"])["redirect_uri"] == "https://evil.example/steal"
     assert ToolUser.objects.count() == 0
