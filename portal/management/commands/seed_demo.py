@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from panopto_link.models import FolderLink, PanoptoFolder, PanoptoLicence
@@ -149,6 +150,8 @@ OTHER_SPACES = (
     ("NPU-TEHETSEG", "Informatikai tehetséggondozó program", False),
 )
 PUBLIC_SUBJECTS = {"NPUINF302"}
+# The course the README's walkthrough uses: the demo lecturer administers it, the student is in.
+WALKTHROUGH_COURSE = "NPUINF101-EA-" + CURRENT_SEMESTER.replace("/", "-")
 
 
 def neptun_code(rng: random.Random) -> str:
@@ -404,3 +407,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  student           {DEMO_STUDENT}")
         self.stdout.write(f"  lecturer          {DEMO_LECTURER}")
         self.stdout.write(f"  IT administrator  {DEMO_IT_ADMIN}   (Django admin: /admin/)")
+        course = VirtualSpace.objects.filter(code=WALKTHROUGH_COURSE).first()
+        if course is not None:
+            page = reverse("panopto_link:launch", args=[course.pk])
+            self.stdout.write(
+                f"The README's walkthrough course, {course.name}: {settings.LTI_ISSUER}{page}"
+            )

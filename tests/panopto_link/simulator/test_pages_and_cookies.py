@@ -141,3 +141,13 @@ def test_production_settings_do_not_install_the_stand_in(monkeypatch):
     monkeypatch.delitem(sys.modules, "portal.settings.production")
     assert "panopto_link.simulator" not in production.INSTALLED_APPS
     assert production.PANOPTO_SIMULATOR is False
+
+
+def test_stand_in_admin_pages_render(admin_client, world, standin):
+    launch_through_portal(Client(), world.admin, world.course)
+    folder = Folder.objects.get()
+    assert admin_client.get("/admin/panopto_simulator/folder/").status_code == 200
+    page = admin_client.get(f"/admin/panopto_simulator/folder/{folder.pk}/change/")
+    assert page.status_code == 200 and folder.name in page.content.decode()
+    assert "1. előadás – Bevezetés" in page.content.decode()
+    assert admin_client.get("/admin/panopto_simulator/platformregistration/").status_code == 200
