@@ -10,12 +10,16 @@ from pylti1p3.registration import Registration
 from panopto_link.simulator.models import ToolKey
 
 
-@transaction.atomic
 def tool_key() -> ToolKey:
-    """The signing key, created on first need."""
+    """The signing key, created on first need (one query once it exists)."""
+    return ToolKey.objects.first() or _tool_key_create()
+
+
+@transaction.atomic
+def _tool_key_create() -> ToolKey:
     key = ToolKey.objects.select_for_update().first()
     if key is not None:
-        return key
+        return key  # another request created it a moment ago
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     private_pem = private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

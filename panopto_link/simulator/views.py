@@ -64,8 +64,10 @@ def login(request: HttpRequest) -> HttpResponse:
 def _launch_locale(body: dict) -> str:
     presentation = body.get(claims.LAUNCH_PRESENTATION) or {}
     locale = str(presentation.get("locale") or body.get("locale") or "")
-    language = translation.get_supported_language_variant(locale, strict=False) if locale else ""
-    return language or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(locale.replace("_", "-"))
+    except LookupError:  # empty, or a language the stand-in does not speak
+        return settings.LANGUAGE_CODE
 
 
 # The platform posts the id_token with a cross-site form post, which carries no CSRF token; it is

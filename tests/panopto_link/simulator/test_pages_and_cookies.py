@@ -151,3 +151,14 @@ def test_stand_in_admin_pages_render(admin_client, world, standin):
     assert page.status_code == 200 and folder.name in page.content.decode()
     assert "1. előadás – Bevezetés" in page.content.decode()
     assert admin_client.get("/admin/panopto_simulator/platformregistration/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("en-GB", "en"), ("en_US", "en"), ("hu", "hu"), ("de", "hu"), ("", "hu")],
+)
+def test_stand_in_speaks_the_launchs_language_or_its_default(locale, language):
+    from panopto_link.lti import claims
+    from panopto_link.simulator.views import _launch_locale
+
+    assert _launch_locale({claims.LAUNCH_PRESENTATION: {"locale": locale}}) == language
