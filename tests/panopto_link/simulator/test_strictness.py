@@ -111,6 +111,33 @@ def forge(body: dict, *, private_key=None, kid: str | None = None, algorithm="RS
     )
 
 
+def relative_times(changes: dict) -> dict:
+    """`iat` and `exp` in a table are seconds from now."""
+    now = int(time.time())
+    return {
+        name: now + value if name in {"iat", "exp"} and value is not DROP else value
+        for name, value in changes.items()
+    }
+
+
+def plain_tool_conf(key_set: dict | None = None) -> ToolConfDict:
+    """Plain pylti1p3's configuration of our platform, with both deployments registered."""
+    return ToolConfDict(
+        {
+            ISSUER: [
+                {
+                    "default": True,
+                    "client_id": CLIENT_ID,
+                    "auth_login_url": ISSUER + "/lti/authorize/",
+                    "auth_token_url": ISSUER + "/lti/token/",
+                    "key_set": key_set,
+                    "deployment_ids": [DEPLOYMENT_ID, OTHER_DEPLOYMENT],
+                }
+            ]
+        }
+    )
+
+
 def post_launch(client: Client, id_token: str, state: str):
     return client.post(LAUNCH_PATH, {"id_token": id_token, "state": state})
 
@@ -191,12 +218,8 @@ NOW = object()  # replaced by the current time in the table below
 )
 def test_stand_in_refuses_a_launch_with(client, registration_two_deployments, changes, reason):
     state, nonce = stand_in_login(client)
-    now = int(time.time())
-    changes = {
-        name: now + value if name in {"iat", "exp"} and value is not DROP else value
-        for name, value in changes.items()
-    }
-    assert_refused(post_launch(client, forge(launch_claims(nonce, changes=changes)), state), reason)
+    body = launch_claims(nonce, changes=relative_times(changes))
+    assert_refused(post_launch(client, forge(body), state), reason)
     assert not ConsumedNonce.objects.exists()  # a refused launch does not burn the nonce
 
 
@@ -412,35 +435,13 @@ STRICTER = [
 ]
 
 
-def _changes(bad: Bad) -> dict:
-    now = int(time.time())
-    return {
-        name: now + value if name in {"iat", "exp"} and value is not DROP else value
-        for name, value in bad.changes.items()
-    }
-
-
 def plain_pylti1p3_accepts(client: Client, bad: Bad) -> bool:
-    conf = ToolConfDict(
-        {
-            ISSUER: [
-                {
-                    "default": True,
-                    "client_id": CLIENT_ID,
-                    "auth_login_url": ISSUER + "/lti/authorize/",
-                    "auth_token_url": ISSUER + "/lti/token/",
-                    "key_set": client.get("/.well-known/jwks.json").json(),
-                    "deployment_ids": [DEPLOYMENT_ID, OTHER_DEPLOYMENT],
-                }
-            ]
-        }
-    )
-    tool = Pylti1p3Tool(conf)
+    tool = Pylti1p3Tool(plain_tool_conf(client.get("/.well-known/jwks.json").json()))
     login = tool.login(login_params(target=TOOL_LAUNCH_URL))
     nonce = login.params["nonce"]
     if bad.scenario == "other_nonce":
         nonce = tool.login(login_params(target=TOOL_LAUNCH_URL)).params["nonce"]
-    body = launch_claims(nonce, target=TOOL_LAUNCH_URL, changes=_changes(bad))
+    body = launch_claims(nonce, target=TOOL_LAUNCH_URL, changes=relative_times(bad.changes))
     form = {"id_token": forge(body), "state": login.params["state"]}
     tool.launch(form, login.cookies)  # raises on refusal
     if bad.scenario == "replay":
@@ -452,7 +453,10 @@ def stand_in_refuses(client: Client, bad: Bad) -> None:
     state, nonce = stand_in_login(client)
     if bad.scenario == "other_nonce":
         _other_state, nonce = stand_in_login(client)
-    form = {"id_token": forge(launch_claims(nonce, changes=_changes(bad))), "state": state}
+    form = {
+        "id_token": forge(launch_claims(nonce, changes=relative_times(bad.changes))),
+        "state": state,
+    }
     response = client.post(LAUNCH_PATH, form)
     if bad.scenario == "replay":
         assert response.status_code == 303
@@ -477,20 +481,7 @@ def test_plain_pylti1p3_redirects_its_login_to_a_foreign_target(standin):
     from django.test import RequestFactory
     from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 
-    conf = ToolConfDict(
-        {
-            ISSUER: [
-                {
-                    "default": True,
-                    "client_id": CLIENT_ID,
-                    "auth_login_url": ISSUER + "/lti/authorize/",
-                    "auth_token_url": ISSUER + "/lti/token/",
-                    "key_set": None,
-                    "deployment_ids": [DEPLOYMENT_ID],
-                }
-            ]
-        }
-    )
+    conf = plain_tool_conf()
     params = login_params(target="https://evil.example/steal")
     request = RequestFactory().get("/login/", params)
     request.session = SessionStore()
