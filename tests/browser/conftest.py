@@ -1,17 +1,29 @@
-"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API, against
-pytest-django's live server. See ../shared/notes/browsers.md for why the flags matter."""
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright's sync API against
+pytest-django's live server. Shared by every browser test:
+
+- `browser`: one Chromium for all the browser tests;
+- `context` / `page`: a fresh profile per test, Hungarian like a student's browser here, with
+  the live server as base URL (so `page.goto("/sign-in/")` works);
+- `sign_in(page, username, password)`: through the sign-in form, as a person does;
+- `log_in(user)`: a session cookie without the form, for tests about other things;
+- `new_context(user)`: another profile, for tests where two people look at once.
+
+`make test` installs Chromium (the `browsers` target). Playwright's own browser download is not
+used.
+"""
 
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import shutil
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
-# Playwright's sync API runs an event loop in the test's thread; the Django calls the tests make
-# beside it (creating rows, reading them back) are synchronous and safe here.
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the test
+# itself (factories, assertions) are synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -20,44 +32,98 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     # Turns off the "Lax + POST" two-minute grace for cookies without a SameSite attribute, so
-    # only cookies that are really SameSite=None reach a cross-site form post.
+    # only cookies that are really SameSite=None reach a cross-site form post (see
+    # ../shared/notes/browsers.md); the cross-site launch tests rely on it.
     "--enable-features=SameSiteDefaultChecksMethodRigorously",
 ]
-PASSWORD = "secret-pass-1"  # tests.factories.UserFactory's
+FACTORY_PASSWORD = "secret-pass-1"  # tests.factories.UserFactory's
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
 
 
-@pytest.fixture(scope="session")
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+# Package scope: Chromium and Playwright's event loop stop when the browser tests are done, so
+# the rest of the suite runs without a loop in its thread.
+@pytest.fixture(scope="package")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed (make test installs it)")
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is needed at {CHROMIUM}: `make test` installs Debian's package.")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def session_cookie(user, url: str) -> dict:
+    """A signed-in session for `user`, as a cookie for the browser at `url`."""
+    client = Client()
+    client.force_login(user)
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": url}
 
 
 @pytest.fixture
-def new_context(browser) -> Iterator[Callable]:
-    """A fresh browser profile per person (its own cookies), in English, closed afterwards."""
+def new_context(browser, live_server):
+    """`new_context(user=None)`: another browser profile (closed after the test), signed in as
+    `user` when given; for tests where two people look at once."""
     contexts = []
 
-    def make(**options):
-        context = browser.new_context(locale="en-GB", **options)
-        context.set_default_timeout(15_000)
+    def new_context(user=None, **options):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="hu-HU",
+            viewport=DESKTOP,
+            reduced_motion="reduce",
+            **options,
+        )
+        context.set_default_timeout(5_000)
+        if user is not None:
+            context.add_cookies([session_cookie(user, live_server.url)])
         contexts.append(context)
         return context
 
-    yield make
+    yield new_context
     for context in contexts:
         context.close()
 
 
-def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the portal's sign-in page, as a person does."""
-    page.goto(base_url + "/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/sign-in/" not in url)
+@pytest.fixture
+def context(new_context):
+    return new_context()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def sign_in():
+    """`sign_in(page, username, password=...)`: through the form, as a person does (the
+    factories' password is the default); waits until the portal has let the user in."""
+
+    def sign_in(page, username: str, password: str = FACTORY_PASSWORD) -> None:
+        page.goto("/sign-in/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/sign-in/" not in url)
+
+    return sign_in
+
+
+@pytest.fixture
+def log_in(context, live_server):
+    """`log_in(user)`: the `context` browser signed in as `user`, without the form."""
+
+    def log_in(user) -> None:
+        context.add_cookies([session_cookie(user, live_server.url)])
+
+    return log_in
