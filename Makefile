@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo portal's address, which is also its LTI issuer; the Panopto stand-in is served by the
+# same server and reached as localhost on the same port (a different site, as real Panopto is).
+DEMO_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: demo test test-postgres lint format messages screenshots bench clean browsers gettext
 
@@ -19,11 +22,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $(VENV)/.installed $@
 
-## Set up and start the demo: SQLite, migrated, seeded, with the built-in Panopto stand-in.
+## Set up and start the demo: SQLite, migrated, seeded, with the built-in Panopto stand-in
+## registered for this port (`make demo PORT=8010` moves both).
 demo: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py seed_demo
+	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need (Python packages, Debian's Chromium) and run the whole suite.
 test: $(VENV)/.installed-dev browsers gettext

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,3 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# The Panopto stand-in, in the demo and the tests only (portal/settings/dev.py installs it).
+if getattr(settings, "PANOPTO_SIMULATOR", False):
+    urlpatterns.append(path("panopto-sim/", include("panopto_link.simulator.urls")))

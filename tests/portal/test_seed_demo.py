@@ -31,6 +31,6 @@ def test_seed_demo_twice_gives_the_same_row_counts(capsys):
     assert first["virtualspaces.VirtualSpace"] > 100
     assert first["panopto_link.FolderLink"] > 0
     assert PanoptoLicence.objects.is_valid_today()
-    assert "[4/4]" in output
+    assert "[5/5]" in output
     for account in ("hallgato", "oktato", "itadmin"):
         assert account in output

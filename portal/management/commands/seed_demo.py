@@ -1,4 +1,5 @@
-"""`manage.py seed_demo`: a realistic, deterministic Hungarian university for the demo.
+"""`manage.py seed_demo`: a realistic, deterministic Hungarian university for the demo, and, when
+the Panopto stand-in is installed, its registration with the portal.
 
 Idempotent: every row is looked up by its natural key first, so a second run adds nothing.
 """
@@ -7,10 +8,13 @@ import datetime
 import random
 import time
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from panopto_link.models import FolderLink, PanoptoFolder, PanoptoLicence
@@ -146,6 +150,8 @@ OTHER_SPACES = (
     ("NPU-TEHETSEG", "Informatikai tehetséggondozó program", False),
 )
 PUBLIC_SUBJECTS = {"NPUINF302"}
+# The course the README's walkthrough uses: the demo lecturer administers it, the student is in.
+WALKTHROUGH_COURSE = "NPUINF101-EA-" + CURRENT_SEMESTER.replace("/", "-")
 
 
 def neptun_code(rng: random.Random) -> str:
@@ -156,6 +162,14 @@ def neptun_code(rng: random.Random) -> str:
 class Command(BaseCommand):
     help = "Seed a realistic demo university (idempotent: running it again changes nothing)."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--panopto-url",
+            help="Where browsers reach the Panopto stand-in (scheme://host:port). Default: the "
+            "portal's address (LTI_ISSUER) under the other loopback name, e.g. "
+            "http://localhost:8000 for http://127.0.0.1:8000, so the two are different sites.",
+        )
+
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         self.rng = random.Random(20260901)  # noqa: S311 - demo data, not security
@@ -164,11 +178,12 @@ class Command(BaseCommand):
             spaces = self.seed_spaces()
             self.seed_memberships(users, spaces)
             self.seed_panopto(spaces)
+            self.seed_stand_in(options.get("panopto_url"))
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s."))
         self.print_accounts()
 
     def step(self, number: int, text: str) -> None:
-        self.stdout.write(f"[{number}/4] {text}")
+        self.stdout.write(f"[{number}/5] {text}")
 
     # -- users --------------------------------------------------------------------------------
     def seed_users(self) -> dict[str, list]:
@@ -374,9 +389,27 @@ class Command(BaseCommand):
             f"      {len(all_spaces)} folders, {len(spaces['courses'])} course links to subjects"
         )
 
+    # -- the Panopto stand-in -----------------------------------------------------------------
+    def seed_stand_in(self, panopto_url: str | None) -> None:
+        self.step(5, "Panopto stand-in registration")
+        if not apps.is_installed("panopto_link.simulator"):
+            self.stdout.write("      skipped: the stand-in is not installed in these settings")
+            return
+        from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
+
+        origin = panopto_url or stand_in_origin_for(settings.LTI_ISSUER)
+        self.stdout.write(f"      portal (LTI issuer) {settings.LTI_ISSUER}, stand-in {origin}")
+        connect_stand_in(portal_url=settings.LTI_ISSUER, stand_in_origin=origin, stdout=self.stdout)
+
     def print_accounts(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ with (password for all: demo):")
+        self.stdout.write(f"Sign in at {settings.LTI_ISSUER}/ with (password for all: demo):")
         self.stdout.write(f"  student           {DEMO_STUDENT}")
         self.stdout.write(f"  lecturer          {DEMO_LECTURER}")
         self.stdout.write(f"  IT administrator  {DEMO_IT_ADMIN}   (Django admin: /admin/)")
+        course = VirtualSpace.objects.filter(code=WALKTHROUGH_COURSE).first()
+        if course is not None:
+            page = reverse("panopto_link:launch", args=[course.pk])
+            self.stdout.write(
+                f"The README's walkthrough course, {course.name}: {settings.LTI_ISSUER}{page}"
+            )

@@ -1,0 +1,62 @@
+"""Connecting the stand-in and the portal to each other, for the demo and the end-to-end tests.
+
+The portal's side goes through `manage.py panopto_configure`, exactly as an IT administrator
+registers a real Panopto site; the stand-in's side is what a Panopto administrator enters for an
+LTI 1.3 identity provider (see docs/connecting-panopto.md)."""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from panopto_link.simulator.services import registration_configure
+
+DEMO_CLIENT_ID = "neptun-demo-panopto"
+DEMO_DEPLOYMENT_ID = "neptun-demo-deployment-1"
+
+
+def stand_in_origin_for(portal_url: str) -> str:
+    """The stand-in's origin in the demo: the portal's port under the other loopback name, so
+    that the browser treats portal and stand-in as different sites, as with real Panopto. (Any
+    other portal host gives localhost: pass seed_demo --panopto-url for a demo served elsewhere.)
+    """
+    parts = urlsplit(portal_url)
+    other = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
+    netloc = f"{other}:{parts.port}" if parts.port else other
+    return urlunsplit((parts.scheme, netloc, "", "", ""))
+
+
+def connect_stand_in(
+    *,
+    portal_url: str,
+    stand_in_origin: str,
+    client_id: str = DEMO_CLIENT_ID,
+    deployment_id: str = DEMO_DEPLOYMENT_ID,
+    stdout=None,
+) -> None:
+    """Register the stand-in with the portal and the portal with the stand-in (idempotent).
+    `portal_url` must be the portal's issuer (settings.LTI_ISSUER)."""
+    portal_url, stand_in_origin = portal_url.rstrip("/"), stand_in_origin.rstrip("/")
+
+    def tool(name: str) -> str:
+        return stand_in_origin + reverse(f"panopto_simulator:{name}")
+
+    call_command(
+        "panopto_configure",
+        "--client-id", client_id,
+        "--deployment-id", deployment_id,
+        "--login-url", tool("login"),
+        "--launch-url", tool("launch"),
+        "--redirect-uri", tool("launch"),
+        "--jwks-url", tool("jwks"),
+        "--site-url", tool("dashboard"),
+        stdout=stdout,
+    )  # fmt: skip
+    registration_configure(
+        issuer=portal_url,
+        client_id=client_id,
+        deployment_ids=[deployment_id],
+        auth_login_url=portal_url + reverse("panopto_link:authorize"),
+        key_set_url=portal_url + reverse("panopto_link:jwks"),
+        public_origin=stand_in_origin,
+    )

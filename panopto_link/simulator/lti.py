@@ -1,0 +1,329 @@
+"""The stand-in's LTI 1.3 tool side, on pylti1p3's Django integration (OIDC login, message
+launch, cache data storage), held to more than the library checks by itself.
+
+Plain pylti1p3 2.0 tolerates a replayed nonce, a missing `exp` or `iat`, any token age, a wrong
+`azp`, a `target_link_uri` or deployment other than the login initiation named, any message type
+at any launch URL, and redirects its login to whatever `target_link_uri` it is given. The
+stand-in refuses each of these (see `StrictMessageLaunch.validate_strictly` and
+`login_initiation_check`), so the portal is tested against a tool at least as strict as a
+careful production tool.
+"""
+
+import datetime
+import time
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlsplit
+
+import jwt
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.cookie import DjangoCookieService
+from pylti1p3.contrib.django.request import DjangoRequest
+from pylti1p3.exception import LtiException
+from pylti1p3.tool_config import ToolConfDict
+
+from panopto_link.lti import claims
+from panopto_link.simulator import platform_jwks
+from panopto_link.simulator.keys import tool_key
+from panopto_link.simulator.models import ConsumedNonce, LoginState, PlatformRegistration
+
+CLOCK_SKEW_SECONDS = 10  # an `iat` this far ahead of our clock still counts as now
+MAX_TOKEN_AGE_SECONDS = 600  # an id_token issued longer ago is refused whatever its `exp`
+LOGIN_STATE_SECONDS = 300  # as long as pylti1p3's state cookie lives
+REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "nonce"]
+
+
+class LaunchRefused(LtiException):
+    """A login or launch the stand-in refuses; `reason` is a short code for tests and logs."""
+
+    def __init__(self, reason: str, description: str) -> None:
+        super().__init__(description)
+        self.reason = reason
+        self.description = description
+
+
+def cookie_path() -> str:
+    return reverse("panopto_simulator:dashboard")
+
+
+def own_url(registration: PlatformRegistration, name: str) -> str:
+    return registration.public_origin.rstrip("/") + reverse(f"panopto_simulator:{name}")
+
+
+def launch_targets(registration: PlatformRegistration) -> dict[str, frozenset[str]]:
+    """The stand-in's own launch URLs and the message types each accepts. A login naming any
+    other target is refused: it would otherwise be an open redirect."""
+    return {own_url(registration, "launch"): frozenset({claims.RESOURCE_LINK_REQUEST})}
+
+
+def tool_conf(registration: PlatformRegistration) -> ToolConfDict:
+    """pylti1p3's configuration for the one platform the stand-in serves."""
+    conf = ToolConfDict(
+        {
+            registration.issuer: [
+                {
+                    "default": True,
+                    "client_id": registration.client_id,
+                    "auth_login_url": registration.auth_login_url,
+                    # Required by pylti1p3 but unused: the stand-in calls no platform service.
+                    "auth_token_url": registration.issuer,
+                    "key_set_url": registration.key_set_url,
+                    "key_set": None,
+                    "deployment_ids": registration.deployment_id_list,
+                }
+            ]
+        }
+    )
+    key = tool_key()
+    conf.set_private_key(registration.issuer, key.private_pem, client_id=registration.client_id)
+    conf.set_public_key(registration.issuer, key.public_pem, client_id=registration.client_id)
+    return conf
+
+
+class CrossSiteCookieService(DjangoCookieService):
+    """pylti1p3's state cookies, always `SameSite=None; Secure`.
+
+    The platform posts the id_token back with a cross-site form post, which carries only
+    SameSite=None cookies; pylti1p3 marks them so only when `request.is_secure()`, so over the
+    demo's plain http they would be Lax and the launch would fail with "State not found".
+    Browsers accept Secure cookies from http://localhost and http://127.0.0.1."""
+
+    def update_response(self, response: HttpResponse) -> None:
+        for name, data in self._cookie_data_to_set.items():
+            response.set_cookie(
+                name,
+                data["value"],
+                max_age=data["exp"],
+                path=cookie_path(),
+                secure=True,
+                httponly=True,
+                samesite="None",
+            )
+
+
+# --- login initiation ------------------------------------------------------------------------
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    # The login initiation may come as a GET or a form POST (LTI Core §4.1).
+    return (request.GET.get(name) or request.POST.get(name) or "").strip()
+
+
+def login_initiation_check(request: HttpRequest, registration: PlatformRegistration) -> str:
+    """Check the initiation's parameters against the registration; return the target link URI.
+    Raises LaunchRefused."""
+    if _param(request, "iss") != registration.issuer:
+        raise LaunchRefused("unknown_issuer", "The issuer is not registered with the stand-in.")
+    client_id = _param(request, "client_id")
+    if client_id and client_id != registration.client_id:
+        raise LaunchRefused("unknown_client", "The client_id is not registered for this issuer.")
+    deployment_id = _param(request, "lti_deployment_id")
+    if deployment_id and deployment_id not in registration.deployment_id_list:
+        raise LaunchRefused("unknown_deployment", "The lti_deployment_id is not registered.")
+    if not _param(request, "login_hint"):
+        raise LaunchRefused("no_login_hint", "The login_hint is missing.")
+    target = _param(request, "target_link_uri")
+    if target not in launch_targets(registration):
+        raise LaunchRefused(
+            "foreign_target_link_uri",
+            "The target_link_uri is not a launch URL of the stand-in; it is never redirected to.",
+        )
+    return target
+
+
+def login_redirect(request: HttpRequest, registration: PlatformRegistration) -> HttpResponse:
+    """The answer to a checked login initiation: pylti1p3's redirect to the platform's
+    authorization endpoint, with its state cookie, and the initiation stored under the state."""
+    target = login_initiation_check(request, registration)
+    oidc = DjangoOIDCLogin(
+        request,
+        tool_conf(registration),
+        cookie_service=CrossSiteCookieService(DjangoRequest(request)),
+        launch_data_storage=DjangoCacheDataStorage(),
+    )
+    # The redirect_uri is the checked target, never a value taken unchecked from the request.
+    response = oidc.redirect(target)
+    sent = parse_qs(urlsplit(response["Location"]).query)
+    login_state_create(
+        state=sent["state"][0],
+        nonce=sent["nonce"][0],
+        client_id=registration.client_id,
+        deployment_id=_param(request, "lti_deployment_id"),
+        target_link_uri=target,
+    )
+    return response
+
+
+def login_state_create(
+    *, state: str, nonce: str, client_id: str, deployment_id: str, target_link_uri: str
+) -> LoginState:
+    """Store what a login initiation named; forget the expired ones on the way."""
+    now = timezone.now()
+    LoginState.objects.filter(expires_at__lt=now).delete()
+    ConsumedNonce.objects.filter(expires_at__lt=now).delete()
+    return LoginState.objects.create(
+        state=state,
+        nonce=nonce,
+        client_id=client_id,
+        deployment_id=deployment_id,
+        target_link_uri=target_link_uri,
+        expires_at=now + datetime.timedelta(seconds=LOGIN_STATE_SECONDS),
+    )
+
+
+def nonce_consume(nonce: str) -> bool:
+    """Record the nonce as used; False when it was used before (on any app server)."""
+    expires_at = timezone.now() + datetime.timedelta(
+        seconds=MAX_TOKEN_AGE_SECONDS + LOGIN_STATE_SECONDS
+    )
+    try:
+        with transaction.atomic():
+            ConsumedNonce.objects.create(nonce=nonce, expires_at=expires_at)
+    except IntegrityError:
+        return False
+    return True
+
+
+# --- the launch ------------------------------------------------------------------------------
+
+
+class StrictMessageLaunch(DjangoMessageLaunch):
+    """pylti1p3's message launch with the stand-in's own signature step and the checks the
+    library leaves out. `accepted_message_types` is what the endpoint receiving it expects."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        registration: PlatformRegistration,
+        *,
+        accepted_message_types: frozenset[str],
+    ) -> None:
+        super().__init__(
+            request,
+            tool_conf(registration),
+            cookie_service=CrossSiteCookieService(DjangoRequest(request, post_only=True)),
+            launch_data_storage=DjangoCacheDataStorage(),
+        )
+        self._standin = registration
+        self._accepted_message_types = accepted_message_types
+
+    def validate(self) -> "StrictMessageLaunch":
+        """pylti1p3 2.0's validation chain, in its order, with `validate_strictly` before the
+        launch is saved: nothing is remembered from a launch that is refused."""
+        if self._restored:
+            raise LtiException("Can't validate restored launch")
+        self._validated = True
+        try:
+            return (
+                self.validate_state()
+                .validate_jwt_format()
+                .validate_nonce()
+                .validate_registration()
+                .validate_jwt_signature()
+                .validate_deployment()
+                .validate_message()
+                .validate_strictly()
+                .save_launch_data()
+            )
+        except Exception:
+            self._validated = False
+            raise
+
+    def validate_jwt_signature(self) -> "StrictMessageLaunch":
+        """RS256 only, the key from our cached JWKS (refetched once on an unknown kid), and
+        `exp`, `iat`, `nonce` required, with a small clock skew."""
+        header = self._jwt.get("header", {})
+        if header.get("alg") != "RS256":
+            raise LaunchRefused("bad_algorithm", "The id_token must be signed with RS256.")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise LaunchRefused("no_kid", "The id_token header names no key (kid).")
+        try:
+            key = platform_jwks.platform_key(self._standin.key_set_url, kid)
+        except platform_jwks.KeySetUnavailable as error:
+            raise LaunchRefused("key_set_unavailable", str(error)) from None
+        if key is None:
+            raise LaunchRefused("unknown_kid", "The platform's key set has no key with this kid.")
+        try:
+            jwt.decode(
+                self._get_id_token(),
+                key,
+                algorithms=["RS256"],
+                leeway=CLOCK_SKEW_SECONDS,
+                # The audience is checked by validate_strictly, which also knows about azp.
+                options={"require": REQUIRED_CLAIMS, "verify_aud": False},
+            )
+        except jwt.MissingRequiredClaimError as error:
+            raise LaunchRefused(
+                "missing_claim", f"The id_token has no {error.claim} claim."
+            ) from None
+        except jwt.ExpiredSignatureError:
+            raise LaunchRefused("expired", "The id_token has expired.") from None
+        except jwt.ImmatureSignatureError:
+            raise LaunchRefused(
+                "issued_in_future", "The id_token is issued in the future."
+            ) from None
+        except jwt.InvalidTokenError as error:
+            raise LaunchRefused("invalid_token", f"The id_token is not valid: {error}") from None
+        return self
+
+    def validate_strictly(self) -> "StrictMessageLaunch":
+        """What pylti1p3 does not check. The nonce is consumed last, once all else passed."""
+        body: Mapping = self._get_jwt_body()
+        message_type = body.get(claims.MESSAGE_TYPE)
+        if message_type not in self._accepted_message_types:
+            raise LaunchRefused(
+                "wrong_message_type", f"This URL does not accept {message_type} messages."
+            )
+        iat = body["iat"]
+        if not isinstance(iat, int | float) or iat < time.time() - MAX_TOKEN_AGE_SECONDS:
+            raise LaunchRefused("too_old", "The id_token was issued too long ago.")
+        self._check_audience(body)
+        login = LoginState.objects.filter(
+            state=self._get_request_param("state"), expires_at__gte=timezone.now()
+        ).first()
+        if login is None:
+            raise LaunchRefused("unknown_state", "The login this launch answers has expired.")
+        if body["nonce"] != login.nonce:
+            raise LaunchRefused("nonce_not_of_state", "The nonce was not issued with this state.")
+        if body.get(claims.TARGET_LINK_URI) != login.target_link_uri:
+            raise LaunchRefused(
+                "target_link_uri_mismatch",
+                "The target_link_uri differs from the one of the login initiation.",
+            )
+        if login.deployment_id and body.get(claims.DEPLOYMENT_ID) != login.deployment_id:
+            raise LaunchRefused(
+                "deployment_mismatch",
+                "The deployment_id differs from the one of the login initiation.",
+            )
+        if not nonce_consume(body["nonce"]):
+            raise LaunchRefused("nonce_replayed", "The nonce has already been used.")
+        return self
+
+    def _check_audience(self, body: Mapping) -> None:
+        """OIDC Core §3.1.3.7 (3)-(5): we are an audience; with several audiences `azp` is
+        required (a list counts as several); an `azp` that is present names us."""
+        client_id = self._standin.client_id
+        audience = body["aud"]
+        audiences = audience if isinstance(audience, list) else [audience]
+        if client_id not in audiences:
+            raise LaunchRefused("wrong_audience", "The id_token is not addressed to the stand-in.")
+        azp = body.get("azp")
+        if isinstance(audience, list) and azp is None:
+            raise LaunchRefused("azp_missing", "An id_token with an audience list needs azp.")
+        if azp is not None and azp != client_id:
+            raise LaunchRefused("wrong_azp", "The id_token's azp is not the stand-in's client id.")
+
+
+def launch_validate(
+    request: HttpRequest, registration: PlatformRegistration, *, endpoint: str
+) -> StrictMessageLaunch:
+    """Validate the launch posted to one of the stand-in's launch URLs. Raises LaunchRefused,
+    LtiException, or a plain Exception (pylti1p3 raises one for an unknown issuer)."""
+    accepted = launch_targets(registration)[own_url(registration, endpoint)]
+    launch = StrictMessageLaunch(request, registration, accepted_message_types=accepted)
+    launch.validate()
+    return launch

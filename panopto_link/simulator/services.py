@@ -1,0 +1,174 @@
+"""Every write of the stand-in: its registration of the portal, and what a validated launch
+changes (the user, the folder created on an instructor's first launch, who may enter which
+folder as what)."""
+
+import datetime
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from panopto_link.lti import claims
+from panopto_link.simulator.models import (
+    Folder,
+    FolderAccess,
+    FolderRole,
+    PlatformRegistration,
+    Recording,
+    ToolUser,
+)
+
+# Seeded into every new folder, for the content picker of deep linking: (title, description,
+# minutes). Demo data in the university's language, not interface text.
+SAMPLE_RECORDINGS = (
+    ("1. előadás – Bevezetés", "A félév menete, követelmények, az első témakör.", 94),
+    ("2. előadás – Alapfogalmak", "Definíciók és az első példák.", 88),
+    ("Konzultáció a zárthelyi előtt", "Kérdések és válaszok, mintafeladatok.", 57),
+)
+
+
+class NotProvisioned(Exception):
+    """A Viewer launched into a context whose folder no Creator has created yet."""
+
+    def __init__(self, *, title: str, label: str) -> None:
+        super().__init__(title)
+        self.title = title
+        self.label = label
+
+
+@transaction.atomic
+def registration_configure(
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_ids: list[str],
+    auth_login_url: str,
+    key_set_url: str,
+    public_origin: str,
+) -> tuple[PlatformRegistration, list[str]]:
+    """Create or update the stand-in's registration of the portal; returns it and the names of
+    the fields that changed (empty when nothing did)."""
+    registration = PlatformRegistration.objects.select_for_update().filter(pk=1).first()
+    created = registration is None
+    registration = registration or PlatformRegistration(pk=1)
+    wanted = {
+        "issuer": issuer,
+        "client_id": client_id,
+        "deployment_ids": "\n".join(deployment_ids),
+        "auth_login_url": auth_login_url,
+        "key_set_url": key_set_url,
+        "public_origin": public_origin.rstrip("/"),
+    }
+    changed = [name for name, value in wanted.items() if getattr(registration, name) != value]
+    for name in changed:
+        setattr(registration, name, wanted[name])
+    if created or changed:
+        registration.full_clean()
+        registration.save()
+    return registration, changed
+
+
+def folder_name(*, title: str, label: str) -> str:
+    """Panopto names a course folder after the context: "<title> (<label>)"."""
+    title, label = title.strip(), label.strip()
+    if title and label:
+        return f"{title} ({label})"
+    return title or label
+
+
+def _folder_create(*, context_id: str, title: str, label: str, creator: ToolUser) -> Folder:
+    folder = Folder.objects.create(
+        context_id=context_id,
+        name=folder_name(title=title, label=label)[:500] or context_id,
+        context_label=label[:255],
+        created_by=creator,
+    )
+    now = timezone.now()
+    Recording.objects.bulk_create(
+        Recording(
+            folder=folder,
+            title=title_,
+            description=description,
+            duration_seconds=minutes * 60,
+            recorded_at=now - datetime.timedelta(days=7 * (len(SAMPLE_RECORDINGS) - position)),
+            position=position,
+        )
+        for position, (title_, description, minutes) in enumerate(SAMPLE_RECORDINGS)
+    )
+    return folder
+
+
+def _access_set(*, user: ToolUser, folder: Folder, role: str) -> None:
+    FolderAccess.objects.update_or_create(user=user, folder=folder, defaults={"role": role})
+
+
+@dataclass(frozen=True)
+class LaunchEntry:
+    """Where a launch leaves the user: the folder launched into and their role in it."""
+
+    user: ToolUser
+    folder: Folder
+    role: str
+    created_folder: bool
+
+
+def _linked_folders(custom: Mapping) -> list[dict]:
+    """The custom claim `linked_folders`: a JSON list of {context_id, label, title, role}.
+    Anything malformed is ignored, not trusted halfway."""
+    raw = custom.get("linked_folders") if isinstance(custom, Mapping) else None
+    try:
+        entries = json.loads(raw) if isinstance(raw, str) else []
+    except ValueError:
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [
+        entry
+        for entry in entries[:50]
+        if isinstance(entry, dict) and isinstance(entry.get("context_id"), str)
+    ]
+
+
+@transaction.atomic
+def launch_enter(*, body: Mapping, is_instructor: bool) -> LaunchEntry:
+    """Apply a validated resource-link launch: record the user, create the context's folder on
+    an instructor's first launch (Creator), refuse a learner before that (NotProvisioned), and
+    give access to the linked folders the platform names that exist here."""
+    user, _created = ToolUser.objects.update_or_create(
+        issuer=body["iss"],
+        subject=body["sub"],
+        defaults={
+            "name": str(body.get("name") or "")[:300],
+            "email": str(body.get("email") or "")[:254],
+            "last_launch_at": timezone.now(),
+        },
+    )
+    context = body.get(claims.CONTEXT) or {}
+    context_id = str(context.get("id") or "")
+    title, label = str(context.get("title") or ""), str(context.get("label") or "")
+    if not context_id:
+        raise NotProvisioned(title=title, label=label)
+    folder = Folder.objects.filter(context_id=context_id).first()
+    created_folder = False
+    if folder is None:
+        if not is_instructor:
+            raise NotProvisioned(title=title, label=label)
+        folder = _folder_create(context_id=context_id, title=title, label=label, creator=user)
+        created_folder = True
+    role = FolderRole.CREATOR if is_instructor else FolderRole.VIEWER
+    _access_set(user=user, folder=folder, role=role)
+
+    linked = _linked_folders(body.get(claims.CUSTOM) or {})
+    existing = {
+        f.context_id: f
+        for f in Folder.objects.filter(context_id__in=[entry["context_id"] for entry in linked])
+    }
+    for entry in linked:
+        linked_folder = existing.get(entry["context_id"])
+        if linked_folder is not None and linked_folder != folder:
+            is_creator = entry.get("role") == FolderRole.CREATOR
+            linked_role = FolderRole.CREATOR if is_creator else FolderRole.VIEWER
+            _access_set(user=user, folder=linked_folder, role=linked_role)
+    return LaunchEntry(user=user, folder=folder, role=role, created_folder=created_folder)

@@ -1,0 +1,16 @@
+"""The stand-in's URLs, mounted under /panopto-sim/ by portal/urls.py in the demo and tests."""
+
+from django.urls import path
+
+from panopto_link.simulator import views
+
+app_name = "panopto_simulator"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("folders/<uuid:public_id>/", views.folder, name="folder"),
+    path("login/", views.login, name="login"),
+    path("launch/", views.launch, name="launch"),
+    path("jwks.json", views.jwks, name="jwks"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+]

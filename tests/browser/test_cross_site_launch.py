@@ -1,0 +1,127 @@
+"""The whole launch in real Chromium, with the portal and the Panopto stand-in on different
+sites (the live server as localhost, the stand-in as 127.0.0.1 on the same port), so that
+cookies behave as they do between a real portal and Panopto: an administrator creates the folder
+and enters as Creator, then a member and a guest of the public course enter as Viewer.
+
+These tests fail when a cookie the cross-site form post needs is not `SameSite=None; Secure`:
+the stand-in then answers "State not found" instead of its folder page."""
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import translation
+
+from panopto_link.permissions import Refusal
+from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
+from tests.factories import LicenceFactory, RegistrationFactory
+from tests.panopto_link.conftest import World
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Sites:
+    def __init__(self, live_server_url: str) -> None:
+        self.portal = live_server_url.rstrip("/")
+        self.stand_in = stand_in_origin_for(self.portal)
+        assert urlsplit(self.portal).hostname != urlsplit(self.stand_in).hostname
+
+
+@pytest.fixture
+def sites(live_server, settings) -> Sites:
+    sites = Sites(live_server.url)
+    settings.LTI_ISSUER = sites.portal  # the live server thread reads the same settings
+    LicenceFactory()
+    RegistrationFactory()
+    connect_stand_in(portal_url=sites.portal, stand_in_origin=sites.stand_in, stdout=io.StringIO())
+    return sites
+
+
+@pytest.fixture
+def world(sites) -> World:
+    return World()
+
+
+def open_panopto_button(page, space) -> None:
+    """The space's Home screen, whose Panopto element has the button."""
+    page.goto(f"/spaces/{space.pk}/")
+
+
+def launch_button(page, space):
+    # Found by its form, not its label: the same in Hungarian and English.
+    return page.locator(f'form[action="/panopto/launch/{space.pk}/"] button[type=submit]').first
+
+
+def launch(new_context, sign_in, sites: Sites, user, space):
+    """Sign in to the portal in a fresh browser, click the button, wait for the stand-in."""
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, user.username)
+    open_panopto_button(page, space)
+    launch_button(page, space).click()
+    page.wait_for_url(lambda url: url.startswith(sites.stand_in))
+    page.wait_for_load_state()
+    return context, page
+
+
+def assert_in_folder(page, sites: Sites, *, name: str, role: str) -> None:
+    html = page.content()
+    assert page.url.startswith(sites.stand_in + "/panopto-sim/folders/"), (page.url, html[-800:])
+    folder = page.locator("section.sim-folder")
+    assert folder.get_attribute("data-role") == role
+    assert page.locator("section.sim-folder h1").inner_text() == name
+
+
+def assert_cross_site_cookies(context, sites: Sites) -> None:
+    """The stand-in's own cookies survive a cross-site form post; the portal's need not."""
+    stand_in = {c["name"]: c for c in context.cookies(sites.stand_in + "/panopto-sim/")}
+    state_cookies = [c for name, c in stand_in.items() if name.startswith("lti1p3-state-")]
+    assert state_cookies and "panopto_sim_session" in stand_in, list(stand_in)
+    for cookie in [*state_cookies, stand_in["panopto_sim_session"]]:
+        assert (cookie["sameSite"], cookie["secure"], cookie["httpOnly"]) == ("None", True, True)
+    portal = {c["name"]: c for c in context.cookies(sites.portal)}
+    assert portal["sessionid"]["sameSite"] == "Lax"
+    assert "panopto_sim_session" not in portal
+
+
+def test_administrator_then_member_then_public_guest_launch_across_sites(
+    new_context, sign_in, sites, world
+):
+    name = "Analízis I – előadás (MAT101-EA)"
+
+    # Before the administrator's first click the member sees why the link is inactive (SPEC §3).
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, world.member.username)
+    open_panopto_button(page, world.course)
+    with translation.override("hu"):
+        assert str(Refusal.CONTEXT_NOT_CREATED.message) in page.content()
+    context.close()
+
+    context, page = launch(new_context, sign_in, sites, world.admin, world.course)
+    assert_in_folder(page, sites, name=name, role="creator")
+    assert_cross_site_cookies(context, sites)
+    assert page.locator(".sim-recording").count() == 3
+
+    context, page = launch(new_context, sign_in, sites, world.member, world.course)
+    assert_in_folder(page, sites, name=name, role="viewer")
+    assert_cross_site_cookies(context, sites)
+
+    context, page = launch(new_context, sign_in, sites, world.public_guest, world.course)
+    assert_in_folder(page, sites, name=name, role="viewer")
+    assert world.public_guest.memberships.count() == 0  # a guest of the public course
+
+
+def test_linked_folder_shows_on_the_members_stand_in_dashboard(new_context, sign_in, sites, world):
+    launch(new_context, sign_in, sites, world.admin, world.subject)
+    launch(new_context, sign_in, sites, world.admin, world.course)
+    _context, page = launch(new_context, sign_in, sites, world.member, world.course)
+    links = page.locator(".sim-folders__link")
+    folders = [
+        (link.locator(".sim-folders__name").inner_text(), link.get_attribute("data-role"))
+        for link in links.all()
+    ]
+    assert folders == [
+        ("Analízis I (MAT101)", "viewer"),
+        ("Analízis I – előadás (MAT101-EA)", "viewer"),
+    ]

@@ -1,0 +1,77 @@
+"""The stand-in connected to the portal inside the test client: both answer on one Django test
+server, the stand-in under /panopto-sim/. The stand-in fetches the portal's JWKS through a seam
+that the test client serves, so every fetch can be counted."""
+
+import io
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from panopto_link.simulator import platform_jwks
+from panopto_link.simulator.demo import connect_stand_in
+from panopto_link.simulator.models import PlatformRegistration
+from tests.lti_tool import CLIENT_ID, DEPLOYMENT_ID, ISSUER, form_fields
+
+# The test client routes by path alone; the host only has to be a valid URL for panopto_configure.
+STAND_IN_ORIGIN = "http://localhost"
+LOGIN_PATH = "/panopto-sim/login/"
+LAUNCH_PATH = "/panopto-sim/launch/"
+LAUNCH_URL = STAND_IN_ORIGIN + LAUNCH_PATH
+
+
+@dataclass
+class JwksFetches:
+    """Stands in for the stand-in's HTTP fetch of the portal's JWKS, and counts the fetches."""
+
+    urls: list[str] = field(default_factory=list)
+    timeouts: list[float] = field(default_factory=list)
+
+    def __call__(self, url: str, *, timeout: float) -> dict:
+        self.urls.append(url)
+        self.timeouts.append(timeout)
+        assert url.startswith(ISSUER + "/"), url
+        return Client().get(urlsplit(url).path).json()
+
+    @property
+    def count(self) -> int:
+        return len(self.urls)
+
+
+@pytest.fixture
+def jwks_fetches(monkeypatch) -> JwksFetches:
+    fetches = JwksFetches()
+    monkeypatch.setattr(platform_jwks, "http_get_json", fetches)
+    return fetches
+
+
+@pytest.fixture
+def standin(world, jwks_fetches) -> PlatformRegistration:
+    """The portal's registration names the stand-in and the stand-in's names the portal, set up
+    exactly as seed_demo does it."""
+    connect_stand_in(
+        portal_url=ISSUER,
+        stand_in_origin=STAND_IN_ORIGIN,
+        client_id=CLIENT_ID,
+        deployment_id=DEPLOYMENT_ID,
+        stdout=io.StringIO(),
+    )
+    return PlatformRegistration.load()
+
+
+def launch_through_portal(client: Client, user, space, *, folder=None):
+    """Click "Continue to the Panopto system", follow the stand-in's login and our authorization
+    endpoint, and post the form to the stand-in as the browser would. Returns its answer."""
+    client.force_login(user)
+    initiation = client.post(
+        f"/panopto/launch/{space.pk}/", {"folder": folder.pk} if folder else {}
+    )
+    assert initiation.status_code == 302, initiation.status_code
+    login = client.get(initiation["Location"])
+    assert login.status_code == 302, login.content.decode()
+    authorization = client.get(login["Location"])
+    action, fields = form_fields(authorization.content.decode())
+    assert action == LAUNCH_URL, (action, fields)
+    assert "id_token" in fields, fields
+    return client.post(action, fields)
