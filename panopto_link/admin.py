@@ -36,6 +36,7 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
                     "deployment_id",
                     "login_url",
                     "launch_url",
+                    "deep_linking_url",
                     "redirect_uris",
                     "jwks_url",
                     "site_url",

@@ -42,6 +42,17 @@ def test_configure_is_idempotent_and_reports_what_changed(capsys):
     assert PanoptoRegistration.objects.count() == 1
 
 
+def test_deep_linking_url_is_optional_and_configurable():
+    call_command("panopto_configure", *FLAGS)
+    registration = PanoptoRegistration.load()
+    assert registration.deep_linking_target == registration.launch_url
+    call_command(
+        "panopto_configure",
+        "--deep-linking-url=https://uni.hosted.panopto.com/Panopto/LTI/LTI13DeepLink.aspx",
+    )
+    assert PanoptoRegistration.load().deep_linking_target.endswith("LTI13DeepLink.aspx")
+
+
 def test_partial_configuration_says_what_is_missing(capsys):
     call_command("panopto_configure", "--client-id=abc")
     out = capsys.readouterr().out

@@ -13,6 +13,7 @@ FLAG_FIELDS = {
     "deployment_id": "deployment_id",
     "login_url": "login_url",
     "launch_url": "launch_url",
+    "deep_linking_url": "deep_linking_url",
     "jwks_url": "jwks_url",
     "site_url": "site_url",
 }
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--deployment-id")
         parser.add_argument("--login-url", help="Panopto's OIDC login initiation URL.")
         parser.add_argument("--launch-url", help="The target link URI of a launch.")
+        parser.add_argument(
+            "--deep-linking-url",
+            help="Where Panopto's content picker opens (default: the launch URL).",
+        )
         parser.add_argument(
             "--redirect-uri",
             action="append",
