@@ -13,6 +13,7 @@ from panopto_link import tool_keys
 from panopto_link.simulator import platform_jwks
 from panopto_link.simulator.demo import connect_stand_in
 from panopto_link.simulator.models import PlatformRegistration
+from panopto_link.simulator.services import registration_configure
 from tests.lti_tool import CLIENT_ID, DEPLOYMENT_ID, ISSUER, form_fields
 
 # The test client routes by path alone; the host only has to be a valid URL for panopto_configure.
@@ -22,6 +23,7 @@ LAUNCH_PATH = "/panopto-sim/launch/"
 LAUNCH_URL = STAND_IN_ORIGIN + LAUNCH_PATH
 DEEP_LINK_PATH = "/panopto-sim/deep-link/"
 DEEP_LINK_URL = STAND_IN_ORIGIN + DEEP_LINK_PATH
+OTHER_DEPLOYMENT = "deployment-2"
 
 
 @dataclass
@@ -76,6 +78,21 @@ def standin(world, jwks_fetches, stand_in_jwks_fetches) -> PlatformRegistration:
         stdout=io.StringIO(),
     )
     return PlatformRegistration.load()
+
+
+@pytest.fixture
+def registration_two_deployments(standin):
+    """Two deployments registered, so that a launch can name another registered deployment
+    than its login initiation did."""
+    registration, _changed = registration_configure(
+        issuer=standin.issuer,
+        client_id=standin.client_id,
+        deployment_ids=[DEPLOYMENT_ID, OTHER_DEPLOYMENT],
+        auth_login_url=standin.auth_login_url,
+        key_set_url=standin.key_set_url,
+        public_origin=standin.public_origin,
+    )
+    return registration
 
 
 def through_portal(client: Client, user, button: str, data: dict, *, redirect_uri: str):
