@@ -38,6 +38,7 @@ def open_picker(world, *, language="en", client=None):
     client = client or Client(HTTP_ACCEPT_LANGUAGE=language)
     picker = pick_through_portal(client, world.admin, world.course)
     assert picker.status_code == 200, picker.content.decode()[-800:]
+    assert "{#" not in picker.content.decode()  # a template comment shown as text
     return client, parse(picker)
 
 
