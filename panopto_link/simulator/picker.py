@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch
-from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 
 from panopto_link.lti import claims
 from panopto_link.simulator.lti import (
     LAUNCH_DATA_SECONDS,
-    CrossSiteCookieService,
     LaunchRefused,
     LaunchTarget,
     nonce_consume,
@@ -122,7 +120,6 @@ def picker_restore(
             launch_id,
             request,
             tool_conf(registration),
-            cookie_service=CrossSiteCookieService(DjangoRequest(request, post_only=True)),
             launch_data_storage=DjangoCacheDataStorage(),
         )
     except Exception:  # pylti1p3: "Launch data not found" (expired), or an unknown issuer
