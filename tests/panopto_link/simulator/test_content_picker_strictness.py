@@ -141,6 +141,14 @@ def test_a_replayed_deep_linking_request_is_refused(client, standin):
     assert_refused(Client().post(DEEP_LINK_PATH, form), "nonce_replayed")
 
 
+def test_a_deep_linking_request_with_the_nonce_of_another_login_is_refused(client, standin):
+    state_a, _nonce_a = picker_login(client)
+    _state_b, nonce_b = picker_login(client)
+    assert_refused(
+        post_picker(client, forge(deep_link_claims(nonce_b)), state_a), "nonce_not_of_state"
+    )
+
+
 def test_a_deep_linking_request_at_the_launch_url_is_refused(client, standin):
     state, nonce = picker_login(client)
     response = client.post(
