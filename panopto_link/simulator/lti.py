@@ -7,17 +7,23 @@ at any launch URL, and redirects its login to whatever `target_link_uri` it is g
 stand-in refuses each of these (see `StrictMessageLaunch.validate_strictly` and
 `login_initiation_check`), so the portal is tested against a tool at least as strict as a
 careful production tool.
+
+The stand-in has two endpoints the platform posts id_tokens to (its redirect URIs): the launch
+URL takes resource-link launches, whose target is its dashboard or a recording's viewer; the
+deep-linking URL takes an instructor's content-picker request (`launch_target`).
 """
 
 import datetime
 import time
+import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.contrib.django.cookie import DjangoCookieService
@@ -33,6 +39,9 @@ from panopto_link.simulator.models import ConsumedNonce, LoginState, PlatformReg
 CLOCK_SKEW_SECONDS = 10  # an `iat` this far ahead of our clock still counts as now
 MAX_TOKEN_AGE_SECONDS = 600  # an id_token issued longer ago is refused whatever its `exp`
 LOGIN_STATE_SECONDS = 300  # as long as pylti1p3's state cookie lives
+# How long a validated launch is kept for the page that follows it: a content picker is a page
+# a person works in (pylti1p3 would keep it a day).
+LAUNCH_DATA_SECONDS = 3600
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat", "nonce"]
 
 
@@ -49,14 +58,51 @@ def cookie_path() -> str:
     return reverse("panopto_simulator:dashboard")
 
 
-def own_url(registration: PlatformRegistration, name: str) -> str:
-    return registration.public_origin.rstrip("/") + reverse(f"panopto_simulator:{name}")
+def own_url(registration: PlatformRegistration, name: str, *args) -> str:
+    return registration.public_origin.rstrip("/") + reverse(f"panopto_simulator:{name}", args=args)
 
 
-def launch_targets(registration: PlatformRegistration) -> dict[str, frozenset[str]]:
-    """The stand-in's own launch URLs and the message types each accepts. A login naming any
-    other target is refused: it would otherwise be an open redirect."""
-    return {own_url(registration, "launch"): frozenset({claims.RESOURCE_LINK_REQUEST})}
+# The message type each endpoint (view name) the platform posts an id_token to accepts.
+ENDPOINT_MESSAGE_TYPES = {
+    "launch": claims.RESOURCE_LINK_REQUEST,
+    "deep_link": claims.DEEP_LINKING_REQUEST,
+}
+
+
+@dataclass(frozen=True)
+class LaunchTarget:
+    """A URL of the stand-in that a launch may name as its `target_link_uri`: the endpoint the
+    id_token is posted to (its URL is the redirect URI the login sends, and it decides the
+    message type), whether only an instructor may launch it, and the recording a viewer URL
+    names."""
+
+    endpoint: str
+    instructor_only: bool = False
+    recording_id: uuid.UUID | None = None
+
+
+def launch_target(registration: PlatformRegistration, url: object) -> LaunchTarget | None:
+    """What a target link URI names on the stand-in, or None for any URL that is not exactly
+    one of its launch targets (another origin, a query, an unknown path). A login naming such
+    a URL is refused: redirecting to it would make the login an open redirect."""
+    origin = registration.public_origin.rstrip("/")
+    if not isinstance(url, str) or not url.startswith(origin + "/"):
+        return None
+    try:
+        match = resolve(url[len(origin) :])
+    except Resolver404:
+        return None
+    if match.namespace != "panopto_simulator" or url != own_url(
+        registration, match.url_name, *match.args, *match.kwargs.values()
+    ):
+        return None
+    if match.url_name == "launch":
+        return LaunchTarget(endpoint="launch")
+    if match.url_name == "viewer":  # a recording chosen in the content picker
+        return LaunchTarget(endpoint="launch", recording_id=match.kwargs["public_id"])
+    if match.url_name == "deep_link":
+        return LaunchTarget(endpoint="deep_link", instructor_only=True)
+    return None
 
 
 def tool_conf(registration: PlatformRegistration) -> ToolConfDict:
@@ -112,9 +158,11 @@ def _param(request: HttpRequest, name: str) -> str:
     return (request.GET.get(name) or request.POST.get(name) or "").strip()
 
 
-def login_initiation_check(request: HttpRequest, registration: PlatformRegistration) -> str:
-    """Check the initiation's parameters against the registration; return the target link URI.
-    Raises LaunchRefused."""
+def login_initiation_check(
+    request: HttpRequest, registration: PlatformRegistration
+) -> tuple[str, LaunchTarget]:
+    """Check the initiation's parameters against the registration; return the target link URI
+    and what it names. Raises LaunchRefused."""
     if _param(request, "iss") != registration.issuer:
         raise LaunchRefused("unknown_issuer", "The issuer is not registered with the stand-in.")
     client_id = _param(request, "client_id")
@@ -125,34 +173,36 @@ def login_initiation_check(request: HttpRequest, registration: PlatformRegistrat
         raise LaunchRefused("unknown_deployment", "The lti_deployment_id is not registered.")
     if not _param(request, "login_hint"):
         raise LaunchRefused("no_login_hint", "The login_hint is missing.")
-    target = _param(request, "target_link_uri")
-    if target not in launch_targets(registration):
+    target_link_uri = _param(request, "target_link_uri")
+    target = launch_target(registration, target_link_uri)
+    if target is None:
         raise LaunchRefused(
             "foreign_target_link_uri",
             "The target_link_uri is not a launch URL of the stand-in; it is never redirected to.",
         )
-    return target
+    return target_link_uri, target
 
 
 def login_redirect(request: HttpRequest, registration: PlatformRegistration) -> HttpResponse:
     """The answer to a checked login initiation: pylti1p3's redirect to the platform's
     authorization endpoint, with its state cookie, and the initiation stored under the state."""
-    target = login_initiation_check(request, registration)
+    target_link_uri, target = login_initiation_check(request, registration)
     oidc = DjangoOIDCLogin(
         request,
         tool_conf(registration),
         cookie_service=CrossSiteCookieService(DjangoRequest(request)),
         launch_data_storage=DjangoCacheDataStorage(),
     )
-    # The redirect_uri is the checked target, never a value taken unchecked from the request.
-    response = oidc.redirect(target)
+    # The redirect_uri is the endpoint of the checked target (one of the stand-in's registered
+    # redirect URIs), never a value taken unchecked from the request.
+    response = oidc.redirect(own_url(registration, target.endpoint))
     sent = parse_qs(urlsplit(response["Location"]).query)
     login_state_create(
         state=sent["state"][0],
         nonce=sent["nonce"][0],
         client_id=registration.client_id,
         deployment_id=_param(request, "lti_deployment_id"),
-        target_link_uri=target,
+        target_link_uri=target_link_uri,
     )
     return response
 
@@ -174,11 +224,12 @@ def login_state_create(
     )
 
 
-def nonce_consume(nonce: str) -> bool:
-    """Record the nonce as used; False when it was used before (on any app server)."""
-    expires_at = timezone.now() + datetime.timedelta(
-        seconds=MAX_TOKEN_AGE_SECONDS + LOGIN_STATE_SECONDS
-    )
+def nonce_consume(
+    nonce: str, *, keep_seconds: int = MAX_TOKEN_AGE_SECONDS + LOGIN_STATE_SECONDS
+) -> bool:
+    """Record the nonce (or another single-use value) as used, remembered for as long as it
+    could come back; False when it was used before (on any app server)."""
+    expires_at = timezone.now() + datetime.timedelta(seconds=keep_seconds)
     try:
         with transaction.atomic():
             ConsumedNonce.objects.create(nonce=nonce, expires_at=expires_at)
@@ -192,14 +243,13 @@ def nonce_consume(nonce: str) -> bool:
 
 class StrictMessageLaunch(DjangoMessageLaunch):
     """pylti1p3's message launch with the stand-in's own signature step and the checks the
-    library leaves out. `accepted_message_types` is what the endpoint receiving it expects."""
+    library leaves out. `endpoint` names the view receiving it (see ENDPOINT_MESSAGE_TYPES);
+    once validated, `target` is what the launch's target link URI names."""
+
+    target: LaunchTarget
 
     def __init__(
-        self,
-        request: HttpRequest,
-        registration: PlatformRegistration,
-        *,
-        accepted_message_types: frozenset[str],
+        self, request: HttpRequest, registration: PlatformRegistration, *, endpoint: str
     ) -> None:
         super().__init__(
             request,
@@ -207,8 +257,9 @@ class StrictMessageLaunch(DjangoMessageLaunch):
             cookie_service=CrossSiteCookieService(DjangoRequest(request, post_only=True)),
             launch_data_storage=DjangoCacheDataStorage(),
         )
+        self.set_launch_data_lifetime(LAUNCH_DATA_SECONDS)
         self._standin = registration
-        self._accepted_message_types = accepted_message_types
+        self._endpoint = endpoint
 
     def validate(self) -> "StrictMessageLaunch":
         """pylti1p3 2.0's validation chain, in its order, with `validate_strictly` before the
@@ -274,7 +325,7 @@ class StrictMessageLaunch(DjangoMessageLaunch):
         """What pylti1p3 does not check. The nonce is consumed last, once all else passed."""
         body: Mapping = self._get_jwt_body()
         message_type = body.get(claims.MESSAGE_TYPE)
-        if message_type not in self._accepted_message_types:
+        if message_type != ENDPOINT_MESSAGE_TYPES[self._endpoint]:
             raise LaunchRefused(
                 "wrong_message_type", f"This URL does not accept {message_type} messages."
             )
@@ -294,13 +345,23 @@ class StrictMessageLaunch(DjangoMessageLaunch):
                 "target_link_uri_mismatch",
                 "The target_link_uri differs from the one of the login initiation.",
             )
+        target = launch_target(self._standin, login.target_link_uri)
+        if target is None or target.endpoint != self._endpoint:
+            raise LaunchRefused(
+                "wrong_endpoint", "The id_token was posted to another URL than its target's."
+            )
         if login.deployment_id and body.get(claims.DEPLOYMENT_ID) != login.deployment_id:
             raise LaunchRefused(
                 "deployment_mismatch",
                 "The deployment_id differs from the one of the login initiation.",
             )
+        if target.instructor_only and not self.check_teacher_access():
+            raise LaunchRefused(
+                "not_instructor", "Only an instructor of the course may choose its content."
+            )
         if not nonce_consume(body["nonce"]):
             raise LaunchRefused("nonce_replayed", "The nonce has already been used.")
+        self.target = target
         return self
 
     def _check_audience(self, body: Mapping) -> None:
@@ -323,7 +384,6 @@ def launch_validate(
 ) -> StrictMessageLaunch:
     """Validate the launch posted to one of the stand-in's launch URLs. Raises LaunchRefused,
     LtiException, or a plain Exception (pylti1p3 raises one for an unknown issuer)."""
-    accepted = launch_targets(registration)[own_url(registration, endpoint)]
-    launch = StrictMessageLaunch(request, registration, accepted_message_types=accepted)
+    launch = StrictMessageLaunch(request, registration, endpoint=endpoint)
     launch.validate()
     return launch

@@ -37,3 +37,23 @@ def access_folder(user: ToolUser, public_id) -> FolderView:
         raise Http404
     recordings = list(access.folder.recordings.all())
     return FolderView(folder=access.folder, role=access.role, recordings=recordings)
+
+
+@dataclass(frozen=True)
+class RecordingView:
+    recording: Recording
+    role: str
+
+
+def access_recording(user: ToolUser, public_id) -> RecordingView:
+    """One recording with the user's role in its folder (two queries); 404 alike for a
+    recording that does not exist and one in a folder the user may not enter."""
+    recording = Recording.objects.select_related("folder").filter(public_id=public_id).first()
+    access = (
+        FolderAccess.objects.filter(user=user, folder_id=recording.folder_id).first()
+        if recording is not None
+        else None
+    )
+    if access is None:
+        raise Http404
+    return RecordingView(recording=recording, role=access.role)

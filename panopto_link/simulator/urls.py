@@ -11,6 +11,9 @@ urlpatterns = [
     path("folders/<uuid:public_id>/", views.folder, name="folder"),
     path("login/", views.login, name="login"),
     path("launch/", views.launch, name="launch"),
+    path("deep-link/", views.deep_link, name="deep_link"),
+    path("deep-link/answer/", views.deep_link_answer, name="deep_link_answer"),
+    path("viewer/<uuid:public_id>/", views.viewer, name="viewer"),
     path("jwks.json", views.jwks, name="jwks"),
     path("sign-out/", views.sign_out, name="sign_out"),
 ]

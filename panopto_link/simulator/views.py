@@ -1,5 +1,6 @@
-"""The stand-in's pages and LTI endpoints: OIDC login initiation, the resource-link launch, its
-JWKS, and a Panopto-like folder dashboard. They never look at the portal's session or user."""
+"""The stand-in's pages and LTI endpoints: OIDC login initiation, the resource-link launch, the
+content picker of deep linking, its JWKS, and Panopto-like folder and viewer pages. They never
+look at the portal's session or user."""
 
 import logging
 
@@ -8,16 +9,32 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panopto_link.lti import claims
 from panopto_link.simulator import keys, selectors
-from panopto_link.simulator.lti import LaunchRefused, launch_validate, login_redirect
+from panopto_link.simulator.lti import (
+    LaunchRefused,
+    StrictMessageLaunch,
+    launch_validate,
+    login_redirect,
+)
 from panopto_link.simulator.models import PlatformRegistration
+from panopto_link.simulator.picker import (
+    ChoiceInvalid,
+    Picker,
+    PickerGone,
+    launch_recording_id,
+    picker_answer,
+    picker_choice,
+    picker_open,
+    picker_restore,
+)
 from panopto_link.simulator.services import NotProvisioned, folder_name, launch_enter
-from panopto_link.simulator.sessions import session_end, session_get, session_start
+from panopto_link.simulator.sessions import ToolSession, session_end, session_get, session_start
 
 logger = logging.getLogger(__name__)
 
@@ -70,41 +87,150 @@ def _launch_locale(body: dict) -> str:
         return settings.LANGUAGE_CODE
 
 
+def _validated(request: HttpRequest, endpoint: str) -> StrictMessageLaunch | HttpResponse:
+    """The launch posted to one of the stand-in's endpoints, validated; or the page refusing
+    it."""
+    registration = PlatformRegistration.load()
+    if registration is None:
+        return _not_configured(request)
+    try:
+        return launch_validate(request, registration, endpoint=endpoint)
+    except LaunchRefused as error:
+        return _refused(request, error.reason, error.description)
+    except Exception as error:  # pylti1p3's own refusals, some as plain Exception
+        logger.warning("stand-in launch refused: %s", error)
+        return _refused(request, "launch_refused", str(error))
+
+
+def _not_provisioned(request: HttpRequest, missing: NotProvisioned, locale: str) -> HttpResponse:
+    with translation.override(locale):
+        return render(
+            request,
+            "panopto_simulator/not_provisioned.html",
+            {"name": folder_name(title=missing.title, label=missing.label)},
+            status=403,
+        )
+
+
 # The platform posts the id_token with a cross-site form post, which carries no CSRF token; it is
 # protected by the state cookie, the nonce bound to that state, and the platform's signature.
 @csrf_exempt
 @never_cache
 @require_POST
 def launch(request: HttpRequest) -> HttpResponse:
-    """The resource-link launch: validate, then enter the context's folder."""
-    registration = PlatformRegistration.load()
-    if registration is None:
-        return _not_configured(request)
+    """The resource-link launch: validate, enter the context's folder, and go on to the
+    target: the folder's page, or a recording's viewer (a video the portal linked)."""
+    message = _validated(request, "launch")
+    if isinstance(message, HttpResponse):
+        return message
+    body = message.get_launch_data()
+    locale = _launch_locale(body)
     try:
-        message = launch_validate(request, registration, endpoint="launch")
+        recording_id = launch_recording_id(message.target, body)
     except LaunchRefused as error:
         return _refused(request, error.reason, error.description)
-    except Exception as error:  # pylti1p3's own refusals, some as plain Exception
-        logger.warning("stand-in launch refused: %s", error)
-        return _refused(request, "launch_refused", str(error))
+    try:
+        entry = launch_enter(body=body, is_instructor=message.check_teacher_access())
+    except NotProvisioned as missing:
+        return _not_provisioned(request, missing, locale)
+    if recording_id is not None:
+        # The viewer decides whether the recording is in a folder the user may enter.
+        location = reverse("panopto_simulator:viewer", args=[recording_id])
+    else:
+        location = reverse("panopto_simulator:folder", args=[entry.folder.public_id])
+    response = HttpResponseRedirect(location)
+    response.status_code = 303  # See Other: the browser follows a POST with a GET
+    session_start(request, response, user=entry.user, locale=locale)
+    return response
+
+
+def _picker_page(
+    request: HttpRequest,
+    picker: Picker,
+    tool_session: ToolSession,
+    *,
+    chosen: list[str] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "panopto_simulator/picker.html",
+        {"tool_session": tool_session, "picker": picker, "chosen": chosen or [], "error": error},
+        status=400 if error else 200,
+    )
+
+
+# Like the launch: a cross-site form post from the platform, protected by the state cookie, the
+# nonce bound to that state, and the platform's signature rather than a CSRF token.
+@csrf_exempt
+@never_cache
+@require_POST
+def deep_link(request: HttpRequest) -> HttpResponse:
+    """The content picker (Deep Linking 2.0 §4.4): an instructor's deep-linking request opens a
+    page listing the recordings of the context's folder to choose from. The folder is created
+    when this is the first launch from the context, as an instructor's resource-link launch
+    does (docs/decisions/0004-the-stand-in-content-picker.md)."""
+    message = _validated(request, "deep_link")
+    if isinstance(message, HttpResponse):
+        return message
     body = message.get_launch_data()
     locale = _launch_locale(body)
     try:
         entry = launch_enter(body=body, is_instructor=message.check_teacher_access())
-    except NotProvisioned as missing:
-        with translation.override(locale):
-            return render(
-                request,
-                "panopto_simulator/not_provisioned.html",
-                {"name": folder_name(title=missing.title, label=missing.label)},
-                status=403,
-            )
-    response = HttpResponseRedirect(
-        reverse("panopto_simulator:folder", args=[entry.folder.public_id])
-    )
-    response.status_code = 303  # See Other: the browser follows a POST with a GET
+    except NotProvisioned as missing:  # a deep-linking request without a context
+        return _not_provisioned(request, missing, locale)
+    with translation.override(locale):
+        response = _picker_page(
+            request,
+            picker_open(message, folder=entry.folder),
+            ToolSession(user=entry.user, locale=locale),
+        )
     session_start(request, response, user=entry.user, locale=locale)
     return response
+
+
+@never_cache
+@require_POST
+def deep_link_answer(request: HttpRequest) -> HttpResponse:
+    """The picker's form (same-site, CSRF-protected): return the chosen recordings, or none
+    when cancelled, to the platform with an auto-submitting form post of the signed response.
+    """
+    tool_session = session_get(request)
+    registration = PlatformRegistration.load()
+    if tool_session is None or registration is None:
+        return render(request, "panopto_simulator/signed_out.html", status=403)
+    with translation.override(tool_session.locale):
+        try:
+            picker = picker_restore(
+                request,
+                registration,
+                launch_id=request.POST.get("launch", ""),
+                user=tool_session.user,
+            )
+            if request.POST.get("action") == "cancel":
+                recordings = []
+                msg = _("No recording was added: the choice was cancelled in Panopto.")
+            else:
+                chosen = request.POST.getlist("recording")
+                try:
+                    recordings = picker_choice(picker, chosen)
+                except ChoiceInvalid as error:
+                    return _picker_page(
+                        request, picker, tool_session, chosen=chosen, error=str(error)
+                    )
+                msg = ""
+            answer = picker_answer(picker, registration, recordings=recordings, msg=msg)
+        except PickerGone as gone:
+            return _refused(
+                request,
+                gone.reason,
+                "The content picker is no longer open: start again from the platform.",
+            )
+        return render(
+            request,
+            "panopto_simulator/deep_link_return.html",
+            {"tool_session": tool_session, "answer": answer},
+        )
 
 
 @require_GET
@@ -141,6 +267,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def folder(request: HttpRequest, public_id) -> HttpResponse:
     """One folder and its recordings; 404 for a folder the user may not enter."""
     return _page(request, public_id)
+
+
+@never_cache
+@require_GET
+def viewer(request: HttpRequest, public_id) -> HttpResponse:
+    """A recording's player page, the target of a video the portal linked: Viewer or Creator
+    as the user is in its folder; 404 for a recording in a folder the user may not enter."""
+    tool_session = session_get(request)
+    if tool_session is None:
+        return render(request, "panopto_simulator/signed_out.html", status=403)
+    with translation.override(tool_session.locale):
+        view = selectors.access_recording(tool_session.user, public_id)
+        return render(
+            request,
+            "panopto_simulator/viewer.html",
+            {"tool_session": tool_session, "view": view},
+        )
 
 
 @require_POST

@@ -1,7 +1,8 @@
 """The whole launch in real Chromium, with the portal and the Panopto stand-in on different
 sites (the live server as localhost, the stand-in as 127.0.0.1 on the same port), so that
 cookies behave as they do between a real portal and Panopto: an administrator creates the folder
-and enters as Creator, then a member and a guest of the public course enter as Viewer.
+and enters as Creator, then a member and a guest of the public course enter as Viewer; and the
+administrator picks recordings in the stand-in's content picker, which a student then plays.
 
 These tests fail when a cookie the cross-site form post needs is not `SameSite=None; Secure`:
 the stand-in then answers "State not found" instead of its folder page."""
@@ -12,8 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import translation
 
+from panopto_link.models import VideoLink
 from panopto_link.permissions import Refusal
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
+from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.factories import LicenceFactory, RegistrationFactory
 from tests.panopto_link.conftest import World
 
@@ -125,3 +128,56 @@ def test_linked_folder_shows_on_the_members_stand_in_dashboard(new_context, sign
         ("Analízis I (MAT101)", "viewer"),
         ("Analízis I – előadás (MAT101-EA)", "viewer"),
     ]
+
+
+def button_of(page, action: str):
+    """A portal button found by its form's action: the same in Hungarian and English."""
+    return page.locator(f'form[action="{action}"] button[type=submit]').first
+
+
+def test_administrator_picks_two_recordings_and_a_student_plays_one_across_sites(
+    new_context, sign_in, sites, world
+):
+    """Deep linking both ways across sites: the portal's deep-linking request is a cross-site
+    form post to the stand-in's picker (its state cookie must be SameSite=None), the picker's
+    answer a cross-site form post back to the portal (which needs no cookie at all), and the
+    student's "Play" a resource-link launch that lands on the recording's viewer."""
+    course = world.course
+    first, second = SAMPLE_RECORDINGS[0][0], SAMPLE_RECORDINGS[2][0]
+    context, page = launch(new_context, sign_in, sites, world.admin, course)  # creates the folder
+
+    open_panopto_button(page, course)
+    button_of(page, f"/panopto/videos/{course.pk}/pick/").click()
+    page.wait_for_url(sites.stand_in + "/panopto-sim/deep-link/")
+    assert page.locator("input[name=recording]").count() == 3, page.content()[-800:]
+    page.get_by_label(first).check()  # checkboxes found by their labels, as a person does
+    page.get_by_label(second).check()
+    assert_cross_site_cookies(context, sites)
+    page.locator("button[name=action][value=add]").click()
+
+    page.wait_for_url(sites.portal + "/lti/deep-linking/return/")
+    assert page.locator("main li").all_inner_texts() == [first, second], page.content()[-800:]
+    videos = list(VideoLink.objects.filter(space=course))
+    assert [video.title for video in videos] == [first, second]
+    assert all(video.url.startswith(sites.stand_in + "/panopto-sim/viewer/") for video in videos)
+    page.locator(f'main a[href="/spaces/{course.pk}/#videos"]').click()
+    page.wait_for_url(f"{sites.portal}/spaces/{course.pk}/#videos")
+    assert page.locator("#videos .video-list strong").all_inner_texts() == [first, second]
+    context.close()
+
+    context = new_context()
+    page = context.new_page()
+    sign_in(page, world.member.username)
+    open_panopto_button(page, course)
+    button_of(page, f"/panopto/videos/{course.pk}/{videos[1].pk}/open/").click()
+    page.wait_for_url(lambda url: url.startswith(sites.stand_in + "/panopto-sim/viewer/"))
+    viewer = page.locator("article.sim-viewer")
+    assert viewer.get_attribute("data-role") == "viewer", page.content()[-800:]
+    assert viewer.locator("h1").inner_text() == second
+    assert page.url == videos[1].url
+    assert_cross_site_cookies(context, sites)
+
+    # The stand-in's own forms pass Django's CSRF check in a real browser (its Origin header).
+    page.locator(".sim-header form button[type=submit]").click()
+    page.wait_for_url(sites.stand_in + "/panopto-sim/")
+    assert page.locator("main h1").inner_text() == "Nincs bejelentkezve"  # "You are not signed in"

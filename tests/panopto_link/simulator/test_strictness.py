@@ -17,7 +17,6 @@ from panopto_link import keys
 from panopto_link.lti import claims
 from panopto_link.simulator import platform_jwks
 from panopto_link.simulator.models import ConsumedNonce, Folder, LoginState, ToolUser
-from panopto_link.simulator.services import registration_configure
 from tests.lti_tool import (
     CLIENT_ID,
     DEPLOYMENT_ID,
@@ -26,27 +25,16 @@ from tests.lti_tool import (
     Pylti1p3Tool,
     query,
 )
-from tests.panopto_link.simulator.conftest import LAUNCH_PATH, LAUNCH_URL, LOGIN_PATH
+from tests.panopto_link.simulator.conftest import (
+    LAUNCH_PATH,
+    LAUNCH_URL,
+    LOGIN_PATH,
+    OTHER_DEPLOYMENT,
+)
 
 pytestmark = pytest.mark.django_db
 
-OTHER_DEPLOYMENT = "deployment-2"
 DROP = object()  # a claim to leave out
-
-
-@pytest.fixture
-def registration_two_deployments(standin):
-    """Two deployments registered, so that a launch can name another registered deployment
-    than its login initiation did."""
-    registration, _changed = registration_configure(
-        issuer=standin.issuer,
-        client_id=standin.client_id,
-        deployment_ids=[DEPLOYMENT_ID, OTHER_DEPLOYMENT],
-        auth_login_url=standin.auth_login_url,
-        key_set_url=standin.key_set_url,
-        public_origin=standin.public_origin,
-    )
-    return registration
 
 
 def login_params(target: str = LAUNCH_URL, **changes) -> dict[str, str]:
@@ -96,7 +84,7 @@ def launch_claims(nonce: str, *, target: str = LAUNCH_URL, changes: dict | None 
     }
     for name, value in (changes or {}).items():
         if value is DROP:
-            body.pop(name)
+            body.pop(name, None)
         else:
             body[name] = value
     return body
