@@ -75,12 +75,12 @@ def test_student_signs_in_and_finds_their_folders_in_the_menu(page, sign_in, uni
     assert page.get_by_role("heading", name=re.compile("^Kurzusok")).is_visible()
     own = folder(page, subject)
     assert own.get_by_role("button", name=re.compile(BUTTON_HU)).is_enabled()
-    assert own.locator(".launch__role").inner_text() == "Néző szerepkörrel lép be."
+    assert own.locator(".launch__role").inner_text() == "Megtekintő szerepkörrel lép be."
     # The course's own folder waits for the lecturer; its linked subject folder is open.
     waiting = folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU))
     assert waiting.get_attribute("aria-disabled") == "true"
     linked = folder(page, course, subject)
-    assert linked.locator(".launch__role").inner_text() == "Néző szerepkörrel lép be."
+    assert linked.locator(".launch__role").inner_text() == "Megtekintő szerepkörrel lép be."
 
 
 def test_inactive_button_explains_itself_on_hover_focus_and_click(page, log_in, university):
@@ -153,7 +153,7 @@ def test_member_waits_for_the_administrators_first_launch(new_context, live_serv
     button = folder(student, course).get_by_role("button", name=re.compile(BUTTON_HU))
     assert button.get_attribute("aria-disabled") is None
     role = folder(student, course).locator(".launch__role").inner_text()
-    assert role == "Néző szerepkörrel lép be."
+    assert role == "Megtekintő szerepkörrel lép be."
 
 
 def test_turning_the_licence_off_hides_the_menu_item_and_the_element(page, log_in, university):

@@ -39,9 +39,9 @@ TEXT = {
         "en": "Available once the space's administrator has opened the Panopto folder.",
     },
     "creator": {"hu": "Létrehozó szerepkörrel lép be.", "en": "You will enter as Creator."},
-    "viewer": {"hu": "Néző szerepkörrel lép be.", "en": "You will enter as Viewer."},
+    "viewer": {"hu": "Megtekintő szerepkörrel lép be.", "en": "You will enter as Viewer."},
     "guest viewer": {
-        "hu": "Vendégként, Néző szerepkörrel lép be.",
+        "hu": "Vendégként, Megtekintő szerepkörrel lép be.",
         "en": "You will enter as Viewer, as a guest.",
     },
     "first click": {
