@@ -33,7 +33,13 @@ def chart(result: dict, path: Path) -> Path:
             xytext=(0, 3),
             textcoords="offset points",
         )
-    axes.set_xticks(list(positions), names)
+    axes.set_xticks(
+        list(positions),
+        [
+            f"{name}\nvs {entry['baseline']['name']}"
+            for name, entry in zip(names, entries, strict=True)
+        ],
+    )
     axes.set_ylabel("requests per second (median)")
     machine = result["machine"]
     axes.set_title(
