@@ -3,8 +3,9 @@ and its bare baseline with wrk, and write bench/results/<date>.json and .png.
 
 Every endpoint is reported as requests per second divided by its baseline's, both measured in
 the same run against the same server: the machine's speed and its other load cancel out of
-the ratio, not out of the absolute figures. Each measurement is repeated (median reported),
-and the baselines and endpoints take turns, so a burst of load elsewhere hits both.
+the ratio, not out of the absolute figures. Each repetition measures a baseline and then its
+endpoint, seconds apart; the ratio reported is the median of the repetitions' ratios, the
+absolute figures are medians too, and every run records the load average it started at.
 
     python -m bench.run [--duration 10] [--repeat 3] [--warmup 5] [--connections 4]
 
@@ -325,9 +326,13 @@ class HintPool:
         sys.stderr.write(f"\r  hints {count:,}/{count:,}\n")
         self.seconds += time.monotonic() - started
 
-    def take(self, count: int) -> list[str]:
+    def ensure(self, count: int) -> None:
+        """At least `count` unused requests in the pool."""
         if len(self.paths) - self.used < count:
             self.grow(count - (len(self.paths) - self.used))
+
+    def take(self, count: int) -> list[str]:
+        self.ensure(count)
         taken = self.paths[self.used : self.used + count]
         self.used += count
         return taken
@@ -526,11 +531,18 @@ class Server:
 class WrkResult:
     requests_per_second: float
     requests: int
-    latency_p50_ms: float
-    latency_p99_ms: float
+    latency_p50_ms: float | None
+    latency_p99_ms: float | None
     non_2xx_3xx: int
-    socket_errors: int
+    socket_errors: dict[str, int]  # connect, read, write, timeout
     load_average: tuple[float, float, float]
+
+    @property
+    def failed(self) -> bool:
+        """A wrong answer, or a request that never got one. Read errors alone do not count:
+        a synchronous worker closes each connection after its answer, which wrk may count."""
+        errors = self.socket_errors
+        return bool(self.non_2xx_3xx or errors["connect"] or errors["write"] or errors["timeout"])
 
 
 def lua_script(load: Load, pool_file: Path | None) -> Path:
@@ -574,12 +586,16 @@ def wrk(server: Server, load: Load, *, seconds: int, connections: int, pool_file
     return WrkResult(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         requests=int(re.search(r"(\d+) requests in", output).group(1)),
-        latency_p50_ms=round(duration_ms(latency["50"]), 2),
-        latency_p99_ms=round(duration_ms(latency["99"]), 2),
+        latency_p50_ms=round(duration_ms(latency["50"]), 2) if "50" in latency else None,
+        latency_p99_ms=round(duration_ms(latency["99"]), 2) if "99" in latency else None,
         non_2xx_3xx=int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]),
-        # connect/read errors: a sync worker closes every connection after its response, and
-        # wrk counts the close of a kept-alive socket as a read error; only the rest matter.
-        socket_errors=sum(int(n) for n in errors.groups()[::2]) if errors else 0,
+        socket_errors=dict(
+            zip(
+                ("connect", "read", "write", "timeout"),
+                (int(n) for n in errors.groups()) if errors else (0, 0, 0, 0),
+                strict=True,
+            )
+        ),
         load_average=tuple(round(x, 2) for x in load_average),
     )
 
@@ -601,7 +617,7 @@ class Runner:
 
     def run(self, load: Load, seconds: int) -> WrkResult:
         result = self._run_with_pool(load, seconds) if load.pool else self._wrk(load, seconds)
-        if result.non_2xx_3xx or result.socket_errors:
+        if result.failed:
             raise SystemExit(f"{load.name}: errors under load: {result}")
         return result
 
@@ -614,6 +630,13 @@ class Runner:
             pool_file=pool_file,
         )
 
+    def pool_needed(self, seconds: int) -> int:
+        return math.ceil(self.authorization_rate * seconds * 1.5) + 100
+
+    def pool_ready(self, seconds: int) -> None:
+        """Make the fresh requests of a run beforehand (a profiler should not see it)."""
+        self.pool.ensure(self.pool_needed(seconds))
+
     def _run_with_pool(self, load: Load, seconds: int) -> WrkResult:
         """Give wrk more fresh requests than it can send; when it sends them all anyway (the
         server was faster than thought), run again with more."""
@@ -621,7 +644,7 @@ class Runner:
 
         pool_file = WORK / "pool.txt"
         for _attempt in range(3):
-            needed = math.ceil(self.authorization_rate * seconds * 1.5) + 100
+            needed = self.pool_needed(seconds)
             pool_file.write_text("\n".join(self.pool.take(needed)) + "\n")
             started = timezone.now()
             result = self._wrk(load, seconds, pool_file)
@@ -682,6 +705,8 @@ def profile_endpoints(pairs: list[Pair], runner: Runner, server: Server, seconds
     result = {}
     for pair in pairs:
         output = directory / f"{re.sub(r'[^a-z0-9]+', '-', pair.name.lower())}.speedscope.json"
+        if pair.endpoint.pool:
+            runner.pool_ready(seconds)
         spy = subprocess.Popen(
             [
                 *(str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking"),
@@ -725,6 +750,11 @@ def measure(pairs: list[Pair], runner: Runner, args: argparse.Namespace) -> dict
 # --- results ---------------------------------------------------------------------------------
 
 
+def median_or_none(values) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
+
+
 def summarise(pairs, runs, counts) -> list[dict]:
     summary = []
     for pair in pairs:
@@ -738,8 +768,8 @@ def summarise(pairs, runs, counts) -> list[dict]:
                 "requests_per_second": round(
                     statistics.median(r.requests_per_second for r in results), 1
                 ),
-                "latency_p50_ms": statistics.median(r.latency_p50_ms for r in results),
-                "latency_p99_ms": statistics.median(r.latency_p99_ms for r in results),
+                "latency_p50_ms": median_or_none(r.latency_p50_ms for r in results),
+                "latency_p99_ms": median_or_none(r.latency_p99_ms for r in results),
                 "queries": counts[pair.name][load.name],
                 "runs": [asdict(r) for r in results],
             }
