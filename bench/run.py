@@ -905,7 +905,7 @@ def main(argv: list[str] | None = None) -> None:
     json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     png_path = chart(result, args.output / f"{result['date']}.png")
     print(markdown_table(result))
-    say(f"Wrote {json_path.relative_to(ROOT)} and {png_path.relative_to(ROOT)}")
+    say(f"Wrote {json_path} and {png_path}")
 
 
 if __name__ == "__main__":
