@@ -631,6 +631,7 @@ class Runner:
         )
 
     def pool_needed(self, seconds: int) -> int:
+        """Fresh requests for a run: half as many again as the last rate would use."""
         return math.ceil(self.authorization_rate * seconds * 1.5) + 100
 
     def pool_ready(self, seconds: int) -> None:
@@ -734,6 +735,11 @@ def measure(pairs: list[Pair], runner: Runner, args: argparse.Namespace) -> dict
     runs: dict[str, dict[str, list[WrkResult]]] = {
         p.name: {"endpoint": [], "baseline": []} for p in pairs
     }
+    if any(pair.endpoint.pool for pair in pairs):
+        # Every authorization request of the measured runs is made now, at the rate the
+        # warm-up measured, so that no run waits for them between a baseline and its endpoint.
+        say("Making the authorization requests of the measured runs")
+        runner.pool.ensure(runner.pool_needed(args.duration) * (args.repeat + 1))
     for repetition in range(1, args.repeat + 1):
         for pair in pairs:
             for side, load in (("baseline", pair.baseline), ("endpoint", pair.endpoint)):
