@@ -3,9 +3,10 @@ and its bare baseline with wrk, and write bench/results/<date>.json and .png.
 
 Every endpoint is reported as requests per second divided by its baseline's, both measured in
 the same run against the same server: the machine's speed and its other load cancel out of
-the ratio, not out of the absolute figures. Each repetition measures a baseline and then its
-endpoint, seconds apart; the ratio reported is the median of the repetitions' ratios, the
-absolute figures are medians too, and every run records the load average it started at.
+the ratio, not out of the absolute figures. Each repetition measures a baseline and its
+endpoint back to back (which goes first alternates); the ratio reported is the median of the
+repetitions' ratios, the absolute figures are medians too, and every run records the load
+average it started at.
 
     python -m bench.run [--duration 10] [--repeat 3] [--warmup 5] [--connections 4]
 
@@ -15,6 +16,7 @@ missing), BENCH_CACHE_URL (redis://127.0.0.1:6379/6).
 
 import argparse
 import base64
+import collections
 import datetime
 import json
 import math
@@ -295,8 +297,8 @@ class HintPool:
         self.subject = subject
         self.client = Client()
         self.client.cookies.load(subject.cookie)
-        self.paths: list[str] = []
-        self.used = 0
+        self.unused: collections.deque[str] = collections.deque()
+        self.made = 0
         self.seconds = 0.0
 
     def grow(self, count: int) -> None:
@@ -320,7 +322,8 @@ class HintPool:
                 "state": secrets.token_urlsafe(16),
                 "nonce": secrets.token_urlsafe(16),
             }
-            self.paths.append("/lti/authorize/?" + urlencode(params))
+            self.unused.append("/lti/authorize/?" + urlencode(params))
+            self.made += 1
             if done % 500 == 0:
                 sys.stderr.write(f"\r  hints {done:,}/{count:,}")
         sys.stderr.write(f"\r  hints {count:,}/{count:,}\n")
@@ -328,14 +331,16 @@ class HintPool:
 
     def ensure(self, count: int) -> None:
         """At least `count` unused requests in the pool."""
-        if len(self.paths) - self.used < count:
-            self.grow(count - (len(self.paths) - self.used))
+        if len(self.unused) < count:
+            self.grow(count - len(self.unused))
 
     def take(self, count: int) -> list[str]:
         self.ensure(count)
-        taken = self.paths[self.used : self.used + count]
-        self.used += count
-        return taken
+        return [self.unused.popleft() for _ in range(count)]
+
+    def give_back(self, paths: list[str]) -> None:
+        """Requests wrk certainly did not send, to be used by the next run."""
+        self.unused.extendleft(reversed(paths))
 
 
 def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
@@ -613,7 +618,7 @@ def authorizations_since(moment) -> dict[str, int]:
 class Runner:
     def __init__(self, server: Server, pool: HintPool, args: argparse.Namespace) -> None:
         self.server, self.pool, self.args = server, pool, args
-        self.authorization_rate = 200.0  # a guess until the warm-up has measured it
+        self.authorization_rate = 100.0  # a guess until the warm-up has measured it
 
     def run(self, load: Load, seconds: int) -> WrkResult:
         result = self._run_with_pool(load, seconds) if load.pool else self._wrk(load, seconds)
@@ -646,14 +651,18 @@ class Runner:
         pool_file = WORK / "pool.txt"
         for _attempt in range(3):
             needed = self.pool_needed(seconds)
-            pool_file.write_text("\n".join(self.pool.take(needed)) + "\n")
+            taken = self.pool.take(needed)
+            pool_file.write_text("\n".join(taken) + "\n")
             started = timezone.now()
             result = self._wrk(load, seconds, pool_file)
             outcome = authorizations_since(started)
             if outcome["refused"]:
                 raise SystemExit(f"hints were refused under load: {outcome}")
             if result.non_2xx_3xx == 0:
-                self.authorization_rate = result.requests_per_second
+                # wrk counts answered requests; each connection may have sent one more that
+                # the end of the run cut off. The rest were never sent.
+                self.pool.give_back(taken[result.requests + 2 * self.args.connections + 10 :])
+                self.authorization_rate = max(self.authorization_rate, result.requests_per_second)
                 return result
             say(f"  the pool of {needed} ran out at {result.requests_per_second:.0f} req/s; again")
             self.authorization_rate = 2 * max(self.authorization_rate, result.requests_per_second)
@@ -739,10 +748,13 @@ def measure(pairs: list[Pair], runner: Runner, args: argparse.Namespace) -> dict
         # Every authorization request of the measured runs is made now, at the rate the
         # warm-up measured, so that no run waits for them between a baseline and its endpoint.
         say("Making the authorization requests of the measured runs")
-        runner.pool.ensure(runner.pool_needed(args.duration) * (args.repeat + 1))
+        runner.pool.ensure(runner.pool_needed(args.duration) * args.repeat)
     for repetition in range(1, args.repeat + 1):
         for pair in pairs:
-            for side, load in (("baseline", pair.baseline), ("endpoint", pair.endpoint)):
+            # Baseline first in odd repetitions, endpoint first in even ones: a steady rise or
+            # fall of the machine's other load favours neither.
+            order = [("baseline", pair.baseline), ("endpoint", pair.endpoint)]
+            for side, load in order if repetition % 2 else order[::-1]:
                 result = runner.run(load, args.duration)
                 runs[pair.name][side].append(result)
                 say(
@@ -779,8 +791,8 @@ def summarise(pairs, runs, counts) -> list[dict]:
                 "queries": counts[pair.name][load.name],
                 "runs": [asdict(r) for r in results],
             }
-        # Each repetition measures the baseline and then the endpoint, seconds apart: their
-        # ratio is taken per repetition, where the machine's other load is most alike.
+        # Each repetition measures the baseline and the endpoint back to back: their ratio is
+        # taken per repetition, where the machine's other load is most alike.
         ratios = [
             e.requests_per_second / b.requests_per_second
             for e, b in zip(runs[pair.name]["endpoint"], runs[pair.name]["baseline"], strict=True)
@@ -884,10 +896,10 @@ def main(argv: list[str] | None = None) -> None:
             "connections": args.connections,
             "gunicorn_workers": args.workers,
             "wrk_threads": 1,
-            "ratio": "median over repetitions of endpoint req/s ÷ baseline req/s measured just"
-            " before it on the same server",
+            "ratio": "median over repetitions of endpoint req/s ÷ baseline req/s, measured back"
+            " to back on the same server",
             "lti_message_hint_max_age_s": HINT_MAX_AGE,
-            "hints_made_by_initiation": len(pool.paths),
+            "hints_made_by_initiation": pool.made,
             "hint_making_seconds": round(pool.seconds, 1),
         },
         "seeding": {
