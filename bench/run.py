@@ -581,6 +581,9 @@ def wrk(server: Server, load: Load, *, seconds: int, connections: int, pool_file
     command = [
         *("wrk", "--threads", "1", "--connections", str(connections)),
         *("--duration", f"{seconds}s", "--latency", "--script", str(script)),
+        # wrk's default of 2 s is shorter than a slow page takes on a busy machine; a request
+        # that takes 10 s is a failure.
+        *("--timeout", "10s"),
         server.url + (load.path if not load.pool else "/"),
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
