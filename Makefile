@@ -66,5 +66,13 @@ messages: $(VENV)/.installed-dev gettext
 screenshots: $(VENV)/.installed-dev browsers
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser -k screenshot
 
+## The benchmark (not part of the tests): installs wrk (and PostgreSQL, Redis) from Debian when
+## missing, seeds a large institute once, loads gunicorn with wrk; writes bench/results/<date>.*
+## BENCH_ARGS go to `python -m bench.run` (see its --help), e.g. "--duration 20 --repeat 5".
+BENCH_ARGS ?= --profile
+bench: $(VENV)/.installed-dev
+	bench/services
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

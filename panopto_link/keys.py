@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -29,8 +30,17 @@ from panopto_link.models import KeyState, PlatformKey
 
 logger = logging.getLogger(__name__)
 PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)
-JWKS_CACHE_KEY = "panopto_link:jwks"
+# The shared copy carries the time it was read from the database (a new key name: processes of
+# the previous release read the plain document under the old one).
+JWKS_CACHE_KEY = "panopto_link:jwks:2"
 JWKS_CACHE_SECONDS = 30
+# Each process also keeps the document for a few seconds, sparing the shared cache a round
+# trip per request; responses tell tools how old it is (see jwks_document).
+JWKS_LOCAL_SECONDS = 5
+# How long a process signs with its parsed key before asking the database again which key is
+# current. A rotation elsewhere reaches it within that time; until then it signs with the key
+# that just became previous, which stays published for LTI_KEY_GRACE_PERIOD.
+SIGNING_KEY_CHECK_SECONDS = 5
 
 
 class KeyRotationRefused(Exception):
@@ -116,6 +126,7 @@ def keys_ensure() -> None:
 
 
 def _forget_jwks() -> None:
+    forget_process_copies()
     try:
         cache.delete(JWKS_CACHE_KEY)
     except Exception:  # the cached copy expires by itself within seconds
@@ -147,6 +158,7 @@ def keys_rotate(
     grace = settings.LTI_KEY_GRACE_PERIOD if grace_seconds is None else grace_seconds
     min_age = settings.LTI_JWKS_MAX_AGE if min_next_age_seconds is None else min_next_age_seconds
     report = RotationReport()
+    forget_process_copies()  # this process sees the rotation at once; the others within seconds
     keys = list(PlatformKey.objects.select_for_update().exclude(state=KeyState.RETIRED))
     by_state: dict[str, list[PlatformKey]] = {}
     for key in keys:
@@ -191,24 +203,39 @@ def keys_rotate(
 # --- reading ---------------------------------------------------------------------------------
 
 
-def jwks_document() -> dict:
-    """The published key set (next, current, previous). Cached for a few seconds in the shared
-    cache; a rotation clears it. A stale copy is harmless: the key that signs after a rotation
-    was already published as next before it."""
+# (taken into this process at, monotonic; read from the database at, epoch; document)
+_jwks_in_process: tuple[float, float, dict] | None = None
+
+
+def jwks_document() -> tuple[dict, int]:
+    """The published key set (next, current, previous) and its age in seconds.
+
+    Kept for a few seconds in each process and for half a minute in the shared cache; a
+    rotation clears both here and the shared copy everywhere. A stale copy is harmless: the key
+    that signs after a rotation was published as next at least LTI_JWKS_MAX_AGE before, and a
+    tool is told to keep a copy only for LTI_JWKS_MAX_AGE minus its age, so no tool keeps a
+    copy made before that key existed beyond the moment it starts signing."""
+    global _jwks_in_process
+    now = time.time()
+    held = _jwks_in_process
+    if held is not None and time.monotonic() - held[0] < JWKS_LOCAL_SECONDS:
+        return held[2], max(0, int(now - held[1]))
     try:
-        document = cache.get(JWKS_CACHE_KEY)
+        shared = cache.get(JWKS_CACHE_KEY)
     except Exception:  # a cache outage must not take the JWKS down
         logger.warning("cache unavailable; serving the JWKS from the database")
-        document = None
-    if document is None:
+        shared = None
+    if shared is None:
         keys_ensure()
+        read_at = time.time()
         rows = PlatformKey.objects.filter(state__in=PUBLISHED_STATES).order_by("created_at")
-        document = key_set(row.public_jwk for row in rows)
+        shared = (read_at, key_set(row.public_jwk for row in rows))
         try:
-            cache.set(JWKS_CACHE_KEY, document, JWKS_CACHE_SECONDS)
+            cache.set(JWKS_CACHE_KEY, shared, JWKS_CACHE_SECONDS)
         except Exception:  # the same outage as above
             logger.warning("cache unavailable; the JWKS was not cached")
-    return document
+    _jwks_in_process = (time.monotonic(), *shared)
+    return shared[1], max(0, int(now - shared[0]))
 
 
 @dataclass(frozen=True)
@@ -219,25 +246,43 @@ class SigningKey:
 
 _signing_lock = threading.Lock()
 _signing_key: SigningKey | None = None
+_signing_key_checked_at = float("-inf")  # time.monotonic() of the last look at the database
+
+
+def forget_process_copies() -> None:
+    """Drop this process's copies of the key set and of the current kid, so the next use reads
+    them again (after a rotation here; and between tests, which swap the database)."""
+    global _jwks_in_process, _signing_key_checked_at
+    _jwks_in_process = None
+    _signing_key_checked_at = float("-inf")
 
 
 def signing_key() -> SigningKey:
     """The current key, parsed once per process and again only when the current key changes.
-    Costs one indexed query for the current kid; the PEM is parsed only on a change."""
-    global _signing_key
+    Costs one indexed query for the current kid every SIGNING_KEY_CHECK_SECONDS at most; the
+    PEM is parsed only on a change."""
+    global _signing_key, _signing_key_checked_at
+    cached = _signing_key
+    if cached is not None and time.monotonic() - _signing_key_checked_at < (
+        SIGNING_KEY_CHECK_SECONDS
+    ):
+        return cached
     kid = PlatformKey.objects.filter(state=KeyState.CURRENT).values_list("kid", flat=True).first()
     if kid is None:
         keys_ensure()
         kid = PlatformKey.objects.values_list("kid", flat=True).get(state=KeyState.CURRENT)
-    cached = _signing_key
+    checked_at = time.monotonic()
     if cached is not None and cached.kid == kid:
+        _signing_key_checked_at = checked_at
         return cached
     with _signing_lock:
         if _signing_key is not None and _signing_key.kid == kid:
+            _signing_key_checked_at = checked_at
             return _signing_key
         encrypted = PlatformKey.objects.values_list("private_key_encrypted", flat=True).get(kid=kid)
         private_key = serialization.load_pem_private_key(_decrypt(encrypted), password=None)
         if not isinstance(private_key, RSAPrivateKey):
             raise ImproperlyConfigured("The current platform key is not an RSA key.")
         _signing_key = SigningKey(kid=kid, private_key=private_key)
+        _signing_key_checked_at = checked_at
         return _signing_key

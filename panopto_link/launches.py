@@ -330,7 +330,9 @@ def launch_authorize(*, user, request: AuthorizationRequest) -> IssuedToken:
         hint_id = hint.jti
         with transaction.atomic():
             try:
-                with transaction.atomic():
+                # No savepoint: a refused hint ends the whole transaction anyway (the
+                # InvalidAuthRequest below leaves the outer block), so two round trips are saved.
+                with transaction.atomic(savepoint=False):
                     ConsumedToken.objects.create(
                         kind=ConsumedToken.Kind.MESSAGE_HINT,
                         value=hint.jti,

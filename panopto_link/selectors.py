@@ -126,9 +126,13 @@ def spaces_panopto(
         owner_ids.update(link.linked_space_id for link in space.folder_links.all())
     roles: dict[int, list[str]] = {}
     if user.is_authenticated and owner_ids:
-        for space_id, role in Membership.objects.filter(
-            user=user, space_id__in=owner_ids
-        ).values_list("space_id", "role"):
+        # order_by(): Membership's default ordering would join the spaces and users to sort
+        # rows whose order nothing here depends on.
+        for space_id, role in (
+            Membership.objects.filter(user=user, space_id__in=owner_ids)
+            .order_by()
+            .values_list("space_id", "role")
+        ):
             roles.setdefault(space_id, []).append(role)
 
     def decide(access: SpaceAccess, owner: VirtualSpace, folder) -> FolderDecision:
@@ -171,10 +175,12 @@ def spaces_panopto(
 
 def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
     """One space's Panopto entries for the user, or None when the space does not exist."""
-    space = spaces_with_panopto(VirtualSpace.objects.filter(pk=space_pk)).first()
-    if space is None:
+    # Not first(): at most one row, so no ORDER BY (VirtualSpace's default sorts by three
+    # columns) and no LIMIT; this runs twice in every launch.
+    spaces = list(spaces_with_panopto(VirtualSpace.objects.filter(pk=space_pk).order_by()))
+    if not spaces:
         return None
-    return spaces_panopto(user=user, spaces=[space], setting=setting)[0]
+    return spaces_panopto(user=user, spaces=spaces, setting=setting)[0]
 
 
 @dataclass(frozen=True)

@@ -165,8 +165,10 @@ def _error_post(request: HttpRequest, error: InvalidAuthRequest) -> HttpResponse
 @require_GET
 def jwks(request: HttpRequest) -> JsonResponse:
     """The platform's public keys (LTI Security Framework §6.3)."""
-    response = JsonResponse(keys.jwks_document())
-    response["Cache-Control"] = f"public, max-age={settings.LTI_JWKS_MAX_AGE}"
+    document, age = keys.jwks_document()
+    response = JsonResponse(document)
+    # Counted from when the key set was read, not from now: see keys.jwks_document.
+    response["Cache-Control"] = f"public, max-age={max(0, settings.LTI_JWKS_MAX_AGE - age)}"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

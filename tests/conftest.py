@@ -2,15 +2,19 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from panopto_link import keys
 from tests.factories import LicenceFactory, RegistrationFactory
 
 
 @pytest.fixture(autouse=True)
 def _clear_shared_cache():
-    """Tests share one cache (Redis in the PostgreSQL pass): start each from an empty one."""
+    """Tests share one cache (Redis in the PostgreSQL pass): start each from an empty one, and
+    without the key set and signing key this process remembers from the previous test."""
     cache.clear()
+    keys.forget_process_copies()
     yield
     cache.clear()
+    keys.forget_process_copies()
 
 
 @pytest.fixture(autouse=True)

@@ -20,15 +20,21 @@ TOOL_LOGIN_URL = "https://panopto.example.com/Panopto/oidc/login"
 TOOL_LAUNCH_URL = "https://panopto.example.com/Panopto/LTI/LTI13.aspx"
 
 
-def tool_conf(*, key_set: dict | None = None, key_set_url: str | None = None) -> ToolConfDict:
+def tool_conf(
+    *,
+    key_set: dict | None = None,
+    key_set_url: str | None = None,
+    issuer: str = ISSUER,
+    auth_login_url: str | None = None,
+) -> ToolConfDict:
     return ToolConfDict(
         {
-            ISSUER: [
+            issuer: [
                 {
                     "default": True,
                     "client_id": CLIENT_ID,
-                    "auth_login_url": ISSUER + "/lti/authorize/",
-                    "auth_token_url": ISSUER + "/lti/token/",
+                    "auth_login_url": auth_login_url or issuer + "/lti/authorize/",
+                    "auth_token_url": issuer + "/lti/token/",
                     "key_set_url": key_set_url,
                     "key_set": key_set,
                     "deployment_ids": [DEPLOYMENT_ID],

@@ -1,6 +1,14 @@
-"""Production: every secret and host from the environment; no development defaults."""
+"""Production: every secret and host from the environment; no development defaults.
+
+Several app servers share one PostgreSQL database and one Redis (SPEC §5.6, §8): the database
+holds everything that must survive (sessions, consumed hints — docs/decisions/0001), Redis what
+may be recomputed (the JWKS document, the Panopto stand-in's state).
+"""
+
+import dj_database_url
 
 from portal.settings.base import *  # noqa: F403
+from portal.settings.base import LOGGING, cache_from_url, log_format
 from portal.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
@@ -12,6 +20,28 @@ LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[]) or [
     env_str("LTI_KEY_ENCRYPTION_KEY")
 ]
 PANOPTO_SIMULATOR = False
+
+# No default database: an app server that silently fell back to its own SQLite file would
+# accept a replayed hint that another server has consumed. Connections are kept for a minute
+# (one TCP and authentication handshake per worker, not per request) and checked before reuse.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+        conn_health_checks=True,
+    )
+}
+# No default cache either: every app server must see the same one. `locmem://` may be given
+# explicitly for a single process (one host, one worker) that shares nothing.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL"))}
+
+# Hashed, compressed copies made by `collectstatic`, served with far-future cache headers.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGGING["handlers"]["console"]["formatter"] = log_format("json")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

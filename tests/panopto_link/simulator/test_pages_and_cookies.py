@@ -136,6 +136,8 @@ def test_production_settings_do_not_install_the_stand_in(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     monkeypatch.setenv("LTI_ISSUER", "https://neptun.example.edu")
     monkeypatch.setenv("LTI_KEY_ENCRYPTION_KEY", "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=")
+    monkeypatch.setenv("DATABASE_URL", "postgres://neptun@db.example.edu:5432/neptun")
+    monkeypatch.setenv("CACHE_URL", "redis://cache.example.edu:6379/0")
     monkeypatch.delitem(sys.modules, "portal.settings.production", raising=False)
     production = importlib.import_module("portal.settings.production")
     monkeypatch.delitem(sys.modules, "portal.settings.production")

@@ -1,0 +1,936 @@
+"""`make bench`: seed a large institute, start gunicorn with two workers, load each endpoint
+and its bare baseline with wrk, and write bench/results/<date>.json and .png.
+
+Every endpoint is reported as requests per second divided by its baseline's, both measured in
+the same run against the same server: the machine's speed and its other load cancel out of
+the ratio, not out of the absolute figures. Each repetition measures a baseline and its
+endpoint back to back (which goes first alternates); the ratio reported is the median of the
+repetitions' ratios, the absolute figures are medians too, and every run records the load
+average it started at.
+
+    python -m bench.run [--duration 10] [--repeat 3] [--warmup 5] [--connections 4]
+
+Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/bench_big, created when
+missing), BENCH_CACHE_URL (redis://127.0.0.1:6379/6).
+"""
+
+import argparse
+import base64
+import collections
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+RESULTS = ROOT / "bench" / "results"
+ISSUER = "https://neptun.bench.example.edu"
+# Hints are made before the runs and used up to an hour later; production keeps 300 s.
+HINT_MAX_AGE = 7200
+PANOPTO_PAGE_URL_NAME = "panopto_link:studies_panopto"
+TARGETS = {
+    "authorization": 0.8,
+    "login initiation": 0.8,
+    "Panopto page (40 spaces)": 0.5,
+    "JWKS": 0.9,
+}
+WORKER_PEAK_RSS_TARGET_MB = 120
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--repeat", type=int, default=3, help="measurements per endpoint (≥ 3)")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per endpoint")
+    parser.add_argument("--connections", type=int, default=4, help="wrk's open connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--spaces", type=int, default=20_000)
+    parser.add_argument("--memberships", type=int, default=1_000_000)
+    parser.add_argument("--reseed", action="store_true", help="seed again even at the same size")
+    parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
+    parser.add_argument(
+        "--profile", action="store_true", help="afterwards, sample a worker with py-spy"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where results are written")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_big"
+        ),
+    )
+    parser.add_argument(
+        "--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/6")
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 3:
+        parser.error("--repeat must be at least 3: the median of fewer says little")
+    return args
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- environment -----------------------------------------------------------------------------
+
+
+def bench_env(args: argparse.Namespace) -> dict[str, str]:
+    """The settings of the driver and the server alike. The secrets are made once and kept in
+    bench/.work/, so that the platform keys stored in the bench database stay readable."""
+    from cryptography.fernet import Fernet
+
+    secrets_file = WORK / "secrets.json"
+    if not secrets_file.exists():
+        secrets_file.write_text(
+            json.dumps(
+                {
+                    "SECRET_KEY": secrets.token_urlsafe(50),
+                    "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+                }
+            )
+        )
+    return {
+        **json.loads(secrets_file.read_text()),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "LTI_ISSUER": ISSUER,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DATABASE_URL": args.database_url,
+        "CACHE_URL": args.cache_url,
+        "STATIC_ROOT": str(WORK / "static"),
+        "SECURE_SSL_REDIRECT": "false",  # wrk talks plain HTTP to the app server, as a proxy does
+        "LTI_MESSAGE_HINT_MAX_AGE": str(HINT_MAX_AGE),
+        # One user clicks hundreds of times a second here: a per-user launch limit (where the
+        # checkout has one) is raised out of reach, not switched off, so its cost is measured.
+        "RATE_LIMIT_LAUNCH": "1000000/60",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def database_ensure(url: str) -> None:
+    """Create the bench database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    db = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if exists.fetchone() is None:
+            say(f"Creating the database {db['NAME']}")
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+
+
+def machine() -> dict:
+    def first_line(command: list[str]) -> str:
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            return ""
+        return (result.stdout or result.stderr).strip().splitlines()[0] if result else ""
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "redis": first_line(["redis-server", "--version"]),
+        "wrk": first_line(["wrk", "--version"]),
+        "note": "wrk, PostgreSQL, Redis and gunicorn share the machine's cores",
+    }
+
+
+def git_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return result.stdout.strip() + ("+changes" if dirty else "")
+
+
+# --- what is measured ------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """One kind of request wrk repeats (or, with `pool`, a file of single-use requests)."""
+
+    name: str
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    pool: bool = False
+
+
+@dataclass
+class Pair:
+    name: str
+    endpoint: Load
+    baseline: Load
+    target: float
+    note: str = ""
+
+
+@dataclass
+class Subject:
+    """The signed-in student the launches and pages are measured for."""
+
+    username: str
+    cookie: str  # sessionid=…; csrftoken=…
+    csrf: str
+    launch_path: str
+    login_hint: str
+
+
+def signed_in(username: str):
+    """A session for the user, made as a sign-in makes it, and a CSRF token pair."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils.crypto import get_random_string
+
+    from portal.models import User
+
+    client = Client()
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    csrf = get_random_string(32)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    return user, cookie, csrf
+
+
+def subject_prepare(username: str) -> Subject:
+    """BENCH040 launching into a course of theirs whose folder (and its linked subject's)
+    exists, so every launch issues an id_token as a Viewer."""
+    from panopto_link.models import FolderState
+    from virtualspaces.models import Membership, MembershipRole, SpaceType
+
+    user, cookie, csrf = signed_in(username)
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            role=MembershipRole.MEMBER,
+            space__space_type=SpaceType.COURSE,
+            space__panopto_folder__state=FolderState.CREATED,
+            space__subject__panopto_folder__state=FolderState.CREATED,
+        )
+        .order_by("space_id")
+        .first()
+    )
+    if membership is None:
+        raise SystemExit(f"{username} has no course with created folders to launch into")
+    return Subject(
+        username=username,
+        cookie=cookie,
+        csrf=csrf,
+        launch_path=f"/panopto/launch/{membership.space_id}/",
+        login_hint=str(user.lti_subject),
+    )
+
+
+def launch_data_reset() -> None:
+    """Each run starts from empty launch records, consumed hints and sessions; the platform
+    keys are made again when the stored ones cannot be read with this checkout's secret."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connection
+
+    from panopto_link import keys
+    from panopto_link.models import ConsumedToken, LaunchRecord, PlatformKey
+
+    tables = [LaunchRecord._meta.db_table, ConsumedToken._meta.db_table, "django_session"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    try:
+        keys.signing_key()
+    except ImproperlyConfigured:
+        PlatformKey.objects.all().delete()
+        keys.keys_ensure()
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+class HintPool:
+    """Authorization requests as the tool would send them after our login initiation: each made
+    by a real initiation (the launch view, in this process), each usable once."""
+
+    def __init__(self, subject: Subject) -> None:
+        from django.test import Client
+
+        self.subject = subject
+        self.client = Client()
+        self.client.cookies.load(subject.cookie)
+        self.unused: collections.deque[str] = collections.deque()
+        self.made = 0
+        self.seconds = 0.0
+
+    def grow(self, count: int) -> None:
+        from bench.seed import CLIENT_ID, LAUNCH_URL
+
+        started = time.monotonic()
+        for done in range(count):
+            response = self.client.post(self.subject.launch_path)
+            if response.status_code != 302:
+                raise SystemExit(f"login initiation answered {response.status_code}")
+            login = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+            params = {
+                "scope": "openid",
+                "response_type": "id_token",
+                "response_mode": "form_post",
+                "prompt": "none",
+                "client_id": CLIENT_ID,
+                "redirect_uri": LAUNCH_URL,
+                "login_hint": login["login_hint"],
+                "lti_message_hint": login["lti_message_hint"],
+                "state": secrets.token_urlsafe(16),
+                "nonce": secrets.token_urlsafe(16),
+            }
+            self.unused.append("/lti/authorize/?" + urlencode(params))
+            self.made += 1
+            if done % 500 == 0:
+                sys.stderr.write(f"\r  hints {done:,}/{count:,}")
+        sys.stderr.write(f"\r  hints {count:,}/{count:,}\n")
+        self.seconds += time.monotonic() - started
+
+    def ensure(self, count: int) -> None:
+        """At least `count` unused requests in the pool."""
+        if len(self.unused) < count:
+            self.grow(count - len(self.unused))
+
+    def take(self, count: int) -> list[str]:
+        self.ensure(count)
+        return [self.unused.popleft() for _ in range(count)]
+
+    def give_back(self, paths: list[str]) -> None:
+        """Requests wrk certainly did not send, to be used by the next run."""
+        self.unused.extendleft(reversed(paths))
+
+
+def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
+    from django.urls import NoReverseMatch, reverse
+
+    cookie = {"Cookie": subject.cookie}
+    post = {**cookie, "X-CSRFToken": subject.csrf}
+    pairs = [
+        Pair(
+            "authorization",
+            Load("authorization", "GET", "/lti/authorize/", cookie, pool=True),
+            Load("RS256 signature", "GET", f"/bench/sign/?size={id_token_claims_bytes}"),
+            TARGETS["authorization"],
+        ),
+        Pair(
+            "login initiation",
+            Load("login initiation", "POST", subject.launch_path, post),
+            Load("session user", "POST", "/bench/session-user/", post),
+            TARGETS["login initiation"],
+        ),
+    ]
+    try:
+        panopto_page = reverse(PANOPTO_PAGE_URL_NAME)
+    except NoReverseMatch:
+        panopto_page = None
+    if panopto_page:
+        pairs.append(
+            Pair(
+                "Panopto page (40 spaces)",
+                Load("Panopto page", "GET", panopto_page, cookie),
+                Load("bare page", "GET", "/bench/page/", cookie),
+                TARGETS["Panopto page (40 spaces)"],
+            )
+        )
+    else:
+        say(f"Studies → Information → Panopto ({PANOPTO_PAGE_URL_NAME}) is not in this checkout")
+    pairs.append(
+        Pair(
+            "JWKS",
+            Load("JWKS", "GET", "/.well-known/jwks.json"),
+            Load("bare JSON", "GET", "/bench/json/"),
+            TARGETS["JWKS"],
+        )
+    )
+    return pairs
+
+
+# --- queries, correctness, the id_token's size -----------------------------------------------
+
+
+def request_in_process(load: Load, path: str | None = None):
+    """The request through Django in this process, with the queries it made."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    headers = dict(load.headers)
+    cookie = headers.pop("Cookie", "")
+    if cookie:
+        client.cookies.load(cookie)
+    extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
+    with CaptureQueriesContext(connection) as queries:
+        if load.method == "POST":
+            response = client.post(path or load.path, **extra)
+        else:
+            response = client.get(path or load.path, **extra)
+    return response, len(queries)
+
+
+def id_token_of(html: str) -> str:
+    match = re.search(r'name="id_token" value="([^"]+)"', html)
+    if match is None:
+        raise SystemExit("the authorization endpoint issued no id_token:\n" + html[:2000])
+    return match.group(1)
+
+
+def claims_bytes(id_token: str) -> int:
+    payload = id_token.split(".")[1]
+    return len(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def check_and_count(pairs: list[Pair], pool: HintPool) -> dict[str, dict[str, int]]:
+    """Each endpoint answers as it should (the measurement would be worthless otherwise), and
+    the number of queries a request makes once the process is warm (its second request: the
+    first one also reads what a process keeps, such as the key set)."""
+    expected = {"login initiation": 302}
+    counts: dict[str, dict[str, int]] = {}
+    for pair in pairs:
+        counts[pair.name] = {}
+        for load in (pair.endpoint, pair.baseline):
+            for _warm in range(2):
+                path = pool.take(1)[0] if load.pool else None
+                response, count = request_in_process(load, path)
+                status = expected.get(load.name, 200)
+                if response.status_code != status:
+                    raise SystemExit(f"{load.name} answered {response.status_code}, not {status}")
+                if load.pool:
+                    id_token_of(response.content.decode())
+            counts[pair.name][load.name] = count
+    return counts
+
+
+def panopto_page_queries(pairs: list[Pair]) -> dict | None:
+    """The page's query count for 10 and for 40 spaces: constant when the selectors fetch
+    everything up front."""
+    page = next((pair for pair in pairs if pair.name.startswith("Panopto page")), None)
+    if page is None:
+        return None
+    counts = {}
+    for username, spaces in (("BENCH010", 10), ("BENCH040", 40)):
+        _user, cookie, _csrf = signed_in(username)
+        _response, counts[f"{spaces} spaces"] = request_in_process(
+            Load(page.endpoint.name, "GET", page.endpoint.path, {"Cookie": cookie})
+        )
+    return {**counts, "constant": len(set(counts.values())) == 1}
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workers: int) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = WORK / "gunicorn.log"
+        command = [
+            *(sys.executable, "-m", "gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"),
+            *("--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)),
+            *("--pythonpath", str(ROOT)),
+        ]
+        with self.log.open("wb") as output:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        self._wait()
+
+    def _wait(self, timeout: float = 60) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                requests.get(self.url + "/.well-known/openid-configuration", timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def worker_memory(self) -> list[dict]:
+        """Peak (VmHWM) and current resident memory of each worker, in MiB."""
+        result = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            values = {
+                key: int(re.search(rf"{key}:\s+(\d+) kB", status).group(1)) / 1024
+                for key in ("VmHWM", "VmRSS")
+            }
+            result.append(
+                {
+                    "pid": pid,
+                    "peak_rss_mib": round(values["VmHWM"], 1),
+                    "rss_mib": round(values["VmRSS"], 1),
+                }
+            )
+        return result
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+# --- wrk -------------------------------------------------------------------------------------
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    requests: int
+    latency_p50_ms: float | None
+    latency_p99_ms: float | None
+    non_2xx_3xx: int
+    socket_errors: dict[str, int]  # connect, read, write, timeout
+    load_average: tuple[float, float, float]
+
+    @property
+    def failed(self) -> bool:
+        """A wrong answer, or a request that never got one. Read errors alone do not count:
+        a synchronous worker closes each connection after its answer, which wrk may count."""
+        errors = self.socket_errors
+        return bool(self.non_2xx_3xx or errors["connect"] or errors["write"] or errors["timeout"])
+
+
+def lua_script(load: Load, pool_file: Path | None) -> Path:
+    """The wrk script: the method, the headers, and for a pool one request line per request,
+    never one twice (a used-up pool asks for a page that does not exist, counted as an error)."""
+    lines = [f'wrk.method = "{load.method}"']
+    lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in load.headers.items()]
+    if pool_file is not None:
+        lines += [
+            "local paths = {}",
+            f'for line in io.lines("{pool_file}") do paths[#paths + 1] = line end',
+            "local next_path = 0",
+            "request = function()",
+            "  next_path = next_path + 1",
+            '  return wrk.format(nil, paths[next_path] or "/bench/pool-used-up/")',
+            "end",
+        ]
+    script = WORK / f"{re.sub(r'[^a-z0-9]+', '-', load.name.lower())}.lua"
+    script.write_text("\n".join(lines) + "\n")
+    return script
+
+
+def duration_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(server: Server, load: Load, *, seconds: int, connections: int, pool_file=None):
+    script = lua_script(load, pool_file)
+    load_average = os.getloadavg()
+    command = [
+        *("wrk", "--threads", "1", "--connections", str(connections)),
+        *("--duration", f"{seconds}s", "--latency", "--script", str(script)),
+        # wrk's default of 2 s is shorter than a slow page takes on a busy machine; a request
+        # that takes 10 s is a failure.
+        *("--timeout", "10s"),
+        server.url + (load.path if not load.pool else "/"),
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return WrkResult(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
+        latency_p50_ms=round(duration_ms(latency["50"]), 2) if "50" in latency else None,
+        latency_p99_ms=round(duration_ms(latency["99"]), 2) if "99" in latency else None,
+        non_2xx_3xx=int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]),
+        socket_errors=dict(
+            zip(
+                ("connect", "read", "write", "timeout"),
+                (int(n) for n in errors.groups()) if errors else (0, 0, 0, 0),
+                strict=True,
+            )
+        ),
+        load_average=tuple(round(x, 2) for x in load_average),
+    )
+
+
+def authorizations_since(moment) -> dict[str, int]:
+    from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+
+    records = LaunchRecord.objects.filter(stage=LaunchStage.AUTHORIZATION, created_at__gte=moment)
+    return {
+        "accepted": records.filter(outcome=LaunchOutcome.ACCEPTED).count(),
+        "refused": records.filter(outcome=LaunchOutcome.REFUSED).count(),
+    }
+
+
+class Runner:
+    def __init__(self, server: Server, pool: HintPool, args: argparse.Namespace) -> None:
+        self.server, self.pool, self.args = server, pool, args
+        self.authorization_rate = 100.0  # a guess until the warm-up has measured it
+
+    def run(self, load: Load, seconds: int) -> WrkResult:
+        result = self._run_with_pool(load, seconds) if load.pool else self._wrk(load, seconds)
+        if result.failed:
+            raise SystemExit(f"{load.name}: errors under load: {result}")
+        return result
+
+    def _wrk(self, load: Load, seconds: int, pool_file: Path | None = None) -> WrkResult:
+        return wrk(
+            self.server,
+            load,
+            seconds=seconds,
+            connections=self.args.connections,
+            pool_file=pool_file,
+        )
+
+    def pool_needed(self, seconds: int) -> int:
+        """Fresh requests for a run: half as many again as the last rate would use."""
+        return math.ceil(self.authorization_rate * seconds * 1.5) + 100
+
+    def pool_ready(self, seconds: int) -> None:
+        """Make the fresh requests of a run beforehand (a profiler should not see it)."""
+        self.pool.ensure(self.pool_needed(seconds))
+
+    def _run_with_pool(self, load: Load, seconds: int) -> WrkResult:
+        """Give wrk more fresh requests than it can send; when it sends them all anyway (the
+        server was faster than thought), run again with more."""
+        from django.utils import timezone
+
+        pool_file = WORK / "pool.txt"
+        for _attempt in range(3):
+            needed = self.pool_needed(seconds)
+            taken = self.pool.take(needed)
+            pool_file.write_text("\n".join(taken) + "\n")
+            started = timezone.now()
+            result = self._wrk(load, seconds, pool_file)
+            outcome = authorizations_since(started)
+            if outcome["refused"]:
+                raise SystemExit(f"hints were refused under load: {outcome}")
+            if result.non_2xx_3xx == 0:
+                # wrk counts answered requests; each connection may have sent one more that
+                # the end of the run cut off. The rest were never sent.
+                self.pool.give_back(taken[result.requests + 2 * self.args.connections + 10 :])
+                self.authorization_rate = max(self.authorization_rate, result.requests_per_second)
+                return result
+            say(f"  the pool of {needed} ran out at {result.requests_per_second:.0f} req/s; again")
+            self.authorization_rate = 2 * max(self.authorization_rate, result.requests_per_second)
+        raise SystemExit("the hint pool kept running out")
+
+
+# Where a worker's time goes, by the first of these found on a sampled stack (innermost first).
+PROFILE_GROUPS = (
+    ("signing and encryption", ("jwt/algorithms.py", "cryptography/")),
+    ("PostgreSQL round trips", ("psycopg/",)),
+    ("Redis round trips", ("redis/",)),
+    ("SQL compilation (ORM)", ("django/db/models/sql/",)),
+    ("templates", ("django/template/",)),
+)
+
+
+def profile_shares(speedscope: Path) -> dict[str, float]:
+    """Shares of a worker's wall time (py-spy samples, idle included) spent serving requests,
+    waiting for one, and in each group above while serving."""
+    data = json.loads(speedscope.read_text())
+    frames = [frame.get("file", "") for frame in data["shared"]["frames"]]
+    profile = data["profiles"][0]
+    shares: dict[str, float] = {}
+    total = 0.0
+    for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
+        total += weight
+        files = [frames[index] for index in stack]
+        if not any(file.endswith("django/core/handlers/wsgi.py") for file in files):
+            shares["waiting for a request"] = shares.get("waiting for a request", 0) + weight
+            continue
+        shares["serving requests"] = shares.get("serving requests", 0) + weight
+        group = next(
+            (
+                name
+                for file in reversed(files)
+                for name, markers in PROFILE_GROUPS
+                if any(marker in file for marker in markers)
+            ),
+            "other Python (Django, views, middleware)",
+        )
+        shares[group] = shares.get(group, 0) + weight
+    return {name: round(value / total, 3) for name, value in shares.items()} if total else {}
+
+
+def profile_endpoints(pairs: list[Pair], runner: Runner, server: Server, seconds: int) -> dict:
+    """One more run of each endpoint with py-spy sampling a worker (without stopping it); the
+    flame graphs stay in bench/.work/profiles/ (open them in https://www.speedscope.app)."""
+    directory = WORK / "profiles"
+    directory.mkdir(exist_ok=True)
+    result = {}
+    for pair in pairs:
+        output = directory / f"{re.sub(r'[^a-z0-9]+', '-', pair.name.lower())}.speedscope.json"
+        if pair.endpoint.pool:
+            runner.pool_ready(seconds)
+        spy = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking"),
+                *("--idle", "--rate", "200", "--format", "speedscope", "--output", str(output)),
+                *("--duration", str(seconds), "--pid", str(server.workers()[0])),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        runner.run(pair.endpoint, seconds)
+        spy.wait(timeout=seconds + 60)
+        if spy.returncode == 0 and output.exists():
+            result[pair.name] = profile_shares(output)
+            say(f"  profiled {pair.name}: {result[pair.name]}")
+        else:
+            say(f"  py-spy could not sample {pair.name} (needs ptrace; run as root)")
+    return result
+
+
+def measure(pairs: list[Pair], runner: Runner, args: argparse.Namespace) -> dict:
+    say(f"Warming up ({args.warmup} s each)")
+    for pair in pairs:
+        for load in (pair.baseline, pair.endpoint):
+            runner.run(load, args.warmup)
+    runs: dict[str, dict[str, list[WrkResult]]] = {
+        p.name: {"endpoint": [], "baseline": []} for p in pairs
+    }
+    if any(pair.endpoint.pool for pair in pairs):
+        # Every authorization request of the measured runs is made now, at the rate the
+        # warm-up measured, so that no run waits for them between a baseline and its endpoint.
+        say("Making the authorization requests of the measured runs")
+        runner.pool.ensure(runner.pool_needed(args.duration) * args.repeat)
+    for repetition in range(1, args.repeat + 1):
+        for pair in pairs:
+            # Baseline first in odd repetitions, endpoint first in even ones: a steady rise or
+            # fall of the machine's other load favours neither.
+            order = [("baseline", pair.baseline), ("endpoint", pair.endpoint)]
+            for side, load in order if repetition % 2 else order[::-1]:
+                result = runner.run(load, args.duration)
+                runs[pair.name][side].append(result)
+                say(
+                    f"  {repetition}/{args.repeat} {load.name:<18}"
+                    f" {result.requests_per_second:8.1f} req/s  p50 {result.latency_p50_ms:6.2f} ms"
+                    f"  load {result.load_average[0]:.2f}"
+                )
+    return runs
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+def median_or_none(values) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
+
+
+def summarise(pairs, runs, counts) -> list[dict]:
+    summary = []
+    for pair in pairs:
+        sides = {}
+        for side, load in (("endpoint", pair.endpoint), ("baseline", pair.baseline)):
+            results = runs[pair.name][side]
+            sides[side] = {
+                "name": load.name,
+                "method": load.method,
+                "path": load.path,
+                "requests_per_second": round(
+                    statistics.median(r.requests_per_second for r in results), 1
+                ),
+                "latency_p50_ms": median_or_none(r.latency_p50_ms for r in results),
+                "latency_p99_ms": median_or_none(r.latency_p99_ms for r in results),
+                "queries": counts[pair.name][load.name],
+                "runs": [asdict(r) for r in results],
+            }
+        # Each repetition measures the baseline and the endpoint back to back: their ratio is
+        # taken per repetition, where the machine's other load is most alike.
+        ratios = [
+            e.requests_per_second / b.requests_per_second
+            for e, b in zip(runs[pair.name]["endpoint"], runs[pair.name]["baseline"], strict=True)
+        ]
+        ratio = statistics.median(ratios)
+        summary.append(
+            {
+                "name": pair.name,
+                "ratio": round(ratio, 3),
+                "target": pair.target,
+                "met": ratio >= pair.target,
+                "ratios_per_repetition": [round(r, 3) for r in ratios],
+                **sides,
+            }
+        )
+    return summary
+
+
+def markdown_table(result: dict) -> str:
+    rows = [
+        "| endpoint | req/s | baseline | req/s | ratio | target | queries (endpoint / baseline) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for entry in result["endpoints"]:
+        e, b = entry["endpoint"], entry["baseline"]
+        mark = "✓" if entry["met"] else "✗"
+        rows.append(
+            f"| {entry['name']} | {e['requests_per_second']:.0f} | {b['name']} |"
+            f" {b['requests_per_second']:.0f} | **{entry['ratio']:.2f}** {mark} |"
+            f" ≥ {entry['target']} | {e['queries']} / {b['queries']} |"
+        )
+    memory = result["worker_memory"]
+    rows.append(
+        f"| worker peak RSS | {memory['max_peak_rss_mib']:.0f} MiB | | | |"
+        f" ≤ {memory['target_mib']} MiB {'✓' if memory['met'] else '✗'} | |"
+    )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    started_at = datetime.datetime.now(datetime.UTC)
+    env = bench_env(args)
+    os.environ.update(env)
+    database_ensure(args.database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.chart import chart
+    from bench.seed import Size, seed_institute
+
+    say("Migrating")
+    call_command("migrate", verbosity=0)
+    seeding = seed_institute(Size(args.users, args.spaces, args.memberships), force=args.reseed)
+    if not seeding.seeded_now:
+        say(f"Already seeded at this size on {seeding.seeded_at} (took {seeding.seconds:.1f} s)")
+    if args.seed_only:
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    launch_data_reset()
+    subject = subject_prepare("BENCH040")
+    pool = HintPool(subject)
+    say("Making authorization requests by real login initiations")
+    pool.grow(200)
+    response, _ = request_in_process(
+        Load("authorization", "GET", "/lti/authorize/", {"Cookie": subject.cookie}),
+        pool.take(1)[0],
+    )
+    pairs = pairs_for(subject, claims_bytes(id_token_of(response.content.decode())))
+    counts = check_and_count(pairs, pool)
+    page_queries = panopto_page_queries(pairs)
+
+    say(f"Starting gunicorn with {args.workers} workers")
+    server = Server(env, args.workers)
+    try:
+        runner = Runner(server, pool, args)
+        runs = measure(pairs, runner, args)
+        memory = server.worker_memory()
+        profiles = None
+        if args.profile:
+            say("Profiling each endpoint with py-spy")
+            profiles = profile_endpoints(pairs, runner, server, args.duration)
+    finally:
+        server.stop()
+
+    peak = max(worker["peak_rss_mib"] for worker in memory)
+    result = {
+        "date": started_at.date().isoformat(),
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "machine": machine(),
+        "method": {
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "repeat": args.repeat,
+            "connections": args.connections,
+            "gunicorn_workers": args.workers,
+            "wrk_threads": 1,
+            "ratio": "median over repetitions of endpoint req/s ÷ baseline req/s, measured back"
+            " to back on the same server",
+            "lti_message_hint_max_age_s": HINT_MAX_AGE,
+            "hints_made_by_initiation": pool.made,
+            "hint_making_seconds": round(pool.seconds, 1),
+        },
+        "seeding": {
+            **asdict(seeding.size),
+            "seconds": round(seeding.seconds, 1),
+            "seeded_in_this_run": seeding.seeded_now,
+            "seeded_at": seeding.seeded_at,
+        },
+        "endpoints": summarise(pairs, runs, counts),
+        "panopto_page_queries": page_queries,
+        "profiles": profiles,
+        "worker_memory": {
+            "workers": memory,
+            "max_peak_rss_mib": peak,
+            "target_mib": WORKER_PEAK_RSS_TARGET_MB,
+            "met": peak <= WORKER_PEAK_RSS_TARGET_MB,
+        },
+    }
+    args.output.mkdir(parents=True, exist_ok=True)
+    json_path = args.output / f"{result['date']}.json"
+    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    png_path = chart(result, args.output / f"{result['date']}.png")
+    print(markdown_table(result))
+    say(f"Wrote {json_path} and {png_path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""gunicorn for production: `gunicorn -c portal/gunicorn.conf.py portal.wsgi`.
+
+One app server of several behind a proxy that terminates HTTPS and buffers slow clients, so
+plain synchronous workers suffice: a launch is short and mostly CPU (the RS256 signature).
+Every value can be overridden on the command line or in GUNICORN_CMD_ARGS.
+"""
+
+import logging
+import os
+import sys
+
+from gunicorn import glogging
+
+from portal.log import REQUEST_ID_HEADER, JsonFormatter
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# WEB_CONCURRENCY as on most platforms; otherwise two workers per core and one more.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Django is imported once, before the workers are forked: they start at once and share the
+# pages of the loaded code. Nothing opens a connection while loading (see post_fork).
+preload_app = True
+# The proxy is trusted for X-Forwarded-For/-Proto; FORWARDED_ALLOW_IPS names it when it does
+# not run on the same host.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Recent gunicorn opens a control socket at one path per user: several instances on one host
+# would fight over it, and nothing here uses `gunicornc`.
+control_socket_disable = True
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    # Belt and braces for preload_app: a connection opened in the master must not be shared.
+    from django.db import connections
+
+    connections.close_all()
+
+
+class JsonLogger(glogging.Logger):
+    """gunicorn's own and access log lines as JSON on stdout, like the Django logs.
+
+    The access line leaves out the query string: the authorization request carries the
+    lti_message_hint and login_hint in it."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in list(log.handlers):
+                log.removeHandler(handler)
+            if log is self.access_log and not cfg.accesslog:
+                continue
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(JsonFormatter())
+            log.addHandler(handler)
+
+    def access(self, resp, req, environ, request_time):
+        if not self.cfg.accesslog:
+            return
+        request_id = next(
+            (value for name, value in resp.headers if name.lower() == REQUEST_ID_HEADER.lower()),
+            "",
+        )
+        try:
+            self.access_log.info(
+                "request",
+                extra={
+                    "method": environ.get("REQUEST_METHOD", ""),
+                    "path": environ.get("PATH_INFO", ""),
+                    "status": int(str(resp.status).split(None, 1)[0]),
+                    "bytes": getattr(resp, "sent", 0),
+                    "duration_ms": round(request_time.total_seconds() * 1000, 2),
+                    "remote": environ.get("REMOTE_ADDR", ""),
+                    "request_id": request_id,
+                },
+            )
+        except Exception:  # as gunicorn's own: a log line never fails a response
+            self.exception("access log line failed")
+
+
+logger_class = JsonLogger

@@ -1,0 +1,126 @@
+"""Production settings: Django's deployment check is clean, missing secrets stop the start-up,
+and logs are JSON lines carrying the request id."""
+
+import io
+import json
+import logging
+import secrets
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from portal.log import JsonFormatter, RequestIdMiddleware, current_request_id
+
+
+def production_env(**overrides: str | None) -> dict[str, str]:
+    """What an operator sets (README "Production"); None removes a variable."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "neptun.example.edu",
+        "LTI_ISSUER": "https://neptun.example.edu",
+        "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "DATABASE_URL": "postgres://neptun:secret@db.example.edu:5432/neptun",
+        "CACHE_URL": "redis://cache.example.edu:6379/0",
+    }
+    env.update(overrides)
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_deployment_check_reports_nothing_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["SECRET_KEY", "LTI_ISSUER", "LTI_KEY_ENCRYPTION_KEY", "DATABASE_URL", "CACHE_URL"],
+)
+def test_production_refuses_to_start_without(variable):
+    result = manage("check", env=production_env(**{variable: None}))
+    assert result.returncode != 0
+    assert f"The environment variable {variable} must be set." in result.stderr
+
+
+def test_production_keeps_database_connections_and_shares_the_cache():
+    code = (
+        "from django.conf import settings as s;"
+        "d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'],"
+        " s.CACHES['default']['BACKEND'], s.STORAGES['staticfiles']['BACKEND'])"
+    )
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "60",
+        "True",
+        "django.core.cache.backends.redis.RedisCache",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]
+
+
+# --- structured logs -------------------------------------------------------------------------
+
+
+def respond(request: HttpRequest) -> HttpResponse:
+    logging.getLogger("panopto_link").warning("inside the view")
+    return HttpResponse("ok")
+
+
+def test_every_request_gets_an_id_that_its_log_lines_and_response_carry():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("panopto_link")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # the test settings silence everything below CRITICAL
+    try:
+        response = RequestIdMiddleware(respond)(RequestFactory().get("/"))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    request_id = response["X-Request-ID"]
+    assert len(request_id) == 32
+    line = json.loads(stream.getvalue())
+    assert line["request_id"] == request_id
+    assert line["message"] == "inside the view" and line["level"] == "WARNING"
+    assert current_request_id.get() == ""  # nothing leaks into the next request
+
+
+@pytest.mark.parametrize(
+    ("offered", "kept"),
+    [("proxy-7f3a9c21-0001", True), ("short", False), ("<script>alert(1)</script>", False)],
+)
+def test_the_proxys_request_id_is_kept_only_when_plausible(offered, kept):
+    response = RequestIdMiddleware(respond)(RequestFactory().get("/", HTTP_X_REQUEST_ID=offered))
+    assert (response["X-Request-ID"] == offered) is kept
+
+
+def test_log_lines_never_carry_the_query_string():
+    request = RequestFactory().get("/lti/authorize/", {"lti_message_hint": "gAAAAA-secret"})
+    record = logging.LogRecord("django.request", logging.WARNING, "", 0, "Bad Request", (), None)
+    record.request = request
+    record.status_code = 400
+    line = json.loads(JsonFormatter().format(record))
+    assert line["path"] == "/lti/authorize/" and line["status_code"] == 400
+    assert "gAAAAA-secret" not in json.dumps(line)
