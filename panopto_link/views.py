@@ -1,6 +1,8 @@
 """The platform's web endpoints: the launch button, the OIDC authorization endpoint, the JWKS
 and the OpenID configuration. Function views: parse, decide via the policy, call a service."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -106,6 +108,9 @@ def _form_post(request: HttpRequest, action: str, fields: dict[str, str | None])
     )
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
+    # The page's one form may post to the validated redirect URI's origin, and nowhere else.
+    target = urlsplit(action)
+    response._csp_update = {"form-action": [f"{target.scheme}://{target.netloc}"]}
     return response
 
 

@@ -7,6 +7,7 @@ only what differs. Secrets have no default here: each environment decides where 
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,7 @@ MIDDLEWARE = [
     "portal.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.errors.ErrorPagesMiddleware",
@@ -142,8 +144,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# No script of ours reads a cookie: none of them needs to be visible to JavaScript.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
+# --- Browser security policy (docs/security.md) -----------------------------------------------
+# No page of the portal is shown inside a frame, by anyone: not the launch's auto-submit form
+# (a framed form that posts an id_token invites clickjacking), not the sign-in page.
+X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from the portal's own static files: no inline script, no inline
+# style, no event-handler attributes anywhere; the LTI auto-submit form uses an external script
+# too (static/panopto_link/autosubmit.js), so not even a nonce is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Video thumbnails come from the Panopto site, whose address is configured at run time.
+        "img-src": [SELF, "https:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
 # --- LTI platform -----------------------------------------------------------------------------
 # The issuer is the platform's public base URL, exactly as the tool has it configured.
 LTI_ISSUER = env_str("LTI_ISSUER", default="").rstrip("/")
