@@ -4,13 +4,12 @@ rotated its keys)."""
 
 import hashlib
 import json
-import logging
 
 import jwt
 import requests
-from django.core.cache import cache
 
-logger = logging.getLogger(__name__)
+from portal import shared_cache
+
 FETCH_TIMEOUT = (3, 5)  # connect, read (seconds)
 CACHE_SECONDS = 600
 REFETCH_PAUSE = 10  # at most one refetch per this many seconds, whatever tokens arrive
@@ -28,8 +27,7 @@ def _cache_key(url: str, what: str) -> str:
 def _safe_cache(call, *args):
     try:
         return call(*args)
-    except Exception:  # a cache outage only costs a fetch
-        logger.warning("cache unavailable for the tool's JWKS")
+    except shared_cache.SharedCacheUnavailable:  # a cache outage only costs a fetch
         return None
 
 
@@ -48,7 +46,7 @@ def _fetch(url: str) -> dict:
         raise ToolKeysUnavailable("The tool's JWKS is not JSON.") from error
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise ToolKeysUnavailable("The tool's JWKS has no keys.")
-    _safe_cache(cache.set, _cache_key(url, "doc"), document, CACHE_SECONDS)
+    _safe_cache(shared_cache.set, _cache_key(url, "doc"), document, CACHE_SECONDS)
     return document
 
 
@@ -67,13 +65,13 @@ def _key_from(document: dict, kid: str):
 def tool_public_key(url: str, kid: str):
     """The tool's RSA public key with this kid, or None. Raises ToolKeysUnavailable when the
     JWKS cannot be fetched at all."""
-    document = _safe_cache(cache.get, _cache_key(url, "doc"))
+    document = _safe_cache(shared_cache.get, _cache_key(url, "doc"))
     if document is None:
         document = _fetch(url)
     key = _key_from(document, kid)
     if key is not None:
         return key
     # Unknown kid: the tool may have rotated. Refetch once, but not for every forged token.
-    if _safe_cache(cache.add, _cache_key(url, "refetch"), 1, REFETCH_PAUSE) is False:
+    if _safe_cache(shared_cache.add, _cache_key(url, "refetch"), 1, REFETCH_PAUSE) is False:
         return None
     return _key_from(_fetch(url), kid)

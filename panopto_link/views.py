@@ -38,6 +38,7 @@ from panopto_link.selectors import (
     panopto_setting,
     space_panopto,
 )
+from portal.rate_limits import limit_launches
 
 
 def access_launch(
@@ -76,6 +77,7 @@ def _refused_page(request: HttpRequest, target, entry, message) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_launches
 def launch(request: HttpRequest, space_pk: int) -> HttpResponse:
     """The "Continue to the Panopto system" button (POST) and its page (GET)."""
     setting, target, entry = access_launch(request, space_pk)
@@ -224,6 +226,7 @@ def openid_configuration(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
+@limit_launches
 def pick_videos(request: HttpRequest, space_pk: int) -> HttpResponse:
     """ "Add videos from Panopto": an LtiDeepLinkingRequest into the space's folder."""
     setting, target, _entry = access_launch(request, space_pk)
@@ -289,6 +292,7 @@ def _access_video(request: HttpRequest, space_pk: int, video_pk: int):
 
 @login_required
 @require_POST
+@limit_launches
 def open_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
     """Open a linked video: a resource-link launch to its URL with its custom parameters."""
     setting, target, video = _access_video(request, space_pk, video_pk)

@@ -11,7 +11,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.settings.env import env_bool, env_int, env_list, env_str
+from portal.settings.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -171,6 +171,19 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The shared cache failed: how long this process stops asking it (portal.shared_cache).
+SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
+
+# --- Rate limits (portal.rate_limits; counted in the shared cache) ----------------------------
+# Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
+# successful sign-in gives its attempt back). "off" switches a limit off.
+RATE_LIMIT_LAUNCH = env_rate("RATE_LIMIT_LAUNCH", default="30/60")
+RATE_LIMIT_SIGN_IN = env_rate("RATE_LIMIT_SIGN_IN", default="10/300")
+RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100/300")
+# Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
+# app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
+
 # --- LTI platform -----------------------------------------------------------------------------
 # The issuer is the platform's public base URL, exactly as the tool has it configured.
 LTI_ISSUER = env_str("LTI_ISSUER", default="").rstrip("/")
