@@ -196,6 +196,8 @@ LTI_JWKS_MAX_AGE = env_int("LTI_JWKS_MAX_AGE", default=300)
 # Fernet keys (comma-separated, the first encrypts) protecting the platform's private keys at
 # rest: the database alone does not reveal them. Environment modules decide the default.
 LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[])
+# Launch records older than this many days are deleted by `manage.py prune_launch_data`.
+LAUNCH_RECORD_RETENTION_DAYS = env_int("LAUNCH_RECORD_RETENTION_DAYS", default=365)
 LTI_PRODUCT_FAMILY_CODE = "neptun-panopto"
 LTI_PRODUCT_VERSION = "0.1.0"
 
