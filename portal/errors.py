@@ -16,6 +16,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -153,6 +154,17 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
             "again from the portal's home page."
         ),
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: the same page for "does not exist" and "not yours" (templates/404.html).
+    Unlike Django's default it does not check a CSRF token first: that reads the request body,
+    and a malformed one would turn a 404 into a 500."""
+    try:
+        return HttpResponse(render_to_string("404.html"), status=404)
+    except TemplateDoesNotExist:
+        title, message = _bodyless_page(404)
+        return error_page(status=404, title=title, message=message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -119,3 +119,15 @@ def test_error_pages_render_without_a_single_query(client, django_assert_num_que
         service_unavailable()
         too_many_requests(30)
         server_error(None)
+
+
+def test_a_malformed_body_posted_to_a_missing_page_is_a_404_not_a_500():
+    """Django's own 404 view checks a CSRF token, reading the body: a broken multipart body
+    with a CSRF cookie made it fail. Found by the fuzzer (tests/fuzz)."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.generic(
+        "POST", "/no-such-page/", b"--x\r\n\r\n", content_type="multipart/form-data"
+    )
+    assert response.status_code == 404
+    assert b"<h1" in response.content
