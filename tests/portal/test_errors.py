@@ -18,6 +18,7 @@ def assert_error_page(response, status: int, *phrases: str) -> str:
     page = response.content.decode()
     assert '<link rel="stylesheet" href="/static/portal/portal.css">' in page
     assert 'class="site-header"' in page and 'role="alert"' in page
+    assert "<script" not in page and "style=" not in page  # nothing the CSP would block
     for phrase in phrases:
         assert phrase in page, phrase
     for marker in TRACEBACK_MARKERS:
@@ -52,6 +53,24 @@ def test_a_database_outage_inside_middleware_answers_503_too(monkeypatch):
     response = client.get("/sign-in/", HTTP_ACCEPT_LANGUAGE="en")
     assert_error_page(response, 503, "temporarily unavailable")
     assert response["Retry-After"] == "15"
+
+
+def test_the_503_page_speaks_the_users_language(client, monkeypatch):
+    client.force_login(UserFactory())
+    monkeypatch.setattr("panopto_link.views.panopto_setting", database_down)
+    path = f"/panopto/launch/{SpaceFactory().pk}/"
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    hungarian = client.get(path, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert 'lang="en"' in english and "temporarily unavailable" in english
+    assert "You can try again in 15 seconds." in english
+    assert 'lang="hu"' in hungarian and "átmenetileg nem érhető el" in hungarian
+    assert "15 másodperc múlva próbálhatja újra." in hungarian
+
+
+def test_a_missing_page_gets_the_portals_404_page_in_its_language(client):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="hu")
+    assert response.status_code == 404
+    assert "Az oldal nem található" in response.content.decode()
 
 
 def test_an_unexpected_error_shows_the_500_page_without_a_traceback(monkeypatch):

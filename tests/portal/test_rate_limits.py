@@ -32,6 +32,10 @@ def test_password_guesses_beyond_the_limit_are_refused_even_with_the_right_passw
     assert [sign_in(client, "ABC123", f"guess{i}").status_code for i in range(5)] == [200] * 5
     refused = sign_in(client, "abc123 ", "secret-pass-1")  # the same name, however written
     assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    hungarian = client.post(
+        "/sign-in/", {"username": "ABC123", "password": "x"}, HTTP_ACCEPT_LANGUAGE="hu"
+    )
+    assert "Túl sok próbálkozás" in hungarian.content.decode()
     assert int(refused["Retry-After"]) <= 300
     assert "_auth_user_id" not in client.session
     # Another account from the same address is not locked out by these guesses.
