@@ -117,6 +117,7 @@ def launch_data_consistent(url: str) -> tuple[int, bool]:
 @pytest.mark.parametrize(
     ("mode", "what"),
     [("fast", "stopped (pg_ctl -m fast)"), ("immediate", "crashed (pg_ctl -m immediate)")],
+    ids=["stopped", "crashed"],
 )
 def test_database_outage_mid_traffic_answers_503_and_recovers_without_a_restart(
     fault_world, mode, what

@@ -23,6 +23,7 @@ def test_the_auto_submit_form_may_post_only_to_the_tool_and_uses_no_inline_scrip
     assert csp["form-action"] == ["https://panopto.example.com"]
     assert csp["script-src"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
     assert result.authorization["X-Frame-Options"] == "DENY"
+    assert result.authorization["Referrer-Policy"] == "no-referrer"  # the hint stays here
     assert '<script src="/static/panopto_link/autosubmit.js"></script>' in page
     assert page.count("<script") == 1 and "style=" not in page
 

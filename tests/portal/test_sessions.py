@@ -1,0 +1,21 @@
+"""Sessions: a new key at every sign-in, cookies kept from scripts (see also
+test_security_headers.py for the cookie attributes in production)."""
+
+import pytest
+
+from tests.factories import UserFactory
+from tests.portal.test_rate_limits import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signing_in_issues_a_new_session_key(client):
+    """No session fixation: a session key known before the sign-in is useless after it."""
+    UserFactory(username="ABC123")
+    client.get("/sign-in/")
+    session = client.session
+    session["planted"] = "by someone else"
+    session.save()
+    before = session.session_key
+    assert sign_in(client, "ABC123", "secret-pass-1").status_code == 302
+    assert client.session.session_key != before
