@@ -140,6 +140,7 @@ STORAGES = {
 # --- Sessions and cookies ---------------------------------------------------------------------
 # Our own cookies stay SameSite=Lax: the tool's redirect to our authorization endpoint is a
 # top-level GET, which carries Lax cookies (see ../shared/notes/browsers.md).
+SESSION_ENGINE = "portal.sessions"  # database sessions; a malformed cookie never reaches SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

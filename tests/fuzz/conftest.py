@@ -14,12 +14,12 @@ except to the registered tool's login.
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test import Client
-from django.utils.http import url_has_allowed_host_and_scheme
 from hypothesis import HealthCheck, seed, settings
 
 from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage
@@ -70,6 +70,18 @@ def fuzz_settings(budget: int):
     return decorate
 
 
+def stays_on_the_portal(location: str) -> bool:
+    """A relative URL of this site, or an absolute one on the portal's own host. (Not Django's
+    url_has_allowed_host_and_scheme: it refuses any URL over 2,048 characters, and the fuzzer's
+    100 kB parameters end up in `?next=` legitimately.)"""
+    parts = urlsplit(location)
+    if location.startswith(("//", "\\", "/\\")) or any(ord(c) < 32 for c in location):
+        return False
+    if not parts.scheme and not parts.netloc:
+        return True
+    return parts.scheme in {"http", "https"} and parts.netloc == "testserver"
+
+
 def assert_deliberate(response, method: str) -> None:
     """A deliberate answer: a status the portal means, a clear message with every refusal,
     a redirect only within the portal or to the registered tool's login."""
@@ -78,9 +90,7 @@ def assert_deliberate(response, method: str) -> None:
     assert status in DELIBERATE, status
     if status in (301, 302):
         location = response["Location"]
-        assert location.startswith(TOOL_LOGIN_URL) or url_has_allowed_host_and_scheme(
-            location, allowed_hosts={"testserver"}
-        ), location
+        assert location.startswith(TOOL_LOGIN_URL) or stays_on_the_portal(location), location
     if status >= 400 and method != "HEAD":
         body = response.content
         assert body.strip(), f"{status} without a message"
