@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from panopto_link.selectors import (
     panopto_setting,
     space_panopto,
 )
+from portal.errors import error_page
 from portal.rate_limits import limit_launches
 
 
@@ -331,5 +332,7 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
     elif action in {"up", "down"}:
         video_move(video=video, offset=-1 if action == "up" else 1)
     else:
-        return HttpResponseBadRequest(_("Unknown action."))
+        return error_page(
+            status=400, title=_("The request cannot be processed"), message=_("Unknown action.")
+        )
     return redirect(reverse("virtualspaces:space_home", args=[target.space.pk]) + "#videos")

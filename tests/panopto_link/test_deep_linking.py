@@ -147,7 +147,9 @@ def test_members_cannot_manage_videos_and_administrators_can(client, world):
     assert client.post(url, {"action": "remove"}).status_code == 302
     assert list(VideoLink.objects.values_list("pk", flat=True)) == [first.pk]
     first_url = f"/panopto/videos/{world.course.pk}/{first.pk}/manage/"
-    assert client.post(first_url, {"action": "x"}).status_code == 400
+    unknown = client.post(first_url, {"action": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert unknown.status_code == 400  # the portal's error page, not a bare line of text
+    assert "<h1" in unknown.content.decode() and "Unknown action." in unknown.content.decode()
 
 
 # --- the return endpoint's refusal table -----------------------------------------------------
