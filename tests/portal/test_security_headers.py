@@ -58,6 +58,7 @@ PRODUCTION_VALUES = (
     "SECURE_CONTENT_TYPE_NOSNIFF",
     "X_FRAME_OPTIONS",
     "DEBUG",
+    "TRUSTED_PROXY_HOPS",
 )
 
 
@@ -99,4 +100,5 @@ def test_production_cookies_are_secure_and_https_is_enforced_with_hsts():
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "X_FRAME_OPTIONS": "DENY",
         "DEBUG": False,
+        "TRUSTED_PROXY_HOPS": 1,  # the proxy that terminates HTTPS appends the client's address
     }
