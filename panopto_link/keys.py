@@ -20,13 +20,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from panopto_link.lti.jwks import key_set, public_jwk
 from panopto_link.models import KeyState, PlatformKey
+from portal import shared_cache
 
 logger = logging.getLogger(__name__)
 PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)
@@ -128,8 +128,8 @@ def keys_ensure() -> None:
 def _forget_jwks() -> None:
     forget_process_copies()
     try:
-        cache.delete(JWKS_CACHE_KEY)
-    except Exception:  # the cached copy expires by itself within seconds
+        shared_cache.delete(JWKS_CACHE_KEY)
+    except shared_cache.SharedCacheUnavailable:  # the cached copy expires within seconds
         logger.warning("cache unavailable; the cached JWKS expires by itself")
 
 
@@ -221,8 +221,8 @@ def jwks_document() -> tuple[dict, int]:
     if held is not None and time.monotonic() - held[0] < JWKS_LOCAL_SECONDS:
         return held[2], max(0, int(now - held[1]))
     try:
-        shared = cache.get(JWKS_CACHE_KEY)
-    except Exception:  # a cache outage must not take the JWKS down
+        shared = shared_cache.get(JWKS_CACHE_KEY)
+    except shared_cache.SharedCacheUnavailable:  # an outage must not take the JWKS down
         logger.warning("cache unavailable; serving the JWKS from the database")
         shared = None
     if shared is None:
@@ -231,8 +231,8 @@ def jwks_document() -> tuple[dict, int]:
         rows = PlatformKey.objects.filter(state__in=PUBLISHED_STATES).order_by("created_at")
         shared = (read_at, key_set(row.public_jwk for row in rows))
         try:
-            cache.set(JWKS_CACHE_KEY, shared, JWKS_CACHE_SECONDS)
-        except Exception:  # the same outage as above
+            shared_cache.set(JWKS_CACHE_KEY, shared, JWKS_CACHE_SECONDS)
+        except shared_cache.SharedCacheUnavailable:  # the same outage as above
             logger.warning("cache unavailable; the JWKS was not cached")
     _jwks_in_process = (time.monotonic(), *shared)
     return shared[1], max(0, int(now - shared[0]))

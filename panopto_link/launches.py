@@ -97,20 +97,29 @@ def launch_record(
     client_id: str = "",
     hint_id: str = "",
 ) -> LaunchRecord:
-    """Write the audit row of one launch step."""
+    """Write the audit row of one launch step. Text may come from the request (a parameter's
+    name in a refusal), so it is cut to the column and stripped of control characters: the
+    record of a hostile request must be written too (PostgreSQL refuses NUL in text)."""
     return LaunchRecord.objects.create(
         stage=stage,
         outcome=outcome,
-        reason=reason[:64],
-        detail=detail[:500],
+        reason=_plain(reason, 64),
+        detail=_plain(detail, 500),
         user=user if user is not None and user.is_authenticated else None,
         space_id=space_id,
-        context_id=context_id[:64],
-        role_sent=" ".join(roles or [])[:200],
-        message_type=message_type[:64],
-        client_id=client_id[:255],
-        hint_id=hint_id[:64],
+        context_id=_plain(context_id, 64),
+        role_sent=_plain(" ".join(roles or []), 200),
+        message_type=_plain(message_type, 64),
+        client_id=_plain(client_id, 255),
+        hint_id=_plain(hint_id, 64),
     )
+
+
+_CONTROL_CHARACTERS = dict.fromkeys([*range(32), 127], "\ufffd")
+
+
+def _plain(text: str, limit: int) -> str:
+    return text[:limit].translate(_CONTROL_CHARACTERS)
 
 
 # --- login initiation ------------------------------------------------------------------------

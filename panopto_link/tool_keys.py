@@ -1,16 +1,17 @@
 """The tool's public keys, fetched from the registration's JWKS URL: with a timeout, cached in
 the shared cache, and fetched again once when a token names a key we have not seen (the tool
-rotated its keys)."""
+rotated its keys). While the shared cache is down, each process caches in its own memory, so
+forged tokens still cannot make us fetch the tool's key set for every request."""
 
 import hashlib
 import json
-import logging
 
 import jwt
 import requests
-from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
-logger = logging.getLogger(__name__)
+from portal import shared_cache
+
 FETCH_TIMEOUT = (3, 5)  # connect, read (seconds)
 CACHE_SECONDS = 600
 REFETCH_PAUSE = 10  # at most one refetch per this many seconds, whatever tokens arrive
@@ -25,12 +26,15 @@ def _cache_key(url: str, what: str) -> str:
     return f"panopto_link:tool_jwks:{what}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
-def _safe_cache(call, *args):
+_local = LocMemCache("panopto-tool-keys", {"OPTIONS": {"MAX_ENTRIES": 100}})
+
+
+def _cached(method: str, *args):
+    """`get`, `set` or `add` on the shared cache, or on this process's memory while it is down."""
     try:
-        return call(*args)
-    except Exception:  # a cache outage only costs a fetch
-        logger.warning("cache unavailable for the tool's JWKS")
-        return None
+        return getattr(shared_cache, method)(*args)
+    except shared_cache.SharedCacheUnavailable:
+        return getattr(_local, method)(*args)
 
 
 def _fetch(url: str) -> dict:
@@ -48,7 +52,7 @@ def _fetch(url: str) -> dict:
         raise ToolKeysUnavailable("The tool's JWKS is not JSON.") from error
     if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
         raise ToolKeysUnavailable("The tool's JWKS has no keys.")
-    _safe_cache(cache.set, _cache_key(url, "doc"), document, CACHE_SECONDS)
+    _cached("set", _cache_key(url, "doc"), document, CACHE_SECONDS)
     return document
 
 
@@ -67,13 +71,13 @@ def _key_from(document: dict, kid: str):
 def tool_public_key(url: str, kid: str):
     """The tool's RSA public key with this kid, or None. Raises ToolKeysUnavailable when the
     JWKS cannot be fetched at all."""
-    document = _safe_cache(cache.get, _cache_key(url, "doc"))
+    document = _cached("get", _cache_key(url, "doc"))
     if document is None:
         document = _fetch(url)
     key = _key_from(document, kid)
     if key is not None:
         return key
     # Unknown kid: the tool may have rotated. Refetch once, but not for every forged token.
-    if _safe_cache(cache.add, _cache_key(url, "refetch"), 1, REFETCH_PAUSE) is False:
+    if not _cached("add", _cache_key(url, "refetch"), 1, REFETCH_PAUSE):
         return None
     return _key_from(_fetch(url), kid)

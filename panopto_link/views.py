@@ -1,10 +1,12 @@
 """The platform's web endpoints: the launch button, the OIDC authorization endpoint, the JWKS
 and the OpenID configuration. Function views: parse, decide via the policy, call a service."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,6 +38,8 @@ from panopto_link.selectors import (
     panopto_setting,
     space_panopto,
 )
+from portal.errors import error_page
+from portal.rate_limits import limit_launches
 
 
 def access_launch(
@@ -74,6 +78,7 @@ def _refused_page(request: HttpRequest, target, entry, message) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_launches
 def launch(request: HttpRequest, space_pk: int) -> HttpResponse:
     """The "Continue to the Panopto system" button (POST) and its page (GET)."""
     setting, target, entry = access_launch(request, space_pk)
@@ -106,6 +111,9 @@ def _form_post(request: HttpRequest, action: str, fields: dict[str, str | None])
     )
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
+    # The page's one form may post to the validated redirect URI's origin, and nowhere else.
+    target = urlsplit(action)
+    response._csp_update = {"form-action": [f"{target.scheme}://{target.netloc}"]}
     return response
 
 
@@ -219,6 +227,7 @@ def openid_configuration(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
+@limit_launches
 def pick_videos(request: HttpRequest, space_pk: int) -> HttpResponse:
     """ "Add videos from Panopto": an LtiDeepLinkingRequest into the space's folder."""
     setting, target, _entry = access_launch(request, space_pk)
@@ -284,6 +293,7 @@ def _access_video(request: HttpRequest, space_pk: int, video_pk: int):
 
 @login_required
 @require_POST
+@limit_launches
 def open_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
     """Open a linked video: a resource-link launch to its URL with its custom parameters."""
     setting, target, video = _access_video(request, space_pk, video_pk)
@@ -322,5 +332,7 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
     elif action in {"up", "down"}:
         video_move(video=video, offset=-1 if action == "up" else 1)
     else:
-        return HttpResponseBadRequest(_("Unknown action."))
+        return error_page(
+            status=400, title=_("The request cannot be processed"), message=_("Unknown action.")
+        )
     return redirect(reverse("virtualspaces:space_home", args=[target.space.pk]) + "#videos")

@@ -13,3 +13,10 @@ urlpatterns = [
 # The Panopto stand-in, in the demo and the tests only (portal/settings/dev.py installs it).
 if getattr(settings, "PANOPTO_SIMULATOR", False):
     urlpatterns.append(path("panopto-sim/", include("panopto_link.simulator.urls")))
+
+# Error pages that render without touching the database and without reading the request body
+# (portal.errors).
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -34,3 +34,15 @@ def licence(db):
 @pytest.fixture
 def registration(db):
     return RegistrationFactory()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The robustness figures (tests/robustness_report.py): requests fuzzed, 5xx seen, races
+    run, faults injected and what the user saw."""
+    from tests.robustness_report import REPORT
+
+    lines = REPORT.lines()
+    if lines:
+        terminalreporter.section("robustness")
+        for line in lines:
+            terminalreporter.write_line(line)

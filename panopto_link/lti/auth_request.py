@@ -48,6 +48,13 @@ def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _shown(name: str) -> str:
+    """A parameter's name as a refusal quotes it: the request chose it, so it is cut short and
+    its control characters are replaced before it is posted back or written down."""
+    shown = "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in name[:40])
+    return shown + ("…" if len(name) > 40 else "")
+
+
 def _check_length(name: str, value: str) -> bool:
     return len(value) <= MAX_VALUE_LENGTH.get(name, DEFAULT_MAX_VALUE_LENGTH)
 
@@ -100,11 +107,13 @@ def validate_authorization_request(
         raise refuse("invalid_request", "The state parameter is too long.")
     repeated = sorted(name for name, values in params.items() if len(values) > 1)
     if repeated:
-        raise refuse("invalid_request", f"The parameter {repeated[0]} appears more than once.")
+        raise refuse(
+            "invalid_request", f"The parameter {_shown(repeated[0])} appears more than once."
+        )
     values = {name: _single(params, name) for name in params}
     for name, value in values.items():
         if value is not None and not _check_length(name, value):
-            raise refuse("invalid_request", f"The {name} parameter is too long.")
+            raise refuse("invalid_request", f"The {_shown(name)} parameter is too long.")
 
     if values.get("scope") != "openid":
         raise refuse("invalid_scope", "The scope must be openid.")

@@ -50,8 +50,18 @@ class DeepLinkingResponse:
     claims: dict = field(repr=False, default_factory=dict)
 
 
+# Control characters have no place in a title or a URL, and PostgreSQL stores no NUL at all:
+# a token the tool signed is trusted to come from the tool, not to be well-formed.
+_CONTROL = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 127])
+_URL_FORBIDDEN = frozenset(chr(code) for code in [*range(33), 127])
+
+
 def _text(value, limit: int) -> str:
-    return value[:limit] if isinstance(value, str) else ""
+    return value[:limit].translate(_CONTROL) if isinstance(value, str) else ""
+
+
+def _is_clean_url(url: str) -> bool:
+    return not _URL_FORBIDDEN.intersection(url)
 
 
 def _dimension(value) -> int | None:
@@ -63,7 +73,7 @@ def _item(raw: Mapping, *, allowed_origins: tuple[str, ...]) -> ContentItem | No
     if raw.get("type") != "ltiResourceLink":
         return None
     url = raw.get("url")
-    if not isinstance(url, str) or len(url) > 2000:
+    if not isinstance(url, str) or len(url) > 2000 or not _is_clean_url(url):
         return None
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or f"{parts.scheme}://{parts.netloc}" not in (
@@ -75,13 +85,18 @@ def _item(raw: Mapping, *, allowed_origins: tuple[str, ...]) -> ContentItem | No
     if not isinstance(custom_raw, Mapping):
         return None
     custom = {
-        str(key)[:100]: str(value)[:1000]
+        _text(str(key), 100): _text(str(value), 1000)
         for key, value in list(custom_raw.items())[:20]
         if isinstance(value, str | int | float | bool)
     }
     thumbnail = raw.get("thumbnail") or raw.get("icon") or {}
-    thumbnail_url = _text(thumbnail.get("url"), 2000) if isinstance(thumbnail, Mapping) else ""
-    if thumbnail_url and urlsplit(thumbnail_url).scheme not in {"http", "https"}:
+    thumbnail_url = thumbnail.get("url") if isinstance(thumbnail, Mapping) else None
+    if not (
+        isinstance(thumbnail_url, str)
+        and len(thumbnail_url) <= 2000
+        and urlsplit(thumbnail_url).scheme in {"http", "https"}
+        and _is_clean_url(thumbnail_url)
+    ):
         thumbnail_url = ""
     iframe = raw.get("iframe") if isinstance(raw.get("iframe"), Mapping) else None
     window = raw.get("window") if isinstance(raw.get("window"), Mapping) else None

@@ -7,10 +7,11 @@ only what differs. Secrets have no default here: each environment decides where 
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.settings.env import env_bool, env_int, env_list, env_str
+from portal.settings.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,8 +35,10 @@ MIDDLEWARE = [
     "portal.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.errors.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,10 +140,50 @@ STORAGES = {
 # --- Sessions and cookies ---------------------------------------------------------------------
 # Our own cookies stay SameSite=Lax: the tool's redirect to our authorization endpoint is a
 # top-level GET, which carries Lax cookies (see ../shared/notes/browsers.md).
+SESSION_ENGINE = "portal.sessions"  # database sessions; a malformed cookie never reaches SQL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# No script of ours reads a cookie: none of them needs to be visible to JavaScript.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+
+# --- Browser security policy (docs/security.md) -----------------------------------------------
+# No page of the portal is shown inside a frame, by anyone: not the launch's auto-submit form
+# (a framed form that posts an id_token invites clickjacking), not the sign-in page.
+X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from the portal's own static files: no inline script, no inline
+# style, no event-handler attributes anywhere; the LTI auto-submit form uses an external script
+# too (static/panopto_link/autosubmit.js), so not even a nonce is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Video thumbnails come from the Panopto site, whose address is configured at run time.
+        "img-src": [SELF, "https:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# The shared cache failed: how long this process stops asking it (portal.shared_cache).
+SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
+
+# --- Rate limits (portal.rate_limits; counted in the shared cache) ----------------------------
+# Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
+# successful sign-in gives its attempt back). "off" switches a limit off.
+RATE_LIMIT_LAUNCH = env_rate("RATE_LIMIT_LAUNCH", default="30/60")
+RATE_LIMIT_SIGN_IN = env_rate("RATE_LIMIT_SIGN_IN", default="10/300")
+RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100/300")
+# Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
+# app is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
 
 # --- LTI platform -----------------------------------------------------------------------------
 # The issuer is the platform's public base URL, exactly as the tool has it configured.
@@ -154,6 +197,8 @@ LTI_JWKS_MAX_AGE = env_int("LTI_JWKS_MAX_AGE", default=300)
 # Fernet keys (comma-separated, the first encrypts) protecting the platform's private keys at
 # rest: the database alone does not reveal them. Environment modules decide the default.
 LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[])
+# Launch records older than this many days are deleted by `manage.py prune_launch_data`.
+LAUNCH_RECORD_RETENTION_DAYS = env_int("LAUNCH_RECORD_RETENTION_DAYS", default=365)
 LTI_PRODUCT_FAMILY_CODE = "neptun-panopto"
 LTI_PRODUCT_VERSION = "0.1.0"
 

@@ -36,3 +36,21 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
     return items or list(default)
+
+
+def env_rate(name: str, *, default: str) -> tuple[int, int] | None:
+    """A rate limit written `limit/seconds` (`30/60`: 30 per minute); `0` or `off` switches it
+    off (None)."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value in {"0", "off"}:
+        return None
+    limit, _slash, window = value.partition("/")
+    try:
+        rate = (int(limit), int(window))
+    except ValueError:
+        rate = (0, 0)
+    if rate[0] < 1 or rate[1] < 1:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be limit/seconds (e.g. 30/60) or off.")
+    return rate

@@ -44,9 +44,13 @@ STORAGES = {
 LOGGING["handlers"]["console"]["formatter"] = log_format("json")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind that same proxy, the client's address is the last X-Forwarded-For entry (the sign-in
+# limit per address would otherwise count the proxy's own address for everyone).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=1)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)

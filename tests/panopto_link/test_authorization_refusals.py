@@ -322,3 +322,20 @@ def test_post_to_the_authorization_endpoint_works_like_get(client, login_params)
 def test_other_methods_are_refused(client):
     assert client.put(AUTHORIZE).status_code == 405
     assert client.delete(AUTHORIZE).status_code == 405
+
+
+# --- hostile input still leaves its record (found by tests/fuzz) ------------------------------
+
+
+@pytest.mark.parametrize("name", ["bad\x00name", "\x07\x1b[31m", "x" * 3000])
+def test_a_refusal_naming_a_hostile_parameter_is_recorded_without_control_characters(
+    client, login_params, name
+):
+    """PostgreSQL stores no NUL: the refusal's record must not fail because the request named
+    a parameter with one (the refusal is then a 500 and nothing is recorded)."""
+    params = {**login_params, name: ["a", "b"]}
+    assert_posted_back(get(client, params), "invalid_request", login_params["state"])
+    record = LaunchRecord.objects.get(stage=LaunchStage.AUTHORIZATION)
+    assert record.reason == "invalid_request" and "appears more than once" in record.detail
+    assert not any(ord(character) < 32 for character in record.detail)
+    assert len(record.detail) <= 500

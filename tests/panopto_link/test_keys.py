@@ -4,6 +4,7 @@ import datetime
 
 import jwt
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -70,7 +71,7 @@ def test_retired_keys_leave_the_jwks_and_lose_their_private_half(client):
     assert report.retired == [oldest]
     retired = PlatformKey.objects.get(kid=oldest)
     assert retired.state == KeyState.RETIRED and retired.private_key_encrypted == ""
-    keys.cache.delete(keys.JWKS_CACHE_KEY)
+    cache.delete(keys.JWKS_CACHE_KEY)
     assert oldest not in published_kids(client)
 
 

@@ -2,10 +2,12 @@
 
 import json
 import threading
+import time
 
 import jwt
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from panopto_link.lti import claims
 from panopto_link.models import FolderState, LaunchOutcome, LaunchRecord, LaunchStage
@@ -206,46 +208,74 @@ def test_pylti1p3_fetches_our_jwks_over_http(live_server, settings):
     assert launch.check_teacher_access()
 
 
-# --- simultaneous first launches -------------------------------------------------------------
+# --- simultaneous launches (PostgreSQL) -------------------------------------------------------
+
+SIMULTANEOUS_LAUNCHES = 50
 
 
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_first_administrator_launches_create_the_context_once():
+def postgresql_or_skip() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's real concurrency (the PostgreSQL pass runs it)")
-    from tests.factories import LicenceFactory, RegistrationFactory
-    from tests.panopto_link.conftest import World
 
-    LicenceFactory()
-    RegistrationFactory()
-    world = World()
-    clients = [Client() for _ in range(20)]
-    jwks = clients[0].get("/.well-known/jwks.json").json()
-    tool = Pylti1p3Tool(tool_conf(key_set=jwks))
-    logins = []
-    for client in clients:
-        client.force_login(world.admin)
-        initiation = client.post(f"/panopto/launch/{world.course.pk}/")
-        logins.append(tool.login(query(initiation["Location"])))
 
-    barrier = threading.Barrier(len(clients))
-    results: list = [None] * len(clients)
+def run_at_once(count: int, work, *, timeout: float = 120) -> None:
+    """`work(index)` in `count` threads released together; each thread closes its own database
+    connection. A thread still running after `timeout` seconds fails the test (a deadlock)."""
+    from django.db import connection
 
-    def authorize(index: int) -> None:
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
         try:
             barrier.wait()
-            response = clients[index].get(logins[index].auth_url)
-            results[index] = form_fields(response.content.decode())[1]
+            work(index)
+        except BaseException as error:  # reported by the test, not lost in the thread
+            errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=authorize, args=(i,)) for i in range(len(clients))]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a thread never finished"
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_administrator_launches_create_the_context_once(settings):
+    """50 clicks of the space's administrator at the same moment, before its folder exists:
+    every launch is good, exactly one of them creates the context."""
+    postgresql_or_skip()
+    from tests.factories import LicenceFactory, RegistrationFactory
+    from tests.panopto_link.conftest import World
+    from tests.robustness_report import REPORT
+
+    settings.RATE_LIMIT_LAUNCH = None  # one person's 50 clicks in a second, on purpose
+    LicenceFactory()
+    RegistrationFactory()
+    world = World()
+    clients = [Client() for _ in range(SIMULTANEOUS_LAUNCHES)]
+    tool = Pylti1p3Tool(tool_conf(key_set=clients[0].get("/.well-known/jwks.json").json()))
+    for client in clients:
+        client.force_login(world.admin)
+    logins: list = [None] * len(clients)
+    results: list = [None] * len(clients)
+
+    def launch(index: int) -> None:
+        # Both platform steps run concurrently: the clicks (which create the folder row) and
+        # the authorizations (which mark its context created).
+        initiation = clients[index].post(f"/panopto/launch/{world.course.pk}/")
+        assert initiation.status_code == 302, initiation.status_code
+        logins[index] = tool.login(query(initiation["Location"]))
+        response = clients[index].get(logins[index].auth_url)
+        results[index] = form_fields(response.content.decode())[1]
+
+    run_at_once(len(clients), launch)
 
     assert all("id_token" in fields for fields in results), results
     for fields, login in zip(results, logins, strict=True):
@@ -253,6 +283,120 @@ def test_simultaneous_first_administrator_launches_create_the_context_once():
     accepted = LaunchRecord.objects.filter(
         stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.ACCEPTED
     )
-    assert accepted.count() == 20
+    assert accepted.count() == SIMULTANEOUS_LAUNCHES
     assert accepted.filter(reason="context_created").count() == 1
     assert world.folder().state == FolderState.CREATED
+    REPORT.races.append(
+        f"{SIMULTANEOUS_LAUNCHES} simultaneous first launches by one space's administrator: "
+        f"{accepted.count()} good launches, "
+        f"{accepted.filter(reason='context_created').count()} context creation"
+    )
+
+
+IMPORTING_MEMBERS = 24
+IMPORTS = 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_members_launch_while_a_csv_import_changes_their_roles(settings):
+    """An administrator imports memberships (all or nothing, in one transaction) while the
+    members launch. The imports alternate between making every member an administrator of the
+    course and of its linked subject, and making them plain members of both. No deadlock; every
+    launch is decided on one consistent membership: its course role and its linked folder's role
+    are both Creator or both Viewer, or it is refused because the role changed since the click."""
+    postgresql_or_skip()
+    from tests.factories import (
+        CourseFactory,
+        FolderFactory,
+        FolderLinkFactory,
+        LicenceFactory,
+        MembershipFactory,
+        RegistrationFactory,
+        SpaceFactory,
+        UserFactory,
+    )
+    from tests.robustness_report import REPORT
+    from virtualspaces.models import MembershipRole
+    from virtualspaces.services import memberships_import_csv
+
+    settings.RATE_LIMIT_LAUNCH = None
+    LicenceFactory()
+    RegistrationFactory()
+    subject = SpaceFactory(code="IMP101")
+    course = CourseFactory(code="IMP101-EA", subject=subject)
+    FolderLinkFactory(course=course, linked_space=subject)
+    for space in (subject, course):
+        FolderFactory(space=space, state=FolderState.CREATED, created_at=timezone.now())
+    users = [UserFactory(username=f"IMP{index:03d}") for index in range(IMPORTING_MEMBERS)]
+    for user in users:
+        MembershipFactory(user=user, space=course, role=MembershipRole.MEMBER)
+
+    def csv_file(role: str) -> bytes:
+        rows = [f"{u.username},{code},{role}" for u in users for code in (course.code, "IMP101")]
+        return ("\n".join(rows) + "\n").encode()
+
+    files = {"promote": csv_file("administrator"), "demote": csv_file("member")}
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    seen: list[tuple[str, str | None]] = []
+    imports: list = []
+
+    def work(index: int) -> None:
+        if index == len(clients):  # the administrator's thread: import, import, import…
+            for number in range(IMPORTS):
+                which = "promote" if number % 2 == 0 else "demote"
+                result = memberships_import_csv(data=files[which])
+                assert result.imported, result.problems
+                imports.append(result)
+                time.sleep(0.1)  # spread over the launches: each state is seen by some
+            return
+        client = clients[index]
+        for _ in range(4):
+            initiation = client.post(f"/panopto/launch/{course.pk}/")
+            assert initiation.status_code == 302, initiation.status_code
+            login = query(initiation["Location"])
+            response = client.get(
+                "/lti/authorize/",
+                {
+                    "scope": "openid",
+                    "response_type": "id_token",
+                    "response_mode": "form_post",
+                    "prompt": "none",
+                    "client_id": login["client_id"],
+                    "redirect_uri": TOOL_LAUNCH_URL,
+                    "login_hint": login["login_hint"],
+                    "lti_message_hint": login["lti_message_hint"],
+                    "nonce": f"n-{index}-{time.monotonic_ns()}",
+                    "state": "s",
+                },
+            )
+            assert response.status_code == 200, response.status_code
+            fields = form_fields(response.content.decode())[1]
+            if "id_token" not in fields:
+                assert fields["error_description"] == (
+                    "The user's role in the space changed since the launch began."
+                ), fields
+                seen.append(("role_changed", None))
+                continue
+            token = jwt.decode(fields["id_token"], options={"verify_signature": False})
+            course_role = "creator" if token[claims.ROLES] == [claims.ROLE_INSTRUCTOR] else "viewer"
+            linked = json.loads(token[claims.CUSTOM]["linked_folders"])
+            seen.append((course_role, linked[0]["role"]))
+
+    run_at_once(len(clients) + 1, work)
+
+    assert len(imports) == IMPORTS
+    accepted = [pair for pair in seen if pair[0] != "role_changed"]
+    assert all(course_role == linked_role for course_role, linked_role in accepted), seen
+    assert {pair[0] for pair in accepted} == {"creator", "viewer"}  # both memberships seen
+    assert len(seen) == IMPORTING_MEMBERS * 4
+    REPORT.races.append(
+        f"{IMPORTS} CSV imports of {IMPORTING_MEMBERS * 2} memberships while "
+        f"{IMPORTING_MEMBERS} members launched {len(seen)} times: no deadlock; "
+        f"{sum(1 for p in accepted if p[0] == 'creator')} launches as Creator and "
+        f"{sum(1 for p in accepted if p[0] == 'viewer')} as Viewer, each on one consistent "
+        f"membership; {len(seen) - len(accepted)} refused because the role changed after the click"
+    )

@@ -1,0 +1,41 @@
+"""Content items of a deep-linking response (Deep Linking 2.0 §3.2): a token the tool signed
+is trusted to come from the tool, not to be well-formed. Found by tests/fuzz on PostgreSQL,
+which stores no NUL character: such an item made the return endpoint answer 500."""
+
+import pytest
+
+from panopto_link.lti.deep_linking import _item
+
+ORIGINS = ("https://panopto.example.com",)
+URL = "https://panopto.example.com/Panopto/LTI/LTI13.aspx?id=1"
+
+
+@pytest.mark.parametrize(
+    "url", [URL + "\x00", URL + " x", URL + "\n", URL + "\t", URL + "\x7f", "\x00" + URL]
+)
+def test_an_item_whose_url_holds_control_characters_or_spaces_is_left_out(url):
+    assert _item({"type": "ltiResourceLink", "url": url}, allowed_origins=ORIGINS) is None
+
+
+def test_control_characters_are_removed_from_texts_and_custom_parameters():
+    item = _item(
+        {
+            "type": "ltiResourceLink",
+            "url": URL,
+            "title": "Elő\x00adás\x1b[31m",
+            "text": "első sor\nmásodik\x00",
+            "custom": {"ses\x00sion": "s-\x001", "n": 5},
+        },
+        allowed_origins=ORIGINS,
+    )
+    assert item.title == "Előadás[31m"
+    assert item.text == "első sor\nmásodik"
+    assert item.custom == {"session": "s-1", "n": "5"}
+
+
+def test_a_thumbnail_url_with_control_characters_is_dropped():
+    item = _item(
+        {"type": "ltiResourceLink", "url": URL, "thumbnail": {"url": "https://x/\x00.png"}},
+        allowed_origins=ORIGINS,
+    )
+    assert item.thumbnail_url == ""

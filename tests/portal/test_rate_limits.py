@@ -1,0 +1,112 @@
+"""Rate limits on sign-in (per user name and per address) and the counting underneath every
+limit: a clear 429 page with Retry-After, atomic counts in the shared cache, nobody else held
+back. The launch clicks' limit: tests/panopto_link/test_launch_rate_limit.py."""
+
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+
+from portal.rate_limits import Rate, client_address, rate_limit_take
+from portal.settings.env import env_rate
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, username, password, **extra):
+    return client.post(
+        "/sign-in/",
+        {"username": username, "password": password},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **extra,
+    )
+
+
+def test_password_guesses_beyond_the_limit_are_refused_even_with_the_right_password(
+    client, settings
+):
+    settings.RATE_LIMIT_SIGN_IN = (5, 300)
+    UserFactory(username="ABC123")
+    assert [sign_in(client, "ABC123", f"guess{i}").status_code for i in range(5)] == [200] * 5
+    refused = sign_in(client, "abc123 ", "secret-pass-1")  # the same name, however written
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    hungarian = client.post(
+        "/sign-in/", {"username": "ABC123", "password": "x"}, HTTP_ACCEPT_LANGUAGE="hu"
+    )
+    assert "Túl sok próbálkozás" in hungarian.content.decode()
+    assert int(refused["Retry-After"]) <= 300
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not locked out by these guesses.
+    UserFactory(username="XYZ789")
+    assert sign_in(client, "XYZ789", "secret-pass-1").status_code == 302
+
+
+def test_successful_sign_ins_from_one_address_are_not_held_back(settings):
+    """A lecture hall behind one NAT address: correct passwords give their attempt back."""
+    settings.RATE_LIMIT_SIGN_IN_ADDRESS = (3, 300)
+    for index in range(6):
+        UserFactory(username=f"HALL{index}")
+        assert sign_in(Client(), f"HALL{index}", "secret-pass-1").status_code == 302
+    for index in range(3):
+        sign_in(Client(), f"HALL{index}", "wrong")
+    assert sign_in(Client(), "HALL5", "secret-pass-1").status_code == 429
+
+
+def test_the_address_comes_from_the_trusted_proxy_only(settings):
+    factory = RequestFactory()
+    request = factory.get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7, 10.0.0.1"
+    )
+    settings.TRUSTED_PROXY_HOPS = 0
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_HOPS = 1
+    assert client_address(request) == "10.0.0.1"
+    settings.TRUSTED_PROXY_HOPS = 2
+    assert client_address(request) == "192.0.2.7"  # never the client-written 6.6.6.6
+
+
+def test_simultaneous_attempts_are_counted_exactly_once_each():
+    """Atomic increments: 40 threads, 40 distinct counts (Redis in the PostgreSQL pass)."""
+    rate = Rate(limit=10, window=60)
+    counts: list[int] = []
+    barrier = threading.Barrier(40)
+
+    def attempt() -> None:
+        barrier.wait()
+        counts.append(rate_limit_take(scope="test", identity="one", rate=rate, now=1000.0).count)
+
+    threads = [threading.Thread(target=attempt) for _ in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == list(range(1, 41))
+    taken = rate_limit_take(scope="test", identity="one", rate=rate, now=1000.0)
+    assert taken.shared and cache.get(taken.key) == 41 and not taken.allowed
+
+
+def test_a_new_window_starts_a_new_count():
+    rate = Rate(limit=1, window=60)
+    assert rate_limit_take(scope="t", identity="u", rate=rate, now=59.0).allowed
+    late = rate_limit_take(scope="t", identity="u", rate=rate, now=59.5)
+    assert not late.allowed and late.retry_after == 1
+    assert rate_limit_take(scope="t", identity="u", rate=rate, now=60.0).allowed
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("30/60", (30, 60)), ("off", None), ("0", None), ("", (10, 300))]
+)
+def test_rates_are_read_from_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("RATE_TEST", value)
+    assert env_rate("RATE_TEST", default="10/300") == expected
+
+
+@pytest.mark.parametrize("value", ["30", "x/60", "0/60", "30/0", "-1/5"])
+def test_a_malformed_rate_stops_the_start_up(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("RATE_TEST", value)
+    with pytest.raises(ImproperlyConfigured, match="RATE_TEST"):
+        env_rate("RATE_TEST", default="10/300")

@@ -1,0 +1,61 @@
+"""The shared cache as the app relies on it (portal.shared_cache): a failure is answered at once
+and the cache is not asked again for a moment; the rate limits then count in this process.
+The same with a real Redis stopped and hung: tests/faults/test_cache_outage.py."""
+
+import pytest
+
+from portal import rate_limits, shared_cache
+from portal.rate_limits import Rate, rate_limit_take
+
+
+class BrokenCache:
+    """A Redis that refuses every connection."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            self.calls += 1
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        return fail
+
+
+@pytest.fixture
+def broken_cache(monkeypatch, settings):
+    settings.SHARED_CACHE_RETRY_SECONDS = 60
+    broken = BrokenCache()
+    monkeypatch.setattr(shared_cache, "cache", broken)
+    shared_cache.reset()
+    yield broken
+    shared_cache.reset()
+    rate_limits._local.clear()
+
+
+def test_a_failed_cache_is_not_asked_again_for_a_while(broken_cache, settings):
+    for _ in range(5):
+        with pytest.raises(shared_cache.SharedCacheUnavailable):
+            shared_cache.get("key")
+    assert broken_cache.calls == 1
+    settings.SHARED_CACHE_RETRY_SECONDS = 0
+    shared_cache.reset()
+    with pytest.raises(shared_cache.SharedCacheUnavailable):
+        shared_cache.get("key")
+    assert broken_cache.calls == 2
+
+
+def test_a_missing_counter_is_an_answer_not_an_outage(settings):
+    shared_cache.reset()
+    with pytest.raises(ValueError):
+        shared_cache.incr("no-such-counter")
+    assert not shared_cache.is_marked_down()
+
+
+def test_without_the_shared_cache_limits_are_counted_in_this_process(broken_cache):
+    rate = Rate(limit=2, window=60)
+    taken = [rate_limit_take(scope="t", identity="u", rate=rate, now=10.0) for _ in range(3)]
+    assert [t.count for t in taken] == [1, 2, 3]
+    assert [t.allowed for t in taken] == [True, True, False]
+    assert not any(t.shared for t in taken)
+    assert broken_cache.calls == 1  # asked once, then counted locally at once
