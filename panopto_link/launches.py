@@ -194,8 +194,13 @@ def launch_refused(*, user, target: SpacePanopto, entry: FolderEntry, message_ty
 # --- authorization ---------------------------------------------------------------------------
 
 
-def find_client(client_id: str) -> ClientInfo | None:
-    registration = PanoptoRegistration.load()
+def client_finder(registration: PanoptoRegistration | None):
+    """`find_client` for the authorization-request validation, over an already read
+    registration (the single registered tool)."""
+    return lambda client_id: find_client(client_id, registration=registration)
+
+
+def find_client(client_id: str, *, registration: PanoptoRegistration | None) -> ClientInfo | None:
     if registration is None or registration.client_id != client_id or not client_id:
         return None
     return ClientInfo(
@@ -222,7 +227,7 @@ class _Authorized:
     video: VideoLink | None = None
 
 
-def _check(user, request: AuthorizationRequest) -> _Authorized:
+def _check(user, request: AuthorizationRequest, setting: PanoptoSetting) -> _Authorized:
     """Every check after the request's own syntax; raises InvalidAuthRequest."""
 
     def refuse(error: str, description: str, reason: str | None = None) -> InvalidAuthRequest:
@@ -255,7 +260,6 @@ def _check(user, request: AuthorizationRequest) -> _Authorized:
             "The lti_message_hint was issued for another user.",
             "hint_other_user",
         )
-    setting = panopto_setting()
     registration = setting.registration
     if registration is None or hint.deployment_id != registration.deployment_id:
         raise refuse(
@@ -327,14 +331,17 @@ def _linked_folders_custom(target: SpacePanopto, launched: FolderEntry) -> dict[
     return {"linked_folders": json.dumps(linked, ensure_ascii=False)} if linked else {}
 
 
-def launch_authorize(*, user, request: AuthorizationRequest) -> IssuedToken:
+def launch_authorize(
+    *, user, request: AuthorizationRequest, setting: PanoptoSetting | None = None
+) -> IssuedToken:
     """Check the tool's authorization request against the signed-in user and SPEC §3 at this
     moment, consume the hint, create the folder's context on the administrator's first launch,
     and sign the id_token. Raises InvalidAuthRequest (posted back to the tool). Writes a launch
-    record either way."""
+    record either way. `setting` is the registration and licence as read at the start of this
+    request (read now when not given)."""
     hint_id = ""
     try:
-        checked = _check(user, request)
+        checked = _check(user, request, setting or panopto_setting())
         hint = checked.hint
         hint_id = hint.jti
         with transaction.atomic():

@@ -4,7 +4,8 @@ with the SPEC §3 decision for one user, in a constant number of queries."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from panopto_link.models import (
     FolderLink,
@@ -30,7 +31,7 @@ from virtualspaces.permissions import SpaceAccess, strongest_role
 
 @dataclass(frozen=True)
 class PanoptoSetting:
-    """The institute-wide facts every decision starts from (two queries)."""
+    """The institute-wide facts every decision starts from (one query)."""
 
     licence_valid: bool
     registration: PanoptoRegistration | None
@@ -38,7 +39,14 @@ class PanoptoSetting:
 
 
 def panopto_setting() -> PanoptoSetting:
-    registration = PanoptoRegistration.load()
+    """The registration and whether a licence covers today, read together: one query on every
+    page and launch step, so the licence dates are followed without a restart."""
+    valid_today = PanoptoLicence.objects.valid_on(timezone.localdate())
+    registration = (
+        PanoptoRegistration.objects.filter(pk=1)
+        .annotate(licence_valid_today=Exists(valid_today))
+        .first()
+    )
     facts = RegistrationFacts(
         is_enabled=bool(registration and registration.is_enabled),
         missing_fields=tuple(
@@ -46,7 +54,7 @@ def panopto_setting() -> PanoptoSetting:
         ),
     )
     return PanoptoSetting(
-        licence_valid=PanoptoLicence.objects.is_valid_today(),
+        licence_valid=(registration.licence_valid_today if registration else valid_today.exists()),
         registration=registration,
         registration_facts=facts,
     )

@@ -19,7 +19,7 @@ from panopto_link.deep_linking import deep_linking_return as deep_linking_return
 from panopto_link.deep_linking import video_move, video_remove
 from panopto_link.launches import (
     absolute_url,
-    find_client,
+    client_finder,
     launch_authorize,
     launch_initiate,
     launch_record,
@@ -127,8 +127,11 @@ def authorize(request: HttpRequest) -> HttpResponse:
     """The OIDC authorization endpoint (LTI Security Framework §5.1.1.2)."""
     source = request.POST if request.method == "POST" else request.GET
     user = request.user if request.user.is_authenticated else None
+    setting = panopto_setting()  # read once: for the client check and for SPEC §3
     try:
-        auth_request = validate_authorization_request(dict(source.lists()), find_client=find_client)
+        auth_request = validate_authorization_request(
+            dict(source.lists()), find_client=client_finder(setting.registration)
+        )
     except UntrustedAuthRequest as error:
         launch_record(
             stage=LaunchStage.AUTHORIZATION,
@@ -154,7 +157,9 @@ def authorize(request: HttpRequest) -> HttpResponse:
         )
         return _error_post(request, error)
     try:
-        issued = launch_authorize(user=user, request=auth_request)  # records the outcome
+        issued = launch_authorize(
+            user=user, request=auth_request, setting=setting
+        )  # records the outcome
     except InvalidAuthRequest as error:
         return _error_post(request, error)
     return _form_post(

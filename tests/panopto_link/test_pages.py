@@ -136,9 +136,9 @@ def add_spaces(user, count: int) -> None:
         MembershipFactory(user=user, space=course, role=MembershipRole.ADMINISTRATOR)
 
 
-# session, user, licence, registration, the user's semesters, the spaces with their folders,
-# the links with the linked spaces' folders, the user's memberships of all those spaces
-PAGE_QUERIES = 8
+# session, user, the registration with the licence, the user's semesters, the spaces with their
+# folders, the links with the linked spaces' folders, the user's memberships of all those spaces
+PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("query", ["", "?semester=2026/27/1"])
