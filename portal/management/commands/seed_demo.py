@@ -409,7 +409,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  IT administrator  {DEMO_IT_ADMIN}   (Django admin: /admin/)")
         course = VirtualSpace.objects.filter(code=WALKTHROUGH_COURSE).first()
         if course is not None:
-            page = reverse("panopto_link:launch", args=[course.pk])
+            page = reverse("virtualspaces:space_home", args=[course.pk])
             self.stdout.write(
                 f"The README's walkthrough course, {course.name}: {settings.LTI_ISSUER}{page}"
             )
