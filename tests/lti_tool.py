@@ -150,3 +150,22 @@ def rsa_key_pair() -> tuple[str, str]:
         .decode()
     )
     return private, public
+
+
+def authorization_params(login: dict[str, str], *, nonce: str, state: str | None) -> dict:
+    """What a tool sends to our authorization endpoint after the login initiation whose
+    parameters are `login` (for tests that play the tool's part by hand, without pylti1p3)."""
+    params = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": login["client_id"],
+        "redirect_uri": TOOL_LAUNCH_URL,
+        "login_hint": login["login_hint"],
+        "lti_message_hint": login["lti_message_hint"],
+        "nonce": nonce,
+    }
+    if state is not None:
+        params["state"] = state
+    return params

@@ -18,7 +18,7 @@ from django.db import connection
 
 from tests.faults.instances import AppServer, PostgresInstance, RedisInstance, postgres_binaries
 from tests.faults.seed import PASSWORD
-from tests.lti_tool import TOOL_LAUNCH_URL, form_fields
+from tests.lti_tool import authorization_params, form_fields
 
 
 @dataclass
@@ -99,18 +99,7 @@ class PortalSession:
 
     def authorization_params(self, click: requests.Response) -> dict[str, str]:
         login = {k: v[0] for k, v in parse_qs(urlsplit(click.headers["Location"]).query).items()}
-        return {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-            "client_id": login["client_id"],
-            "redirect_uri": TOOL_LAUNCH_URL,
-            "login_hint": login["login_hint"],
-            "lti_message_hint": login["lti_message_hint"],
-            "nonce": f"nonce-{time.monotonic_ns()}",
-            "state": "state",
-        }
+        return authorization_params(login, nonce=f"nonce-{time.monotonic_ns()}", state="state")
 
     def authorize(self, params: dict[str, str]) -> dict[str, str]:
         """The authorization endpoint's answer: the fields of its form post."""

@@ -16,7 +16,7 @@ from panopto_link.hints import MessageHint, hint_decode, hint_encode
 from panopto_link.lti import claims
 from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.sealed import seal_at
-from tests.lti_tool import TOOL_LAUNCH_URL, form_fields, query
+from tests.lti_tool import TOOL_LAUNCH_URL, authorization_params, form_fields, query
 
 pytestmark = pytest.mark.django_db
 
@@ -289,18 +289,15 @@ def test_member_before_the_context_exists_is_refused_even_with_a_forged_hint(
         deployment_id=registration.deployment_id,
         target_link_uri=TOOL_LAUNCH_URL,
     )
-    params = {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": registration.client_id,
-        "redirect_uri": TOOL_LAUNCH_URL,
-        "state": "s-1",
-        "nonce": "n-1",
-        "login_hint": str(world.member.lti_subject),
-        "lti_message_hint": hint_encode(hint),
-    }
+    params = authorization_params(
+        {
+            "client_id": registration.client_id,
+            "login_hint": str(world.member.lti_subject),
+            "lti_message_hint": hint_encode(hint),
+        },
+        nonce="n-1",
+        state="s-1",
+    )
     assert_posted_back(get(client, params), "access_denied", "s-1")
     assert LaunchRecord.objects.filter(reason="context_not_created").exists()
     assert not world.folder().is_created

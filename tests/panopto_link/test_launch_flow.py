@@ -17,6 +17,7 @@ from tests.lti_tool import (
     ISSUER,
     TOOL_LAUNCH_URL,
     Pylti1p3Tool,
+    authorization_params,
     form_fields,
     query,
     run_launch,
@@ -360,18 +361,7 @@ def test_members_launch_while_a_csv_import_changes_their_roles(settings):
             login = query(initiation["Location"])
             response = client.get(
                 "/lti/authorize/",
-                {
-                    "scope": "openid",
-                    "response_type": "id_token",
-                    "response_mode": "form_post",
-                    "prompt": "none",
-                    "client_id": login["client_id"],
-                    "redirect_uri": TOOL_LAUNCH_URL,
-                    "login_hint": login["login_hint"],
-                    "lti_message_hint": login["lti_message_hint"],
-                    "nonce": f"n-{index}-{time.monotonic_ns()}",
-                    "state": "s",
-                },
+                authorization_params(login, nonce=f"n-{index}-{time.monotonic_ns()}", state="s"),
             )
             assert response.status_code == 200, response.status_code
             fields = form_fields(response.content.decode())[1]

@@ -112,9 +112,9 @@ def test_space_without_a_folder_row_counts_as_not_created(client, licence, regis
     assert block.find(class_="hint") is not None
 
 
-# session, user, the registration with the licence, the space with its subject and folder, its links with
-# the linked folders, the user's memberships, the video links, the member counts, the
-# administrators
+# session, user, the registration with the licence, the space with its subject and folder,
+# its links with the linked folders, the user's memberships, the video links, the member
+# counts, the administrators
 HOME_QUERIES = 9
 
 
