@@ -178,12 +178,22 @@ def launch_initiate(
     return registration.login_url + separator + urlencode(params)
 
 
-def launch_refused(*, user, target: SpacePanopto, entry: FolderEntry, message_type: str) -> None:
+def launch_refused(
+    *,
+    user,
+    target: SpacePanopto,
+    entry: FolderEntry,
+    message_type: str,
+    reason: str | None = None,
+) -> None:
+    """Record a refused click. `reason` defaults to the folder decision's refusal; a click the
+    folder would allow but its message type does not (a member asking for the video picker)
+    names its own."""
     decision = entry.decision
     launch_record(
         stage=LaunchStage.INITIATION,
         outcome=LaunchOutcome.REFUSED,
-        reason=decision.refusal.value if decision.refusal else "",
+        reason=reason or (decision.refusal.value if decision.refusal else ""),
         user=user,
         space_id=target.space.pk,
         context_id=entry.folder.context_id if entry.folder else "",

@@ -157,9 +157,8 @@ def authorize(request: HttpRequest) -> HttpResponse:
         )
         return _error_post(request, error)
     try:
-        issued = launch_authorize(
-            user=user, request=auth_request, setting=setting
-        )  # records the outcome
+        # launch_authorize writes the launch record of its own outcome.
+        issued = launch_authorize(user=user, request=auth_request, setting=setting)
     except InvalidAuthRequest as error:
         return _error_post(request, error)
     return _form_post(
@@ -243,6 +242,7 @@ def pick_videos(request: HttpRequest, space_pk: int) -> HttpResponse:
             target=target,
             entry=entry,
             message_type=claims.DEEP_LINKING_REQUEST,
+            reason="not_video_picker",
         )
         return _refused_page(
             request,
