@@ -15,7 +15,8 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")  # no default: a missing key stops the start-up
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=[])
 LTI_ISSUER = env_str("LTI_ISSUER").rstrip("/")
-# Fernet keys for the platform's private keys at rest; no default (`make keys` prints one).
+# Fernet keys for the platform's private keys at rest; no default. Make one with
+# python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
 LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[]) or [
     env_str("LTI_KEY_ENCRYPTION_KEY")
 ]
