@@ -336,7 +336,8 @@ def _linked_folders_custom(target: SpacePanopto, launched: FolderEntry) -> dict[
             "role": entry.decision.role.value,
         }
         for entry in target.linked
-        if entry.decision.active and entry.folder is not None and entry.folder.is_created
+        # Entering, not creating: a dashboard launch never creates a linked folder's context.
+        if entry.decision.active and not entry.decision.creates_context and entry.folder
     ]
     return {"linked_folders": json.dumps(linked, ensure_ascii=False)} if linked else {}
 

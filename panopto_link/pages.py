@@ -30,7 +30,7 @@ _LICENCE_ATTR = "_panopto_licence_valid"
 
 
 def request_panopto_setting(request: HttpRequest) -> PanoptoSetting:
-    """The licence and registration for this request (two queries, the first time only)."""
+    """The licence and registration for this request (one query, the first time only)."""
     setting = getattr(request, _SETTING_ATTR, None)
     if setting is None:
         setting = panopto_setting()

@@ -25,7 +25,7 @@ from panopto_link.permissions import (
     may_open_videos,
     may_pick_videos,
 )
-from virtualspaces.models import Membership, MembershipRole, VirtualSpace
+from virtualspaces.models import Membership, VirtualSpace
 from virtualspaces.permissions import SpaceAccess, strongest_role
 
 
@@ -143,21 +143,23 @@ def spaces_panopto(
         ):
             roles.setdefault(space_id, []).append(role)
 
+    def access_to(space: VirtualSpace) -> SpaceAccess:
+        return SpaceAccess(
+            membership_role=strongest_role(roles.get(space.pk, [])), is_public=space.is_public
+        )
+
     def decide(access: SpaceAccess, owner: VirtualSpace, folder) -> FolderDecision:
         return decide_folder(
             licence_valid=setting.licence_valid,
             registration=setting.registration_facts,
             access=access,
-            administers_folder=strongest_role(roles.get(owner.pk, []))
-            == MembershipRole.ADMINISTRATOR,
+            administers_folder=access_to(owner).is_administrator,
             folder=_facts(folder),
         )
 
     result = []
     for space in spaces:
-        access = SpaceAccess(
-            membership_role=strongest_role(roles.get(space.pk, [])), is_public=space.is_public
-        )
+        access = access_to(space)
         own_folder = _folder_of(space)
         linked = tuple(
             LinkedFolderEntry(
