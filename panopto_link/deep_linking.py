@@ -147,7 +147,12 @@ def video_remove(*, video: VideoLink) -> None:
 @transaction.atomic
 def video_move(*, video: VideoLink, offset: int) -> None:
     """Move a video up (-1) or down (+1) among its space's videos."""
-    videos = list(VideoLink.objects.select_for_update().filter(space_id=video.space_id))
+    # Only the video rows: the default ordering would join the space and lock it as well.
+    videos = list(
+        VideoLink.objects.select_for_update(of=("self",))
+        .filter(space_id=video.space_id)
+        .order_by("position", "id")
+    )
     index = next(i for i, v in enumerate(videos) if v.pk == video.pk)
     other = index + offset
     if not 0 <= other < len(videos):

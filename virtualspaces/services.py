@@ -189,10 +189,15 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
     with transaction.atomic():
         existing = {
             (m.user_id, m.space_id): m
-            for m in Membership.objects.select_for_update().filter(
+            # Lock the membership rows only, in one order: the model's default ordering joins
+            # spaces and users, and FOR UPDATE would then lock those rows too — which every
+            # launch's launch record needs (its foreign-key check), and deadlocked with them.
+            for m in Membership.objects.select_for_update(of=("self",))
+            .filter(
                 user_id__in={user_id for user_id, _space in wanted},
                 space_id__in={space_id for _user, space_id in wanted},
             )
+            .order_by("pk")
         }
         to_create, to_update = [], []
         for (user_id, space_id), (role, _line) in wanted.items():

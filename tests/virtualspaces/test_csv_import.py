@@ -154,3 +154,19 @@ def test_admin_page_is_not_for_ordinary_users(client, people):
     response = client.get(reverse("admin:virtualspaces_membership_import_csv"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_import_locks_only_membership_rows(people):
+    """FOR UPDATE on a query that joins spaces would lock the space rows that every launch
+    record's foreign-key check needs: the PostgreSQL race test deadlocked on it once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (the PostgreSQL pass runs it)")
+    with CaptureQueriesContext(connection) as queries:
+        memberships_import_csv(data=GOOD_FILE)
+    locking = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert len(locking) == 1
+    assert "JOIN" not in locking[0]
+    assert 'FOR UPDATE OF "virtualspaces_membership"' in locking[0]
