@@ -24,9 +24,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import shared_cache
 from panopto_link.lti.jwks import key_set, public_jwk
 from panopto_link.models import KeyState, PlatformKey
-from portal import shared_cache
 
 logger = logging.getLogger(__name__)
 PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)

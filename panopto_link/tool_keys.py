@@ -10,7 +10,7 @@ import jwt
 import requests
 from django.core.cache.backends.locmem import LocMemCache
 
-from portal import shared_cache
+from core import shared_cache
 
 FETCH_TIMEOUT = (3, 5)  # connect, read (seconds)
 CACHE_SECONDS = 600

@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import error_page
+from core.rate_limits import limit_launches
 from panopto_link import keys
 from panopto_link.deep_linking import deep_linking_return as deep_linking_return_service
 from panopto_link.deep_linking import video_move, video_remove
@@ -38,8 +40,6 @@ from panopto_link.selectors import (
     panopto_setting,
     space_panopto,
 )
-from portal.errors import error_page
-from portal.rate_limits import limit_launches
 
 
 def access_launch(

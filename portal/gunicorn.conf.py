@@ -11,7 +11,7 @@ import sys
 
 from gunicorn import glogging
 
-from portal.log import REQUEST_ID_HEADER, JsonFormatter
+from core.log import REQUEST_ID_HEADER, JsonFormatter
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # WEB_CONCURRENCY as on most platforms; otherwise two workers per core and one more.

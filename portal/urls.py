@@ -15,8 +15,8 @@ if getattr(settings, "PANOPTO_SIMULATOR", False):
     urlpatterns.append(path("panopto-sim/", include("panopto_link.simulator.urls")))
 
 # Error pages that render without touching the database and without reading the request body
-# (portal.errors).
-handler400 = "portal.errors.bad_request"
-handler403 = "portal.errors.permission_denied"
-handler404 = "portal.errors.page_not_found"
-handler500 = "portal.errors.server_error"
+# (core.errors).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

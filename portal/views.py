@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from portal.errors import too_many_requests
-from portal.rate_limits import sign_in_attempt, sign_in_succeeded
+from core.errors import too_many_requests
+from core.rate_limits import sign_in_attempt, sign_in_succeeded
 
 
 class SignInView(auth_views.LoginView):

@@ -32,13 +32,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "portal.log.RequestIdMiddleware",
+    "core.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "portal.errors.ErrorPagesMiddleware",
+    "core.errors.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,7 +149,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 # --- Browser security policy (docs/security.md) -----------------------------------------------
 # No page of the portal is shown inside a frame, by anyone: not the launch's auto-submit form
@@ -172,10 +172,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-# The shared cache failed: how long this process stops asking it (portal.shared_cache).
+# The shared cache failed: how long this process stops asking it (core.shared_cache).
 SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
 
-# --- Rate limits (portal.rate_limits; counted in the shared cache) ----------------------------
+# --- Rate limits (core.rate_limits; counted in the shared cache) ----------------------------
 # Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
 # successful sign-in gives its attempt back). "off" switches a limit off.
 RATE_LIMIT_LAUNCH = env_rate("RATE_LIMIT_LAUNCH", default="30/60")
@@ -217,7 +217,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(levelname)s %(name)s %(message)s"},
-        "json": {"()": "portal.log.JsonFormatter"},
+        "json": {"()": "core.log.JsonFormatter"},
     },
     "handlers": {
         "console": {

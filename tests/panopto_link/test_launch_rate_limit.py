@@ -1,4 +1,4 @@
-"""The per-user limit on launch clicks (portal.rate_limits): beyond it a clear 429 page."""
+"""The per-user limit on launch clicks (core.rate_limits): beyond it a clear 429 page."""
 
 import pytest
 from django.test import Client

@@ -5,11 +5,11 @@ of the tool's key set each."""
 import pytest
 from pylti1p3.registration import Registration
 
+from core import shared_cache
 from panopto_link import tool_keys
-from portal import shared_cache
+from tests.core.test_shared_cache import BrokenCache
 from tests.jwks_server import JwksServer
 from tests.lti_tool import rsa_key_pair
-from tests.portal.test_shared_cache import BrokenCache
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from portal.log import JsonFormatter, RequestIdMiddleware, current_request_id
+from core.log import JsonFormatter, RequestIdMiddleware, current_request_id
 
 
 def production_env(**overrides: str | None) -> dict[str, str]:

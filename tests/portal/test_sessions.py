@@ -3,8 +3,8 @@ test_security_headers.py for the cookie attributes in production)."""
 
 import pytest
 
+from tests.core.test_rate_limits import sign_in
 from tests.factories import UserFactory
-from tests.portal.test_rate_limits import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 
-from portal.rate_limits import Rate, client_address, rate_limit_take
+from core.rate_limits import Rate, client_address, rate_limit_take
 from portal.settings.env import env_rate
 from tests.factories import UserFactory
 

@@ -132,7 +132,7 @@ def test_a_permission_denied_gets_the_403_page(client, monkeypatch):
 
 def test_error_pages_render_without_a_single_query(client, django_assert_num_queries):
     """They must render while the database is down: no session, no user, no menu."""
-    from portal.errors import server_error, service_unavailable, too_many_requests
+    from core.errors import server_error, service_unavailable, too_many_requests
 
     with django_assert_num_queries(0):
         service_unavailable()

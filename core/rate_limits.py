@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
-from portal import shared_cache
-from portal.errors import too_many_requests
+from core import shared_cache
+from core.errors import too_many_requests
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
-"""The shared cache as the app relies on it (portal.shared_cache): a failure is answered at once
+"""The shared cache as the app relies on it (core.shared_cache): a failure is answered at once
 and the cache is not asked again for a moment; the rate limits then count in this process.
 The same with a real Redis stopped and hung: tests/faults/test_cache_outage.py."""
 
 import pytest
 
-from portal import rate_limits, shared_cache
-from portal.rate_limits import Rate, rate_limit_take
+from core import rate_limits, shared_cache
+from core.rate_limits import Rate, rate_limit_take
 
 
 class BrokenCache:
