@@ -274,7 +274,7 @@ def launch_data_reset() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.db import connection
 
-    from panopto_link import keys
+    from panopto_link.lti_platform import keys
     from panopto_link.models import ConsumedToken, LaunchRecord, PlatformKey
 
     tables = [LaunchRecord._meta.db_table, ConsumedToken._meta.db_table, "django_session"]

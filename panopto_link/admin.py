@@ -3,7 +3,8 @@ from django.db import models
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from panopto_link.keys import KeyRotationRefused, keys_ensure, keys_rotate
+from panopto_link.lti_platform.keys import KeyRotationRefused, keys_ensure, keys_rotate
+from panopto_link.lti_platform.reasons import reason_label
 from panopto_link.models import (
     FolderLink,
     LaunchRecord,
@@ -105,7 +106,7 @@ class LaunchRecordAdmin(admin.ModelAdmin):
         "created_at",
         "stage",
         "outcome",
-        "reason",
+        "reason_in_words",
         "user",
         "space",
         "role_sent",
@@ -115,6 +116,10 @@ class LaunchRecordAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "space__code", "context_id", "hint_id", "reason")
     list_select_related = ("user", "space")
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_in_words(self, obj: LaunchRecord) -> str:
+        return reason_label(obj.reason) if obj.reason else ""
 
     def has_add_permission(self, request) -> bool:
         return False

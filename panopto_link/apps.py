@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class PanoptoLinkConfig(AppConfig):
     name = "panopto_link"
     verbose_name = _("Panopto")
+
+    def ready(self) -> None:
+        # Panopto joins the portal from its own side: the Home screen shows what is registered
+        # there, and the LTI platform launches into the tools registered with it.
+        from panopto_link.elements import panopto_home_elements
+        from panopto_link.launch import PANOPTO
+        from panopto_link.lti_platform.tools import tool_register
+        from virtualspaces.elements import home_element_register
+
+        home_element_register(panopto_home_elements)
+        tool_register(PANOPTO)

@@ -24,11 +24,9 @@ def new_opaque_id() -> str:
 
 class PanoptoLicenceQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date) -> "PanoptoLicenceQuerySet":
+        """Enabled licences whose period covers `day` (`selectors.panopto_setting` asks for
+        today, in the portal's time zone)."""
         return self.filter(is_enabled=True, valid_from__lte=day, valid_until__gte=day)
-
-    def is_valid_today(self) -> bool:
-        """True when an enabled licence covers today's date (in the portal's time zone)."""
-        return self.valid_on(timezone.localdate()).exists()
 
 
 class PanoptoLicence(models.Model):
@@ -159,9 +157,6 @@ class PanoptoRegistration(models.Model):
 
     def missing_field_labels(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name) for name in self.missing_fields()]
-
-    def is_complete(self) -> bool:
-        return self.is_enabled and not self.missing_fields()
 
 
 # --- Folders ---------------------------------------------------------------------------------
@@ -397,7 +392,7 @@ class KeyState(models.TextChoices):
 
 class PlatformKey(models.Model):
     """An RSA-2048 signing key of the platform. The private key is stored encrypted with a key
-    from the environment and erased when the key retires; see `panopto_link.keys`."""
+    from the environment and erased when the key retires; see `panopto_link.lti_platform.keys`."""
 
     kid = models.CharField(_("key id"), max_length=64, unique=True, editable=False)
     state = models.CharField(_("state"), max_length=16, choices=KeyState.choices)

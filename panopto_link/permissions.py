@@ -1,6 +1,7 @@
-"""SPEC §3 in one place: who sees the Panopto link of a folder, whether it is active, and with
-which role the user enters Panopto. The screens and the launch both ask `decide_folder`;
-neither re-derives any part of it.
+"""SPEC §3 and §6 in one place: who sees the Panopto link of a folder, whether it is active,
+with which role the user enters Panopto and what a launch names; who links, opens and manages
+videos; who is told how to fix the configuration. The screens, the click, the authorization and
+the deep-linking return all ask these functions by name; none re-derives any part of them.
 
 Pure functions on plain values: no queries, no request.
 """
@@ -11,6 +12,8 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from panopto_link.lti import claims
+from panopto_link.lti.reasons import Reason
 from virtualspaces.permissions import SpaceAccess
 
 
@@ -25,39 +28,28 @@ class PanoptoRole(StrEnum):
         return _("Creator") if self is PanoptoRole.CREATOR else _("Viewer")
 
 
-class Refusal(StrEnum):
-    """Why a folder's link is hidden or inactive, in the order SPEC §3 checks them."""
-
-    NO_LICENCE = "no_licence"
-    NOT_VISIBLE = "not_visible"
-    REGISTRATION_INCOMPLETE = "registration_incomplete"
-    FOLDER_DISABLED = "folder_disabled"
-    CONTEXT_NOT_CREATED = "context_not_created"
-
-    @property
-    def message(self) -> Promise:
-        return REFUSAL_MESSAGES[self]
-
-    @property
-    def is_not_found(self) -> bool:
-        """Refusals answered with 404, so that URLs cannot be probed."""
-        return self in {Refusal.NO_LICENCE, Refusal.NOT_VISIBLE}
-
-
-REFUSAL_MESSAGES = {
-    Refusal.NO_LICENCE: _("The institute has no valid Panopto licence."),
-    Refusal.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
-    Refusal.REGISTRATION_INCOMPLETE: _(
+# Why a folder's link is hidden or inactive, in the order SPEC §3 checks them, and what the
+# person is told.
+REFUSAL_MESSAGES: dict[Reason, Promise] = {
+    Reason.NO_LICENCE: _("The institute has no valid Panopto licence."),
+    Reason.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
+    Reason.REGISTRATION_INCOMPLETE: _(
         "Panopto is not available yet: the Panopto connection of the portal is not fully "
         "configured. Please contact the IT administrators."
     ),
-    Refusal.FOLDER_DISABLED: _(
+    Reason.FOLDER_DISABLED: _(
         "Panopto is not available for this virtual space: its Panopto folder is not enabled."
     ),
-    Refusal.CONTEXT_NOT_CREATED: _(
+    Reason.CONTEXT_NOT_CREATED: _(
         "Available once the space's administrator has opened the Panopto folder."
     ),
+    Reason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
 }
+
+
+def refused_as_not_found(reason: Reason | None) -> bool:
+    """Refusals answered with 404, so that URLs cannot be probed."""
+    return reason in {Reason.NO_LICENCE, Reason.NOT_VISIBLE}
 
 
 @dataclass(frozen=True)
@@ -65,9 +57,10 @@ class RegistrationFacts:
     is_enabled: bool
     missing_fields: tuple[str, ...]
 
-    @property
-    def is_complete(self) -> bool:
-        return self.is_enabled and not self.missing_fields
+
+def registration_complete(registration: RegistrationFacts) -> bool:
+    """A registration launches once it is enabled and every required field is filled in."""
+    return registration.is_enabled and not registration.missing_fields
 
 
 @dataclass(frozen=True)
@@ -88,12 +81,12 @@ class FolderDecision:
     active: bool
     role: PanoptoRole | None
     is_guest: bool
-    refusal: Refusal | None
+    refusal: Reason | None
     creates_context: bool = False
 
     @property
     def message(self) -> Promise | None:
-        return self.refusal.message if self.refusal else None
+        return REFUSAL_MESSAGES.get(self.refusal) if self.refusal else None
 
 
 def decide_folder(
@@ -113,19 +106,19 @@ def decide_folder(
     role = PanoptoRole.CREATOR if administers_folder else PanoptoRole.VIEWER
     is_guest = access.is_guest and not administers_folder
 
-    def refused(refusal: Refusal, *, shown: bool) -> FolderDecision:
+    def refused(refusal: Reason, *, shown: bool) -> FolderDecision:
         return FolderDecision(
             shown=shown, active=False, role=role, is_guest=is_guest, refusal=refusal
         )
 
     if not licence_valid:
-        return refused(Refusal.NO_LICENCE, shown=False)
+        return refused(Reason.NO_LICENCE, shown=False)
     if not access.is_visible:
-        return refused(Refusal.NOT_VISIBLE, shown=False)
-    if not registration.is_complete:
-        return refused(Refusal.REGISTRATION_INCOMPLETE, shown=True)
+        return refused(Reason.NOT_VISIBLE, shown=False)
+    if not registration_complete(registration):
+        return refused(Reason.REGISTRATION_INCOMPLETE, shown=True)
     if not folder.is_enabled:
-        return refused(Refusal.FOLDER_DISABLED, shown=True)
+        return refused(Reason.FOLDER_DISABLED, shown=True)
     if not folder.is_created:
         if administers_folder:
             return FolderDecision(
@@ -136,19 +129,53 @@ def decide_folder(
                 refusal=None,
                 creates_context=True,
             )
-        return refused(Refusal.CONTEXT_NOT_CREATED, shown=True)
+        return refused(Reason.CONTEXT_NOT_CREATED, shown=True)
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
 
 
-def may_pick_videos(decision: FolderDecision) -> bool:
-    """SPEC §6: only the space's administrator links videos into it, once the folder's context
-    exists (the content picker opens inside that folder)."""
-    return decision.active and decision.role is PanoptoRole.CREATOR and not decision.creates_context
+def lti_roles(decision: FolderDecision) -> tuple[str, ...]:
+    """SPEC §3: administrator → Instructor (Panopto Creator); everyone else → Learner (Viewer);
+    a guest of a public space also carries the institution role Guest. Never a role the
+    decision does not grant: an inactive decision sends none."""
+    if not decision.active or decision.role is None:
+        return ()
+    roles = [
+        claims.ROLE_INSTRUCTOR if decision.role is PanoptoRole.CREATOR else claims.ROLE_LEARNER
+    ]
+    if decision.is_guest:
+        roles.append(claims.INSTITUTION_GUEST)
+    return tuple(roles)
+
+
+def names_linked_folder(*, launches_own_folder: bool, linked: FolderDecision) -> bool:
+    """SPEC §3: a launch into a course's own folder names (in its custom claim) each linked
+    folder the user may enter now, so the tool can show them. Entering, not creating: a launch
+    never creates a linked folder's context, and a linked folder's launch names none."""
+    return launches_own_folder and linked.active and not linked.creates_context
+
+
+# --- videos (SPEC §6) ------------------------------------------------------------------------
+
+
+def may_pick_videos(decision: FolderDecision, *, is_own_folder: bool) -> bool:
+    """Only the space's administrator links videos into it, through the space's own folder
+    (never a linked one), once that folder's context exists: the picker opens inside it."""
+    return (
+        is_own_folder
+        and decision.active
+        and decision.role is PanoptoRole.CREATOR
+        and not decision.creates_context
+    )
+
+
+def video_picker_refusal(decision: FolderDecision) -> Reason:
+    """Why the picker is refused: the folder's own refusal, else "not the administrator"."""
+    return decision.refusal or Reason.NOT_VIDEO_PICKER
 
 
 def may_open_videos(decision: FolderDecision) -> bool:
-    """SPEC §6: a video linked into a space opens under the rules of the space's own folder;
-    members and guests enter as Viewer, the administrator as Creator."""
+    """A video linked into a space opens under the rules of the space's own folder: members and
+    guests enter as Viewer, the administrator as Creator."""
     return decision.active and not decision.creates_context
 
 
@@ -156,3 +183,24 @@ def may_manage_videos(access: SpaceAccess) -> bool:
     """The space's administrator removes and reorders its video links (even while Panopto's
     configuration is incomplete: tidying the list needs no launch)."""
     return access.is_administrator
+
+
+# --- the IT administrators' help beside an inactive button ------------------------------------
+
+
+class ConfigurationFix(StrEnum):
+    REGISTRATION = "registration"
+    FOLDER = "folder"
+
+
+def configuration_fix(*, is_staff: bool, refusal: Reason | None) -> ConfigurationFix | None:
+    """What an IT administrator (staff) is told to fix beside an inactive button: the
+    registration or the folder's switch. Nobody else is told, and nothing is said of refusals
+    that no setting fixes (a folder its administrator has not opened yet)."""
+    if not is_staff:
+        return None
+    if refusal is Reason.REGISTRATION_INCOMPLETE:
+        return ConfigurationFix.REGISTRATION
+    if refusal is Reason.FOLDER_DISABLED:
+        return ConfigurationFix.FOLDER
+    return None

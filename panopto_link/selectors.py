@@ -1,10 +1,12 @@
-"""Reads shaped for the Panopto screens and the launch: each space's folder and linked folders
-with the SPEC §3 decision for one user, in a constant number of queries."""
+"""Reads shaped for the Panopto screens and the launch: the institute-wide setting, and each
+space's folder and linked folders with the SPEC §3 decision for one user, in a constant number
+of queries."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from panopto_link.models import (
@@ -18,15 +20,12 @@ from panopto_link.permissions import (
     NEW_FOLDER,
     FolderDecision,
     FolderFacts,
-    Refusal,
     RegistrationFacts,
     decide_folder,
-    may_manage_videos,
-    may_open_videos,
-    may_pick_videos,
 )
-from virtualspaces.models import Membership, VirtualSpace
-from virtualspaces.permissions import SpaceAccess, strongest_role
+from virtualspaces.models import VirtualSpace
+from virtualspaces.permissions import SpaceAccess
+from virtualspaces.selectors import access_of, user_role_in, with_user_role
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,8 @@ class PanoptoSetting:
 
 def panopto_setting() -> PanoptoSetting:
     """The registration and whether a licence covers today, read together: one query on every
-    page and launch step, so the licence dates are followed without a restart."""
+    page and launch step, so the licence dates are followed without a restart. The only place
+    the licence is read."""
     valid_today = PanoptoLicence.objects.valid_on(timezone.localdate())
     registration = (
         PanoptoRegistration.objects.filter(pk=1)
@@ -60,6 +60,19 @@ def panopto_setting() -> PanoptoSetting:
     )
 
 
+_SETTING_ATTR = "_panopto_setting"
+
+
+def request_panopto_setting(request: HttpRequest) -> PanoptoSetting:
+    """The setting for this request, read the first time a page asks (never across requests,
+    so a licence that starts or ends today takes effect without a restart)."""
+    setting = getattr(request, _SETTING_ATTR, None)
+    if setting is None:
+        setting = panopto_setting()
+        setattr(request, _SETTING_ATTR, setting)
+    return setting
+
+
 @dataclass(frozen=True)
 class FolderEntry:
     """One folder link as a page shows it and a launch uses it."""
@@ -67,19 +80,7 @@ class FolderEntry:
     owner: VirtualSpace  # the space whose folder this is
     folder: PanoptoFolder | None  # None until the folder row is first needed
     decision: FolderDecision
-
-    @property
-    def is_linked(self) -> bool:
-        return False
-
-
-@dataclass(frozen=True)
-class LinkedFolderEntry(FolderEntry):
-    link: FolderLink | None = None
-
-    @property
-    def is_linked(self) -> bool:
-        return True
+    is_linked: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class SpacePanopto:
     space: VirtualSpace
     access: SpaceAccess
     folder: FolderEntry
-    linked: tuple[LinkedFolderEntry, ...]
+    linked: tuple[FolderEntry, ...]
 
     def entry_for(self, owner_pk: int) -> FolderEntry | None:
         """The entry of the space's own folder, or of the linked folder owned by `owner_pk`."""
@@ -111,109 +112,81 @@ def _facts(folder: PanoptoFolder | None) -> FolderFacts:
     return FolderFacts(is_enabled=folder.is_enabled, is_created=folder.is_created)
 
 
-def spaces_with_panopto(spaces: QuerySet[VirtualSpace]) -> QuerySet[VirtualSpace]:
-    """The spaces, with everything `spaces_panopto` reads, fetched up front."""
-    return spaces.select_related("panopto_folder").prefetch_related(
-        Prefetch(
-            "folder_links",
-            queryset=FolderLink.objects.select_related(
-                "linked_space", "linked_space__panopto_folder"
-            ).order_by("position", "linked_space__name"),
+def spaces_with_panopto(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpace]:
+    """The spaces with everything `spaces_panopto` reads: each space's folder and the user's
+    role in it (one query), and its linked spaces with theirs (one more)."""
+    links = FolderLink.objects.select_related(
+        "linked_space", "linked_space__panopto_folder"
+    ).annotate(linked_user_role=user_role_in(user, OuterRef("linked_space_id")))
+    return (
+        with_user_role(spaces, user)
+        .select_related("panopto_folder")
+        .prefetch_related(
+            Prefetch("folder_links", queryset=links.order_by("position", "linked_space__name"))
         )
     )
 
 
 def spaces_panopto(
-    *, user, spaces: Iterable[VirtualSpace], setting: PanoptoSetting
+    *, spaces: Iterable[VirtualSpace], setting: PanoptoSetting
 ) -> list[SpacePanopto]:
-    """Decide every folder of the given spaces for the user. The spaces should come from
-    `spaces_with_panopto`; this adds one query for the user's memberships."""
-    spaces = list(spaces)
-    owner_ids = {space.pk for space in spaces}
-    for space in spaces:
-        owner_ids.update(link.linked_space_id for link in space.folder_links.all())
-    roles: dict[int, list[str]] = {}
-    if user.is_authenticated and owner_ids:
-        # order_by(): Membership's default ordering would join the spaces and users to sort
-        # rows whose order nothing here depends on.
-        for space_id, role in (
-            Membership.objects.filter(user=user, space_id__in=owner_ids)
-            .order_by()
-            .values_list("space_id", "role")
-        ):
-            roles.setdefault(space_id, []).append(role)
+    """Decide every folder of the given spaces (read through `spaces_with_panopto`)."""
 
-    def access_to(space: VirtualSpace) -> SpaceAccess:
-        return SpaceAccess(
-            membership_role=strongest_role(roles.get(space.pk, [])), is_public=space.is_public
-        )
-
-    def decide(access: SpaceAccess, owner: VirtualSpace, folder) -> FolderDecision:
+    def decide(access: SpaceAccess, administers: bool, folder) -> FolderDecision:
         return decide_folder(
             licence_valid=setting.licence_valid,
             registration=setting.registration_facts,
             access=access,
-            administers_folder=access_to(owner).is_administrator,
+            administers_folder=administers,
             folder=_facts(folder),
         )
 
     result = []
     for space in spaces:
-        access = access_to(space)
+        access = access_of(space)
         own_folder = _folder_of(space)
-        linked = tuple(
-            LinkedFolderEntry(
-                owner=link.linked_space,
-                folder=_folder_of(link.linked_space),
-                decision=decide(access, link.linked_space, _folder_of(link.linked_space)),
-                link=link,
+        linked = []
+        for link in space.folder_links.all():
+            owner = link.linked_space
+            administers = SpaceAccess(link.linked_user_role, owner.is_public).is_administrator
+            folder = _folder_of(owner)
+            linked.append(
+                FolderEntry(
+                    owner=owner,
+                    folder=folder,
+                    decision=decide(access, administers, folder),
+                    is_linked=True,
+                )
             )
-            for link in space.folder_links.all()
-        )
         result.append(
             SpacePanopto(
                 space=space,
                 access=access,
                 folder=FolderEntry(
-                    owner=space, folder=own_folder, decision=decide(access, space, own_folder)
+                    owner=space,
+                    folder=own_folder,
+                    decision=decide(access, access.is_administrator, own_folder),
                 ),
-                linked=linked,
+                linked=tuple(linked),
             )
         )
     return result
 
 
 def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
-    """One space's Panopto entries for the user, or None when the space does not exist."""
-    # Not first(): at most one row, so no ORDER BY (VirtualSpace's default sorts by three
-    # columns) and no LIMIT; this runs twice in every launch.
-    spaces = list(spaces_with_panopto(VirtualSpace.objects.filter(pk=space_pk).order_by()))
+    """One space's Panopto entries for the user, or None when the space does not exist (two
+    queries). Visibility is the caller's to check (`access.is_visible`)."""
+    # order_by(): at most one row, so no ORDER BY (VirtualSpace's default sorts by three
+    # columns); this runs at the click and again at the authorization.
+    spaces = list(spaces_with_panopto(VirtualSpace.objects.filter(pk=space_pk).order_by(), user))
     if not spaces:
         return None
-    return spaces_panopto(user=user, spaces=spaces, setting=setting)[0]
+    return spaces_panopto(spaces=spaces, setting=setting)[0]
 
 
-@dataclass(frozen=True)
-class SpaceVideos:
-    """The videos linked into a space, with what the user may do with them (SPEC §6)."""
-
-    videos: list[VideoLink]
-    may_pick: bool
-    may_open: bool
-    may_manage: bool
-    refusal: Refusal | None
-
-
-def space_videos(target: SpacePanopto) -> SpaceVideos:
+def space_videos(space: VirtualSpace) -> list[VideoLink]:
     """One query: the space's video links in order."""
-    decision = target.folder.decision
-    return SpaceVideos(
-        videos=list(VideoLink.objects.filter(space=target.space).order_by("position", "id")),
-        may_pick=may_pick_videos(decision),
-        may_open=may_open_videos(decision),
-        may_manage=may_manage_videos(target.access),
-        refusal=decision.refusal,
-    )
+    return list(VideoLink.objects.filter(space=space).order_by("position", "id"))
 
 
 # --- page-shaped reads for the screens -------------------------------------------------------
@@ -223,11 +196,11 @@ def user_spaces_panopto(*, user, setting: PanoptoSetting, semester: str = "") ->
     """Studies → Information → Panopto: every space where the user holds a membership of any
     role (not the public spaces they merely look at), each with its folders decided. With a
     `semester`, courses of other semesters are left out; spaces without a semester (subjects,
-    other spaces) stay. Four queries, however many spaces and links."""
+    other spaces) stay. Two queries, however many spaces and links."""
     spaces = VirtualSpace.objects.of_user(user)
     if semester:
         spaces = spaces.filter(Q(semester=semester) | Q(semester=""))
-    return spaces_panopto(user=user, spaces=spaces_with_panopto(spaces), setting=setting)
+    return spaces_panopto(spaces=spaces_with_panopto(spaces, user), setting=setting)
 
 
 def user_semesters(user) -> list[str]:
@@ -240,13 +213,3 @@ def user_semesters(user) -> list[str]:
         .order_by("-semester")
     )
     return list(semesters)
-
-
-def space_home_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
-    """The Home screen's space (with its subject) and its Panopto folders, or None when the
-    space does not exist. Visibility is the caller's to check (`access.is_visible`)."""
-    spaces = VirtualSpace.objects.filter(pk=space_pk).select_related("subject")
-    space = spaces_with_panopto(spaces).first()
-    if space is None:
-        return None
-    return spaces_panopto(user=user, spaces=[space], setting=setting)[0]

@@ -1,13 +1,25 @@
-"""Every write to the Panopto side: folders, links, registration, launch records."""
+"""Every write of the Panopto part: folders and their links, video links, the registration,
+and the pruning of old launch data. (The LTI platform writes its own: audit rows and consumed
+values in `lti_platform/services.py`, signing keys in `lti_platform/keys.py`.)"""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 
-from panopto_link.models import ConsumedToken, FolderLink, LaunchRecord, PanoptoFolder
+from panopto_link.lti.deep_linking import ContentItem
+from panopto_link.models import (
+    ConsumedToken,
+    FolderLink,
+    FolderState,
+    LaunchRecord,
+    PanoptoFolder,
+    PanoptoRegistration,
+    VideoLink,
+)
 from virtualspaces.models import VirtualSpace
 
 
@@ -15,6 +27,16 @@ def folder_ensure(*, space: VirtualSpace) -> PanoptoFolder:
     """The space's folder, created (with its permanent context id) on first need."""
     folder, _created = PanoptoFolder.objects.get_or_create(space=space)
     return folder
+
+
+def folder_mark_created(*, context_id: str, user) -> bool:
+    """Mark the folder with this context id created by `user`, when it is not yet: a
+    conditional update, not read-then-write, so of many simultaneous first launches exactly one
+    changes the row (and every one of them is a valid launch). True for the one that did."""
+    changed = PanoptoFolder.objects.filter(
+        context_id=context_id, state=FolderState.NOT_CREATED
+    ).update(state=FolderState.CREATED, created_at=timezone.now(), created_by=user)
+    return changed == 1
 
 
 def folder_set_enabled(*, space: VirtualSpace, is_enabled: bool) -> PanoptoFolder:
@@ -36,6 +58,87 @@ def folder_link_create(
     link.save()
     folder_ensure(space=linked_space)
     return link
+
+
+# --- video links (SPEC §6) ------------------------------------------------------------------
+
+
+def video_links_add(*, space: VirtualSpace, items: Sequence[ContentItem], user) -> list[VideoLink]:
+    """Link the items a content picker returned into the space, after its last video. Runs in
+    the caller's transaction (the deep-linking return's, with its nonce's consumption)."""
+    start = VideoLink.objects.filter(space=space).aggregate(last=Max("position"))["last"] or 0
+    return VideoLink.objects.bulk_create(
+        [
+            VideoLink(
+                space=space,
+                title=item.title,
+                text=item.text,
+                url=item.url,
+                custom=item.custom,
+                thumbnail_url=item.thumbnail_url,
+                document_target=item.document_target,
+                width=item.width,
+                height=item.height,
+                position=start + index,
+                created_by=user,
+            )
+            for index, item in enumerate(items, start=1)
+        ]
+    )
+
+
+def video_remove(*, video: VideoLink) -> None:
+    video.delete()
+
+
+@transaction.atomic
+def video_move(*, video: VideoLink, offset: int) -> None:
+    """Move a video up (-1) or down (+1) among its space's videos."""
+    # Only the video rows: the default ordering would join the space and lock it as well.
+    videos = list(
+        VideoLink.objects.select_for_update(of=("self",))
+        .filter(space_id=video.space_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, v in enumerate(videos) if v.pk == video.pk)
+    other = index + offset
+    if not 0 <= other < len(videos):
+        return
+    videos[index], videos[other] = videos[other], videos[index]
+    for position, item in enumerate(videos, start=1):
+        item.position = position
+    VideoLink.objects.bulk_update(videos, ["position"])
+
+
+# --- the registration ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationChanges:
+    created: bool
+    changes: list[tuple[str, str, str]]  # (field, old, new)
+    registration: PanoptoRegistration
+
+
+@transaction.atomic
+def registration_configure(*, values: dict) -> RegistrationChanges:
+    """Create or update the single Panopto registration from `values` (field → value; None
+    leaves a field as it is). Raises ValidationError for an invalid result; writes nothing
+    then."""
+    registration = PanoptoRegistration.objects.select_for_update().filter(pk=1).first()
+    created = registration is None
+    if registration is None:
+        registration = PanoptoRegistration(pk=1)
+    changes: list[tuple[str, str, str]] = []
+    for field, value in values.items():
+        old = getattr(registration, field)
+        if value is not None and value != old:
+            setattr(registration, field, value)
+            changes.append((field, str(old), str(value)))
+    registration.full_clean()
+    if created or changes:
+        registration.save()
+    return RegistrationChanges(created=created, changes=changes, registration=registration)
 
 
 # --- retention -------------------------------------------------------------------------------

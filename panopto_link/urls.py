@@ -1,12 +1,11 @@
 from django.urls import path
 
 from panopto_link import views
-from panopto_link.pages import studies_panopto
 
 app_name = "panopto_link"
 
 urlpatterns = [
-    path("studies/information/panopto/", studies_panopto, name="studies_panopto"),
+    path("studies/information/panopto/", views.studies_panopto, name="studies_panopto"),
     path("panopto/launch/<int:space_pk>/", views.launch, name="launch"),
     path("panopto/videos/<int:space_pk>/pick/", views.pick_videos, name="pick_videos"),
     path("panopto/videos/<int:space_pk>/<int:video_pk>/open/", views.open_video, name="open_video"),
@@ -15,10 +14,5 @@ urlpatterns = [
         views.manage_video,
         name="manage_video",
     ),
-    path("lti/authorize/", views.authorize, name="authorize"),
     path("lti/deep-linking/return/", views.deep_linking_return, name="deep_linking_return"),
-    path(".well-known/jwks.json", views.jwks, name="jwks"),
-    path(
-        ".well-known/openid-configuration", views.openid_configuration, name="openid_configuration"
-    ),
 ]

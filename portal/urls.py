@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("portal.urls_portal")),
     path("", include("virtualspaces.urls")),
     path("", include("panopto_link.urls")),
+    path("", include("panopto_link.lti_platform.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

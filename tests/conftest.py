@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from panopto_link import keys
+from panopto_link.lti_platform import keys
 from tests.factories import LicenceFactory, RegistrationFactory
 
 

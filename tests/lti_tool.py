@@ -169,3 +169,19 @@ def authorization_params(login: dict[str, str], *, nonce: str, state: str | None
     if state is not None:
         params["state"] = state
     return params
+
+
+def picker_data(*, space, user, client_id: str = CLIENT_ID, timestamp: int | None = None) -> str:
+    """Our sealed `data` value of a picker launch by `user` into `space`'s own folder, as the
+    authorization puts it into the deep-linking request (dated `timestamp` when given)."""
+    from panopto_link.lti_platform.hints import DEEP_LINKING_DATA, DeepLinkingData
+
+    data = DeepLinkingData(
+        user_id=user.pk,
+        client_id=client_id,
+        request={"space": space.pk, "folder": space.pk},
+        space_id=space.pk,
+    )
+    if timestamp is None:
+        return DEEP_LINKING_DATA.encode(data)
+    return DEEP_LINKING_DATA.encode_at(data, timestamp=timestamp)

@@ -1,10 +1,40 @@
-"""Reads shaped for the virtual-space pages, each in a fixed number of queries."""
+"""Reads shaped for the virtual-space pages, each in a fixed number of queries, and the user's
+standing in spaces as other apps read it (one query for any number of spaces)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import Expression
 
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
+from virtualspaces.permissions import ROLE_PRECEDENCE, SpaceAccess
+
+# --- the user's standing, for one space or many ------------------------------------------------
+
+
+def user_role_in(user, space: OuterRef | Expression) -> Subquery:
+    """The user's role in the space `space` refers to (an `OuterRef` to a space's id), for an
+    annotation: the strongest of their memberships (`permissions.ROLE_PRECEDENCE`), or None."""
+    precedence = Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_PRECEDENCE)),
+        default=Value(len(ROLE_PRECEDENCE)),
+    )
+    return Subquery(
+        Membership.objects.filter(space=space, user=user).order_by(precedence).values("role")[:1]
+    )
+
+
+def with_user_role(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpace]:
+    """The spaces, each annotated with `user_role` (see `access_of`)."""
+    return spaces.annotate(user_role=user_role_in(user, OuterRef("pk")))
+
+
+def access_of(space: VirtualSpace) -> SpaceAccess:
+    """The user's standing in a space read through `with_user_role`."""
+    return SpaceAccess(membership_role=space.user_role, is_public=space.is_public)
+
+
+# --- page-shaped reads -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -45,12 +75,7 @@ def space_members(space: VirtualSpace) -> SpaceMembers:
 def public_spaces(*, user, search: str = "") -> QuerySet[VirtualSpace]:
     """Public spaces, each annotated with the user's own role in it (`user_role`, None for a
     space the user would enter as a guest); one query per page of results."""
-    spaces = VirtualSpace.objects.public().annotate(
-        user_role=Subquery(
-            # One membership per user and space (a unique constraint), so [:1] is the role.
-            Membership.objects.filter(space=OuterRef("pk"), user=user).values("role")[:1]
-        )
-    )
+    spaces = with_user_role(VirtualSpace.objects.public(), user)
     search = search.strip()
     if search:
         spaces = spaces.filter(Q(name__icontains=search) | Q(code__icontains=search))

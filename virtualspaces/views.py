@@ -2,44 +2,33 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from panopto_link.pages import request_panopto_setting
-from panopto_link.selectors import SpacePanopto, space_home_panopto, space_videos
-from virtualspaces.permissions import SpaceAccess
+from virtualspaces.access import access_space
+from virtualspaces.elements import home_elements
+from virtualspaces.selectors import access_of, space_members
 from virtualspaces.selectors import public_spaces as public_spaces_selector
-from virtualspaces.selectors import space_members
 
 PUBLIC_SPACES_PER_PAGE = 25
 
 
-def access_space(request: HttpRequest, pk: int) -> SpacePanopto:
-    """The space with the user's standing in it and its Panopto folders decided; 404 alike for
-    "does not exist" and "not yours", so that URLs cannot be probed. The Panopto part is read
-    here too, so the Home screen runs a fixed number of queries."""
-    home = space_home_panopto(
-        user=request.user, space_pk=pk, setting=request_panopto_setting(request)
-    )
-    if home is None or not home.access.is_visible:
-        raise Http404
-    return home
-
-
 @login_required
 def space_home(request: HttpRequest, pk: int) -> HttpResponse:
-    """A space's Home screen: its header, the Panopto element and the videos linked into the
-    space, its description and members."""
-    home = access_space(request, pk)
-    panopto_shown = home.folder.decision.shown  # False without a valid licence (SPEC §3)
+    """A space's Home screen: its header, the elements other apps contribute (Panopto's, for
+    one), its description and members."""
+    home = access_space(request.user, pk)
+    elements = [
+        # Each element's template is escaped as it renders; the result is HTML already.
+        mark_safe(render_to_string(element.template, element.context, request))  # noqa: S308
+        for element in home_elements(request, home)
+    ]
     context = {
         "space": home.space,
         "access": home.access,
-        "panopto": home,
-        "panopto_shown": panopto_shown,
-        # the videos linked into the space (SPEC §6), Panopto content like the element
-        "target": home,
-        "videos": space_videos(home) if panopto_shown else None,
+        "elements": elements,
         "members": space_members(home.space),
     }
     return render(request, "virtualspaces/space_home.html", context)
@@ -58,10 +47,7 @@ def public_spaces(request: HttpRequest) -> HttpResponse:
         "virtualspaces/public_spaces.html",
         {
             "page": page,
-            "rows": [
-                (space, SpaceAccess(membership_role=space.user_role, is_public=True))
-                for space in page
-            ],
+            "rows": [(space, access_of(space)) for space in page],
             "search": search.strip(),
         },
     )

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from panopto_link.lti.errors import InvalidAuthRequest, UntrustedAuthRequest
+from panopto_link.lti.reasons import Reason
+from panopto_link.lti.text import quoted_name
 
 # No legitimate value comes anywhere near these; a longer one is refused, not truncated.
 MAX_VALUE_LENGTH = {"state": 2048, "nonce": 1024, "lti_message_hint": 4096}
@@ -48,13 +50,6 @@ def _single(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _shown(name: str) -> str:
-    """A parameter's name as a refusal quotes it: the request chose it, so it is cut short and
-    its control characters are replaced before it is posted back or written down."""
-    shown = "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in name[:40])
-    return shown + ("…" if len(name) > 40 else "")
-
-
 def _check_length(name: str, value: str) -> bool:
     return len(value) <= MAX_VALUE_LENGTH.get(name, DEFAULT_MAX_VALUE_LENGTH)
 
@@ -75,21 +70,31 @@ def validate_authorization_request(
         client_id = _single(params, "client_id")
         redirect_uri = _single(params, "redirect_uri")
     except ValueError as repeated:
-        raise UntrustedAuthRequest(f"The parameter {repeated} appears more than once.") from None
+        raise UntrustedAuthRequest(
+            Reason.PARAMETER_REPEATED, f"The parameter {repeated} appears more than once."
+        ) from None
     if not client_id:
-        raise UntrustedAuthRequest("The client_id parameter is missing.")
+        raise UntrustedAuthRequest(Reason.CLIENT_MISSING, "The client_id parameter is missing.")
     if not _check_length("client_id", client_id):
-        raise UntrustedAuthRequest("The client_id parameter is too long.")
+        raise UntrustedAuthRequest(
+            Reason.PARAMETER_TOO_LONG, "The client_id parameter is too long."
+        )
     client = find_client(client_id)
     if client is None or not client.is_enabled:
         raise UntrustedAuthRequest(
-            "The client_id is not registered or not enabled.", error="unauthorized_client"
+            Reason.CLIENT_UNKNOWN,
+            "The client_id is not registered or not enabled.",
+            error="unauthorized_client",
         )
     if not redirect_uri:
-        raise UntrustedAuthRequest("The redirect_uri parameter is missing.")
+        raise UntrustedAuthRequest(
+            Reason.REDIRECT_URI_MISSING, "The redirect_uri parameter is missing."
+        )
     # Exact string comparison (OAuth 2.0 Security BCP §4.1.3): no prefix or pattern matching.
     if redirect_uri not in client.redirect_uris:
-        raise UntrustedAuthRequest("The redirect_uri is not registered for this client.")
+        raise UntrustedAuthRequest(
+            Reason.REDIRECT_URI_UNREGISTERED, "The redirect_uri is not registered for this client."
+        )
 
     # -- stage 2: everything else is answered to the tool -------------------------------------
     state = None
@@ -97,35 +102,47 @@ def validate_authorization_request(
         state = _single(params, "state")
     except ValueError:
         raise InvalidAuthRequest(
-            "invalid_request", "The parameter state appears more than once.", redirect_uri, None
+            Reason.PARAMETER_REPEATED,
+            "The parameter state appears more than once.",
+            redirect_uri=redirect_uri,
+            state=None,
         ) from None
 
-    def refuse(error: str, description: str) -> InvalidAuthRequest:
-        return InvalidAuthRequest(error, description, redirect_uri, state)
+    def refuse(reason: Reason, description: str, *, error: str | None = None) -> InvalidAuthRequest:
+        return InvalidAuthRequest(
+            reason, description, redirect_uri=redirect_uri, state=state, error=error
+        )
 
     if state is not None and not _check_length("state", state):
-        raise refuse("invalid_request", "The state parameter is too long.")
+        raise refuse(Reason.PARAMETER_TOO_LONG, "The state parameter is too long.")
     repeated = sorted(name for name, values in params.items() if len(values) > 1)
     if repeated:
         raise refuse(
-            "invalid_request", f"The parameter {_shown(repeated[0])} appears more than once."
+            Reason.PARAMETER_REPEATED,
+            f"The parameter {quoted_name(repeated[0])} appears more than once.",
         )
     values = {name: _single(params, name) for name in params}
     for name, value in values.items():
         if value is not None and not _check_length(name, value):
-            raise refuse("invalid_request", f"The {_shown(name)} parameter is too long.")
+            raise refuse(
+                Reason.PARAMETER_TOO_LONG, f"The {quoted_name(name)} parameter is too long."
+            )
 
     if values.get("scope") != "openid":
-        raise refuse("invalid_scope", "The scope must be openid.")
+        raise refuse(Reason.BAD_SCOPE, "The scope must be openid.", error="invalid_scope")
     if values.get("response_type") != "id_token":
-        raise refuse("unsupported_response_type", "The response_type must be id_token.")
+        raise refuse(
+            Reason.BAD_RESPONSE_TYPE,
+            "The response_type must be id_token.",
+            error="unsupported_response_type",
+        )
     if values.get("response_mode") != "form_post":
-        raise refuse("invalid_request", "The response_mode must be form_post.")
+        raise refuse(Reason.BAD_RESPONSE_MODE, "The response_mode must be form_post.")
     if "prompt" in values and values["prompt"] != "none":
-        raise refuse("invalid_request", "The prompt must be none when present.")
+        raise refuse(Reason.BAD_PROMPT, "The prompt must be none when present.")
     for required in ("nonce", "login_hint", "lti_message_hint"):
         if not values.get(required):
-            raise refuse("invalid_request", f"The {required} parameter is missing.")
+            raise refuse(Reason.PARAMETER_MISSING, f"The {required} parameter is missing.")
 
     return AuthorizationRequest(
         client_id=client_id,

@@ -9,18 +9,12 @@ import jwt
 
 from panopto_link.lti import claims
 from panopto_link.lti.errors import InvalidDeepLinkingResponse
+from panopto_link.lti.reasons import Reason
+from panopto_link.lti.text import plain_text
 
 MAX_TOKEN_LENGTH = 256 * 1024
 MAX_ITEMS = 50
 CLOCK_LEEWAY = 60  # seconds of clock difference tolerated between the tool and us
-
-
-class DeepLinkingRefused(InvalidDeepLinkingResponse):
-    """A refused response, with a short `reason` code for the launch record."""
-
-    def __init__(self, reason: str, description: str) -> None:
-        super().__init__(description)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -50,14 +44,13 @@ class DeepLinkingResponse:
     claims: dict = field(repr=False, default_factory=dict)
 
 
-# Control characters have no place in a title or a URL, and PostgreSQL stores no NUL at all:
-# a token the tool signed is trusted to come from the tool, not to be well-formed.
-_CONTROL = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 127])
+# A token the tool signed is trusted to come from the tool, not to be well-formed: its texts
+# are made plain (lti.text) and URLs with a space or a control character are not taken.
 _URL_FORBIDDEN = frozenset(chr(code) for code in [*range(33), 127])
 
 
-def _text(value, limit: int) -> str:
-    return value[:limit].translate(_CONTROL) if isinstance(value, str) else ""
+def _text(value: object, limit: int) -> str:
+    return plain_text(value, limit, keep_lines=True)
 
 
 def _is_clean_url(url: str) -> bool:
@@ -127,24 +120,28 @@ def verify_deep_linking_response(
     """Verify the response JWT and return its content.
 
     `find_key(kid)` returns the tool's public key for that kid (fetching the tool's JWKS as
-    needed) or None. Raises DeepLinkingRefused with a reason code. The caller must still check
-    the `nonce` is unused and the `data` value is its own.
+    needed) or None. Raises InvalidDeepLinkingResponse with its reason. The caller must still
+    check that the `nonce` is unused and that the `data` value is its own.
     """
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
-        raise DeepLinkingRefused("malformed", "The JWT parameter is missing or too large.")
+        raise InvalidDeepLinkingResponse(
+            Reason.MALFORMED, "The JWT parameter is missing or too large."
+        )
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
-        raise DeepLinkingRefused("malformed", "The JWT cannot be decoded.") from None
+        raise InvalidDeepLinkingResponse(Reason.MALFORMED, "The JWT cannot be decoded.") from None
     if header.get("alg") != "RS256":
         # Never let the token choose the algorithm: no "none", no HS256 keyed with a public key.
-        raise DeepLinkingRefused("bad_algorithm", "The JWT must be signed with RS256.")
+        raise InvalidDeepLinkingResponse(Reason.BAD_ALGORITHM, "The JWT must be signed with RS256.")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid or len(kid) > 200:
-        raise DeepLinkingRefused("no_kid", "The JWT header names no key (kid).")
+        raise InvalidDeepLinkingResponse(Reason.NO_KID, "The JWT header names no key (kid).")
     key = find_key(kid)
     if key is None:
-        raise DeepLinkingRefused("unknown_kid", "The tool's key set has no key with this kid.")
+        raise InvalidDeepLinkingResponse(
+            Reason.UNKNOWN_KID, "The tool's key set has no key with this kid."
+        )
     try:
         body = jwt.decode(
             token,
@@ -156,43 +153,66 @@ def verify_deep_linking_response(
             options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
         )
     except jwt.InvalidSignatureError:
-        raise DeepLinkingRefused("bad_signature", "The JWT signature is not valid.") from None
+        raise InvalidDeepLinkingResponse(
+            Reason.BAD_SIGNATURE, "The JWT signature is not valid."
+        ) from None
     except jwt.ExpiredSignatureError:
-        raise DeepLinkingRefused("expired", "The JWT has expired.") from None
+        raise InvalidDeepLinkingResponse(Reason.EXPIRED, "The JWT has expired.") from None
     except jwt.ImmatureSignatureError:
-        raise DeepLinkingRefused("not_yet_valid", "The JWT is issued in the future.") from None
+        raise InvalidDeepLinkingResponse(
+            Reason.NOT_YET_VALID, "The JWT is issued in the future."
+        ) from None
     except jwt.InvalidAudienceError:
-        raise DeepLinkingRefused("wrong_audience", "The JWT is not addressed to us.") from None
+        raise InvalidDeepLinkingResponse(
+            Reason.WRONG_AUDIENCE, "The JWT is not addressed to us."
+        ) from None
     except jwt.InvalidIssuerError:
-        raise DeepLinkingRefused("wrong_issuer", "The JWT is not from our client.") from None
+        raise InvalidDeepLinkingResponse(
+            Reason.WRONG_ISSUER, "The JWT is not from our client."
+        ) from None
     except jwt.MissingRequiredClaimError as error:
-        raise DeepLinkingRefused("missing_claim", f"The JWT has no {error.claim}.") from None
+        raise InvalidDeepLinkingResponse(
+            Reason.MISSING_CLAIM, f"The JWT has no {error.claim}."
+        ) from None
     except jwt.InvalidTokenError:
-        raise DeepLinkingRefused("malformed", "The JWT is not valid.") from None
+        raise InvalidDeepLinkingResponse(Reason.MALFORMED, "The JWT is not valid.") from None
 
     iat = body["iat"]
     if not isinstance(iat, int | float) or iat < now - max_age:
-        raise DeepLinkingRefused("too_old", "The JWT was issued too long ago.")
+        raise InvalidDeepLinkingResponse(Reason.TOO_OLD, "The JWT was issued too long ago.")
     audience = body["aud"]
     if isinstance(audience, list) and len(audience) > 1 and body.get("azp") != client_id:
-        raise DeepLinkingRefused("wrong_audience", "Several audiences without our azp.")
+        raise InvalidDeepLinkingResponse(
+            Reason.WRONG_AUDIENCE, "Several audiences without our azp."
+        )
     if body.get(claims.DEPLOYMENT_ID) != deployment_id:
-        raise DeepLinkingRefused("wrong_deployment", "The deployment_id is not ours.")
+        raise InvalidDeepLinkingResponse(Reason.WRONG_DEPLOYMENT, "The deployment_id is not ours.")
     if body.get(claims.MESSAGE_TYPE) != claims.DEEP_LINKING_RESPONSE:
-        raise DeepLinkingRefused(
-            "wrong_message_type", "The message is not a deep-linking response."
+        raise InvalidDeepLinkingResponse(
+            Reason.WRONG_MESSAGE_TYPE, "The message is not a deep-linking response."
         )
     if body.get(claims.VERSION) != claims.LTI_VERSION:
-        raise DeepLinkingRefused("wrong_version", "The LTI version must be 1.3.0.")
+        raise InvalidDeepLinkingResponse(Reason.WRONG_VERSION, "The LTI version must be 1.3.0.")
     nonce = body["nonce"]
     data = body.get(claims.DL_DATA)
-    if not isinstance(nonce, str) or not nonce or len(nonce) > 128:
-        raise DeepLinkingRefused("missing_claim", "The nonce is not valid.")
+    # The nonce is stored to be refused a second time: it must be a value a database can
+    # store as it is (PostgreSQL refuses NUL), not one cleaned into another tool's nonce.
+    if (
+        not isinstance(nonce, str)
+        or not nonce
+        or len(nonce) > 128
+        or plain_text(nonce, 128) != nonce
+    ):
+        raise InvalidDeepLinkingResponse(Reason.MISSING_CLAIM, "The nonce is not valid.")
     if not isinstance(data, str) or not data:
-        raise DeepLinkingRefused("wrong_data", "The data value of our request is missing.")
+        raise InvalidDeepLinkingResponse(
+            Reason.WRONG_DATA, "The data value of our request is missing."
+        )
     raw_items = body.get(claims.DL_CONTENT_ITEMS) or []
     if not isinstance(raw_items, list) or len(raw_items) > MAX_ITEMS:
-        raise DeepLinkingRefused("bad_items", "The content items are not a list of at most 50.")
+        raise InvalidDeepLinkingResponse(
+            Reason.BAD_ITEMS, "The content items are not a list of at most 50."
+        )
     items = [
         _item(raw, allowed_origins=allowed_origins) if isinstance(raw, Mapping) else None
         for raw in raw_items

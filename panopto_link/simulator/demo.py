@@ -58,7 +58,7 @@ def connect_stand_in(
         issuer=portal_url,
         client_id=client_id,
         deployment_ids=[deployment_id],
-        auth_login_url=portal_url + reverse("panopto_link:authorize"),
-        key_set_url=portal_url + reverse("panopto_link:jwks"),
+        auth_login_url=portal_url + reverse("lti_platform:authorize"),
+        key_set_url=portal_url + reverse("lti_platform:jwks"),
         public_origin=stand_in_origin,
     )

@@ -9,9 +9,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from panopto_link.models import FolderState, PanoptoRegistration
-from panopto_link.pages import request_panopto_setting
-from panopto_link.permissions import Refusal
-from panopto_link.selectors import FolderEntry
+from panopto_link.permissions import ConfigurationFix, configuration_fix
+from panopto_link.selectors import FolderEntry, request_panopto_setting
 from virtualspaces.models import VirtualSpace
 
 register = template.Library()
@@ -43,15 +42,14 @@ class ConfigurationHelp:
     admin_url: str | None
 
 
-def configuration_help(user, registration: PanoptoRegistration | None, entry: FolderEntry):
-    """Details for staff users only; None for everyone else and for refusals that no setting
-    can fix (a folder that its administrator has not opened yet)."""
-    if not user.is_staff:
-        return None
-    refusal = entry.decision.refusal
-    if refusal is Refusal.REGISTRATION_INCOMPLETE:
+def configuration_help(
+    user, registration: PanoptoRegistration | None, entry: FolderEntry
+) -> ConfigurationHelp | None:
+    """The help `permissions.configuration_fix` asks for, with a link to the admin page when
+    the user may change it there."""
+    fix = configuration_fix(is_staff=user.is_staff, refusal=entry.decision.refusal)
+    if fix is ConfigurationFix.REGISTRATION:
         shown = registration or PanoptoRegistration()  # an empty one lacks every field
-        can_fix = user.has_perm("panopto_link.change_panoptoregistration")
         if registration is None:
             url = reverse("admin:panopto_link_panoptoregistration_add")
         else:
@@ -60,16 +58,15 @@ def configuration_help(user, registration: PanoptoRegistration | None, entry: Fo
             missing_fields=shown.missing_field_labels(),
             registration_disabled=registration is not None and not registration.is_enabled,
             folder_disabled=False,
-            admin_url=url if can_fix else None,
+            admin_url=url if user.has_perm("panopto_link.change_panoptoregistration") else None,
         )
-    if refusal is Refusal.FOLDER_DISABLED and entry.folder is not None:
-        can_fix = user.has_perm("panopto_link.change_panoptofolder")
+    if fix is ConfigurationFix.FOLDER and entry.folder is not None:
         url = reverse("admin:panopto_link_panoptofolder_change", args=[entry.folder.pk])
         return ConfigurationHelp(
             missing_fields=[],
             registration_disabled=False,
             folder_disabled=True,
-            admin_url=url if can_fix else None,
+            admin_url=url if user.has_perm("panopto_link.change_panoptofolder") else None,
         )
     return None
 

@@ -7,7 +7,7 @@ import json
 
 from django.utils import timezone
 
-from panopto_link.keys import keys_ensure
+from panopto_link.lti_platform.keys import keys_ensure
 from panopto_link.models import FolderState
 from tests.factories import (
     CourseFactory,

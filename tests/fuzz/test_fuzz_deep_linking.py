@@ -22,7 +22,6 @@ from pylti1p3.registration import Registration
 
 from panopto_link.lti import claims
 from panopto_link.models import VideoLink
-from panopto_link.picker_data import picker_data_encode
 from tests.fuzz.conftest import FuzzClient, assert_launch_data_consistent, examples, fuzz_settings
 from tests.fuzz.strategies import (
     METHODS,
@@ -37,7 +36,7 @@ from tests.fuzz.strategies import (
     raw_body,
 )
 from tests.jwks_server import JwksServer
-from tests.lti_tool import CLIENT_ID, DEPLOYMENT_ID, ISSUER, rsa_key_pair
+from tests.lti_tool import CLIENT_ID, DEPLOYMENT_ID, ISSUER, picker_data, rsa_key_pair
 from tests.robustness_report import REPORT
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +158,7 @@ def good_claims(world) -> dict:
         claims.DEPLOYMENT_ID: DEPLOYMENT_ID,
         claims.MESSAGE_TYPE: claims.DEEP_LINKING_RESPONSE,
         claims.VERSION: "1.3.0",
-        claims.DL_DATA: picker_data_encode(space_id=world.course.pk, user_id=world.admin.pk),
+        claims.DL_DATA: picker_data(space=world.course, user=world.admin),
         claims.DL_CONTENT_ITEMS: [
             {"type": "ltiResourceLink", "title": "Előadás", "url": VIDEO_URL + "1"}
         ],

@@ -5,17 +5,15 @@ of circumstance between the click and the authorization. Each case asserts the e
 """
 
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
 from cryptography.fernet import Fernet
 
-from panopto_link import hints
-from panopto_link.hints import MessageHint, hint_decode, hint_encode
 from panopto_link.lti import claims
+from panopto_link.lti_platform.hints import MESSAGE_HINTS, MessageHint
 from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
-from panopto_link.sealed import seal_at
 from tests.lti_tool import TOOL_LAUNCH_URL, authorization_params, form_fields, query
 
 pytestmark = pytest.mark.django_db
@@ -186,8 +184,8 @@ def test_hint_from_another_platform_secret_is_refused(client, login_params):
 
 
 def test_expired_hint_is_refused(client, login_params):
-    hint = hint_decode(login_params["lti_message_hint"])
-    old = seal_at(asdict(hint), purpose=hints.PURPOSE, timestamp=int(time.time()) - 3600)
+    hint = MESSAGE_HINTS.decode(login_params["lti_message_hint"])
+    old = MESSAGE_HINTS.encode_at(hint, timestamp=int(time.time()) - 3600)
     assert_posted_back(
         get(client, login_params, lti_message_hint=old), "invalid_request", login_params["state"]
     )
@@ -204,9 +202,9 @@ def test_replayed_hint_is_refused(client, login_params):
 
 
 def test_hint_issued_for_another_client_is_refused(client, login_params):
-    hint = replace(hint_decode(login_params["lti_message_hint"]), client_id="other-client")
+    hint = replace(MESSAGE_HINTS.decode(login_params["lti_message_hint"]), client_id="other-client")
     assert_posted_back(
-        get(client, login_params, lti_message_hint=hint_encode(hint)),
+        get(client, login_params, lti_message_hint=MESSAGE_HINTS.encode(hint)),
         "invalid_request",
         login_params["state"],
     )
@@ -214,18 +212,20 @@ def test_hint_issued_for_another_client_is_refused(client, login_params):
 
 
 def test_hint_issued_for_another_user_is_refused(client, login_params, world):
-    hint = replace(hint_decode(login_params["lti_message_hint"]), user_id=world.admin.pk)
+    hint = replace(MESSAGE_HINTS.decode(login_params["lti_message_hint"]), user_id=world.admin.pk)
     assert_posted_back(
-        get(client, login_params, lti_message_hint=hint_encode(hint)),
+        get(client, login_params, lti_message_hint=MESSAGE_HINTS.encode(hint)),
         "invalid_request",
         login_params["state"],
     )
 
 
 def test_hint_claiming_a_stronger_role_is_refused(client, login_params):
-    hint = replace(hint_decode(login_params["lti_message_hint"]), role="creator")
+    hint = replace(
+        MESSAGE_HINTS.decode(login_params["lti_message_hint"]), roles=[claims.ROLE_INSTRUCTOR]
+    )
     assert_posted_back(
-        get(client, login_params, lti_message_hint=hint_encode(hint)),
+        get(client, login_params, lti_message_hint=MESSAGE_HINTS.encode(hint)),
         "access_denied",
         login_params["state"],
     )
@@ -280,20 +280,18 @@ def test_member_before_the_context_exists_is_refused_even_with_a_forged_hint(
     client.force_login(world.member)
     hint = MessageHint(
         user_id=world.member.pk,
-        space_id=world.course.pk,
-        folder_space_id=world.course.pk,
-        role="viewer",
-        is_guest=False,
-        message_type=claims.RESOURCE_LINK_REQUEST,
         client_id=registration.client_id,
         deployment_id=registration.deployment_id,
+        message_type=claims.RESOURCE_LINK_REQUEST,
         target_link_uri=TOOL_LAUNCH_URL,
+        roles=[claims.ROLE_LEARNER],
+        request={"space": world.course.pk, "folder": world.course.pk},
     )
     params = authorization_params(
         {
             "client_id": registration.client_id,
             "login_hint": str(world.member.lti_subject),
-            "lti_message_hint": hint_encode(hint),
+            "lti_message_hint": MESSAGE_HINTS.encode(hint),
         },
         nonce="n-1",
         state="s-1",
@@ -333,6 +331,6 @@ def test_a_refusal_naming_a_hostile_parameter_is_recorded_without_control_charac
     params = {**login_params, name: ["a", "b"]}
     assert_posted_back(get(client, params), "invalid_request", login_params["state"])
     record = LaunchRecord.objects.get(stage=LaunchStage.AUTHORIZATION)
-    assert record.reason == "invalid_request" and "appears more than once" in record.detail
+    assert record.reason == "parameter_repeated" and "appears more than once" in record.detail
     assert not any(ord(character) < 32 for character in record.detail)
     assert len(record.detail) <= 500

@@ -10,8 +10,6 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 
 from panopto_link.lti import claims
 from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage, VideoLink
-from panopto_link.picker_data import picker_data_encode
-from panopto_link.sealed import seal_at
 from tests.jwks_server import JwksServer
 from tests.lti_tool import (
     CLIENT_ID,
@@ -20,6 +18,7 @@ from tests.lti_tool import (
     TOOL_LAUNCH_URL,
     Pylti1p3Tool,
     form_fields,
+    picker_data,
     query,
     rsa_key_pair,
     tool_conf,
@@ -138,7 +137,16 @@ def test_members_cannot_manage_videos_and_administrators_can(client, world):
     second = VideoLink.objects.create(space=world.course, title="B", url=VIDEO_URL, position=2)
     client.force_login(world.member)
     url = f"/panopto/videos/{world.course.pk}/{second.pk}/manage/"
-    assert client.post(url, {"action": "up"}).status_code == 404
+    # A member sees the space, so the refusal is a 403 (not the 404 of "not yours").
+    assert client.post(url, {"action": "up"}).status_code == 403
+    client.force_login(world.public_guest)
+    assert client.post(url, {"action": "remove"}).status_code == 403
+    world.course.is_public = False
+    world.course.save()
+    assert client.post(url, {"action": "remove"}).status_code == 404
+    world.course.is_public = True
+    world.course.save()
+    assert VideoLink.objects.count() == 2
     client.force_login(world.admin)
     assert client.post(url, {"action": "up"}).status_code == 302
     assert list(VideoLink.objects.order_by("position").values_list("title", flat=True)) == [
@@ -175,7 +183,7 @@ def good_claims(world, registration):
             claims.DL_CONTENT_ITEMS: [
                 {"type": "ltiResourceLink", "title": "Előadás", "url": VIDEO_URL}
             ],
-            claims.DL_DATA: picker_data_encode(space_id=world.course.pk, user_id=world.admin.pk),
+            claims.DL_DATA: picker_data(space=world.course, user=world.admin),
         }
         for name, value in changes.items():
             if value is None:
@@ -297,11 +305,7 @@ def test_tampered_data(tool_registered, good_claims, jwks_server, tool_keys):
 
 
 def test_expired_data(tool_registered, good_claims, jwks_server, tool_keys, world):
-    old = seal_at(
-        {"space_id": world.course.pk, "user_id": world.admin.pk, "jti": "x"},
-        purpose="picker_data",
-        timestamp=int(time.time()) - 7200,
-    )
+    old = picker_data(space=world.course, user=world.admin, timestamp=int(time.time()) - 7200)
     body = good_claims(**{claims.DL_DATA: old})
     assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "data_expired")
 
@@ -311,15 +315,15 @@ def test_data_for_another_space(tool_registered, good_claims, jwks_server, tool_
     from tests.factories import SpaceFactory
 
     elsewhere = SpaceFactory()
-    data = picker_data_encode(space_id=elsewhere.pk, user_id=world.admin.pk)
+    data = picker_data(space=elsewhere, user=world.admin)
     body = good_claims(**{claims.DL_DATA: data})
-    assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "not_video_picker")
+    assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "not_visible")
 
 
 def test_a_non_administrators_picker_launch(
     tool_registered, good_claims, jwks_server, tool_keys, world
 ):
-    data = picker_data_encode(space_id=world.course.pk, user_id=world.member.pk)
+    data = picker_data(space=world.course, user=world.member)
     body = good_claims(**{claims.DL_DATA: data})
     assert_refused(post(signed(body, tool_keys[0], jwks_server.kid)), "not_video_picker")
 
@@ -400,8 +404,9 @@ def test_tool_messages_are_shown(tool_registered, good_claims, jwks_server, tool
     page = response.content.decode()
     assert response.status_code == 200
     assert "A felvétel nem érhető el." in page and "session 42" not in page
+    # The record says what was done and what the tool logged.
     assert LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN).detail == (
-        "session 42 missing"
+        "0 video(s) linked. session 42 missing"
     )
 
 

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from panopto_link import keys
-from panopto_link.keys import KeyRotationRefused, keys_ensure, keys_rotate, signing_key
+from panopto_link.lti_platform import keys
+from panopto_link.lti_platform.keys import KeyRotationRefused, keys_ensure, keys_rotate, signing_key
 from panopto_link.models import KeyState, PlatformKey
 from tests.lti_tool import Pylti1p3Tool, form_fields, query, run_launch, tool_conf
 

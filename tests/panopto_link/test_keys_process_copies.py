@@ -7,9 +7,9 @@ import jwt
 import pytest
 from django.core.cache import cache
 
-from panopto_link import keys
-from panopto_link.keys import keys_ensure, keys_rotate, signing_key
 from panopto_link.lti.jwks import sign
+from panopto_link.lti_platform import keys
+from panopto_link.lti_platform.keys import keys_ensure, keys_rotate, signing_key
 from panopto_link.models import KeyState, PlatformKey
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,8 @@ from panopto_link.models import (
     PanoptoLicence,
     PanoptoRegistration,
 )
+from panopto_link.permissions import registration_complete
+from panopto_link.selectors import panopto_setting
 from panopto_link.services import folder_ensure, folder_link_create
 from tests.factories import CourseFactory, FolderFactory, LicenceFactory, SpaceFactory
 from virtualspaces.models import SpaceType, VirtualSpace
@@ -31,7 +33,7 @@ def fixed_today(monkeypatch):
 
 
 def test_no_licence_means_not_valid(fixed_today):
-    assert PanoptoLicence.objects.is_valid_today() is False
+    assert panopto_setting().licence_valid is False
 
 
 @pytest.mark.parametrize(
@@ -47,18 +49,18 @@ def test_no_licence_means_not_valid(fixed_today):
 )
 def test_valid_licence_today_at_the_boundaries(fixed_today, valid_from, valid_until, expected):
     LicenceFactory(valid_from=valid_from, valid_until=valid_until)
-    assert PanoptoLicence.objects.is_valid_today() is expected
+    assert panopto_setting().licence_valid is expected
 
 
 def test_disabled_licence_is_not_valid(fixed_today):
     LicenceFactory(valid_from=TODAY, valid_until=TODAY, is_enabled=False)
-    assert PanoptoLicence.objects.is_valid_today() is False
+    assert panopto_setting().licence_valid is False
 
 
 def test_one_valid_renewal_among_expired_ones_is_enough(fixed_today):
     LicenceFactory(valid_from=TODAY.replace(year=2024), valid_until=TODAY.replace(year=2025))
     LicenceFactory(valid_from=TODAY, valid_until=TODAY.replace(year=2027))
-    assert PanoptoLicence.objects.is_valid_today() is True
+    assert panopto_setting().licence_valid is True
 
 
 def test_licence_cannot_end_before_it_starts():
@@ -79,7 +81,7 @@ def test_empty_registration_reports_every_required_field():
         "redirect_uris",
         "jwks_url",
     ]
-    assert not registration.is_complete()
+    assert not registration_complete(panopto_setting().registration_facts)
 
 
 def test_registration_reports_only_what_is_missing(registration):
@@ -91,9 +93,10 @@ def test_registration_reports_only_what_is_missing(registration):
 
 def test_complete_registration_reports_nothing(registration):
     assert registration.missing_fields() == []
-    assert registration.is_complete()
+    assert registration_complete(panopto_setting().registration_facts)
     registration.is_enabled = False
-    assert not registration.is_complete()
+    registration.save()
+    assert not registration_complete(panopto_setting().registration_facts)
 
 
 def test_registration_keeps_redirect_uris_one_per_line(registration):

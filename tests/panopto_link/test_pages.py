@@ -137,8 +137,8 @@ def add_spaces(user, count: int) -> None:
 
 
 # session, user, the registration with the licence, the user's semesters, the spaces with their
-# folders, the links with the linked spaces' folders, the user's memberships of all those spaces
-PAGE_QUERIES = 7
+# folders and the user's role in each, the links with the linked spaces' folders and roles
+PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("query", ["", "?semester=2026/27/1"])

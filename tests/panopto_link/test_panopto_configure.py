@@ -2,6 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from panopto_link.models import PanoptoRegistration
+from panopto_link.permissions import registration_complete
+from panopto_link.selectors import panopto_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def test_configure_creates_a_complete_registration(capsys):
     call_command("panopto_configure", *FLAGS)
     out = capsys.readouterr().out
     registration = PanoptoRegistration.load()
-    assert registration.is_complete()
+    assert registration_complete(panopto_setting().registration_facts)
     assert registration.redirect_uri_list == [
         "https://uni.hosted.panopto.com/Panopto/LTI/LTI13.aspx",
         "https://uni.hosted.panopto.com/Panopto/LTI/LTI13DeepLink.aspx",
@@ -67,6 +69,6 @@ def test_invalid_url_is_refused_and_nothing_saved():
 
 def test_disable_and_enable(capsys):
     call_command("panopto_configure", *FLAGS, "--disable")
-    assert not PanoptoRegistration.load().is_complete()
+    assert not registration_complete(panopto_setting().registration_facts)
     call_command("panopto_configure", "--enable")
-    assert PanoptoRegistration.load().is_complete()
+    assert registration_complete(panopto_setting().registration_facts)

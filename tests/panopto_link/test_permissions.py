@@ -2,13 +2,15 @@
 
 import pytest
 
+from panopto_link.lti.reasons import Reason
 from panopto_link.permissions import (
     NEW_FOLDER,
+    REFUSAL_MESSAGES,
     FolderFacts,
     PanoptoRole,
-    Refusal,
     RegistrationFacts,
     decide_folder,
+    refused_as_not_found,
 )
 from virtualspaces.permissions import SpaceAccess, strongest_role
 
@@ -46,25 +48,25 @@ def decide(access, *, licence=True, registration=COMPLETE, folder=CREATED, admin
 def test_no_licence_hides_everything_for_everyone(who):
     decision = decide(USERS.get(who, OUTSIDER), licence=False)
     assert not decision.shown and not decision.active
-    assert decision.refusal is Refusal.NO_LICENCE and decision.refusal.is_not_found
+    assert decision.refusal is Reason.NO_LICENCE and refused_as_not_found(decision.refusal)
 
 
 @pytest.mark.parametrize("folder", [CREATED, NOT_CREATED, FOLDER_OFF])
 @pytest.mark.parametrize("registration", [COMPLETE, INCOMPLETE])
 def test_non_member_of_a_private_space_never_sees_it(folder, registration):
     decision = decide(OUTSIDER, folder=folder, registration=registration)
-    assert not decision.shown and decision.refusal is Refusal.NOT_VISIBLE
-    assert decision.refusal.is_not_found
+    assert not decision.shown and decision.refusal is Reason.NOT_VISIBLE
+    assert refused_as_not_found(decision.refusal)
 
 
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize(
     ("registration", "folder", "refusal"),
     [
-        (INCOMPLETE, CREATED, Refusal.REGISTRATION_INCOMPLETE),
-        (DISABLED, CREATED, Refusal.REGISTRATION_INCOMPLETE),
-        (COMPLETE, FOLDER_OFF, Refusal.FOLDER_DISABLED),
-        (INCOMPLETE, FOLDER_OFF, Refusal.REGISTRATION_INCOMPLETE),
+        (INCOMPLETE, CREATED, Reason.REGISTRATION_INCOMPLETE),
+        (DISABLED, CREATED, Reason.REGISTRATION_INCOMPLETE),
+        (COMPLETE, FOLDER_OFF, Reason.FOLDER_DISABLED),
+        (INCOMPLETE, FOLDER_OFF, Reason.REGISTRATION_INCOMPLETE),
     ],
 )
 def test_missing_configuration_shows_an_inactive_link_saying_what_is_missing(
@@ -72,8 +74,8 @@ def test_missing_configuration_shows_an_inactive_link_saying_what_is_missing(
 ):
     decision = decide(USERS[who], registration=registration, folder=folder)
     assert decision.shown and not decision.active
-    assert decision.refusal is refusal and not refusal.is_not_found
-    assert decision.message == refusal.message
+    assert decision.refusal is refusal and not refused_as_not_found(refusal)
+    assert decision.message == REFUSAL_MESSAGES[refusal]
 
 
 def test_administrator_creates_the_context_on_the_first_click():
@@ -86,13 +88,13 @@ def test_administrator_creates_the_context_on_the_first_click():
 def test_others_wait_until_the_context_exists(who):
     decision = decide(USERS[who], folder=NOT_CREATED)
     assert decision.shown and not decision.active and not decision.creates_context
-    assert decision.refusal is Refusal.CONTEXT_NOT_CREATED
+    assert decision.refusal is Reason.CONTEXT_NOT_CREATED
     assert "administrator has opened" in str(decision.message)
 
 
 def test_a_folder_without_a_row_counts_as_not_created_and_enabled():
     assert decide(ADMIN, folder=NEW_FOLDER).creates_context
-    assert decide(MEMBER, folder=NEW_FOLDER).refusal is Refusal.CONTEXT_NOT_CREATED
+    assert decide(MEMBER, folder=NEW_FOLDER).refusal is Reason.CONTEXT_NOT_CREATED
 
 
 @pytest.mark.parametrize(
@@ -117,7 +119,7 @@ def test_linked_folder_creator_only_where_the_user_administers_its_space():
     assert decide(MEMBER, admin=True, folder=NOT_CREATED).creates_context
     # The course's administrator who is not the subject's: Viewer of the linked folder.
     assert decide(ADMIN, admin=False).role is PanoptoRole.VIEWER
-    assert decide(ADMIN, admin=False, folder=NOT_CREATED).refusal is Refusal.CONTEXT_NOT_CREATED
+    assert decide(ADMIN, admin=False, folder=NOT_CREATED).refusal is Reason.CONTEXT_NOT_CREATED
 
 
 def test_administrator_wins_over_other_roles():

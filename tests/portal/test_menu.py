@@ -64,8 +64,11 @@ def test_information_page_lists_panopto_only_with_a_licence(signed_in):
     assert document.find("a", class_="tile__link", href=panopto) is not None
 
 
-def test_the_licence_is_asked_once_per_page(signed_in, licence, django_assert_num_queries):
-    # session + user, then one licence query shared by the menu and the page's tile
+def test_the_licence_is_asked_once_per_page(
+    signed_in, licence, registration, django_assert_num_queries
+):
+    # session + user, then one query for the registration with the licence, shared by the menu
+    # and the page's tile
     with django_assert_num_queries(3):
         signed_in.get(reverse("portal:studies_information"))
 

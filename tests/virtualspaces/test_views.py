@@ -189,11 +189,14 @@ def test_public_spaces_empty_state(client):
     assert "There are no public spaces" in public_list(client).find(class_="empty-state").text
 
 
-def test_public_spaces_are_paginated_with_a_constant_query_count(client, django_assert_num_queries):
+def test_public_spaces_are_paginated_with_a_constant_query_count(
+    client, registration, django_assert_num_queries
+):
     user = UserFactory()
     client.force_login(user)
     SpaceFactory.create_batch(3, is_public=True)
-    # session, user, the licence (menu), count, the page (with the user's role in each space)
+    # session, user, the registration with the licence (menu), count, the page (with the user's
+    # role in each space)
     with django_assert_num_queries(5):
         document = public_list(client)
     assert len(listed_codes(document)) == 3

@@ -4,7 +4,7 @@ for a grace period, create a new next key, and retire previous keys past the gra
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from panopto_link.keys import KeyRotationRefused, keys_rotate
+from panopto_link.lti_platform.keys import KeyRotationRefused, keys_rotate
 from panopto_link.models import KeyState, PlatformKey
 
 

@@ -4,9 +4,8 @@ stand-in."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from panopto_link.models import PanoptoRegistration
+from panopto_link.services import registration_configure
 
 FLAG_FIELDS = {
     "client_id": "client_id",
@@ -43,45 +42,31 @@ class Command(BaseCommand):
         state.add_argument("--enable", action="store_true", help="Enable the registration.")
         state.add_argument("--disable", action="store_true", help="Disable the registration.")
 
-    @transaction.atomic
     def handle(self, *args, **options) -> None:
-        registration = PanoptoRegistration.objects.select_for_update().filter(pk=1).first()
-        created = registration is None
-        if created:
-            registration = PanoptoRegistration(pk=1)
-        changes: list[tuple[str, str, str]] = []
-
-        def assign(field: str, value) -> None:
-            old = getattr(registration, field)
-            if value is not None and value != old:
-                setattr(registration, field, value)
-                changes.append((field, str(old), str(value)))
-
+        values: dict = {}
         for option, field in FLAG_FIELDS.items():
             value = options.get(option)
-            assign(field, value.strip() if isinstance(value, str) else value)
+            values[field] = value.strip() if isinstance(value, str) else value
         if options.get("redirect_uris"):
-            assign("redirect_uris", "\n".join(uri.strip() for uri in options["redirect_uris"]))
+            values["redirect_uris"] = "\n".join(uri.strip() for uri in options["redirect_uris"])
         if options.get("enable"):
-            assign("is_enabled", True)
+            values["is_enabled"] = True
         if options.get("disable"):
-            assign("is_enabled", False)
-
+            values["is_enabled"] = False
         try:
-            registration.full_clean()
+            result = registration_configure(values=values)
         except ValidationError as error:
             problems = "; ".join(
                 f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
             )
             raise CommandError(f"Invalid registration: {problems}") from error
-        if created or changes:
-            registration.save()
-        if created:
+        registration = result.registration
+        if result.created:
             self.stdout.write("Created the Panopto registration.")
-        for field, old, new in changes:
+        for field, old, new in result.changes:
             label = registration._meta.get_field(field).verbose_name
             self.stdout.write(f"  {label}: {old or '—'} → {new}")
-        if not created and not changes:
+        if not result.created and not result.changes:
             self.stdout.write("No changes.")
         missing = registration.missing_field_labels()
         if missing:

@@ -186,7 +186,8 @@ def test_cancelling_returns_no_recording_with_a_message_the_portal_shows(world, 
     assert message in done.content.decode()
     assert not VideoLink.objects.exists()
     record = LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN)
-    assert (record.outcome, record.reason) == (LaunchOutcome.ACCEPTED, "added_0")
+    assert (record.outcome, record.reason) == (LaunchOutcome.ACCEPTED, "videos_added")
+    assert record.detail.startswith("0 video(s) linked.")
 
 
 def test_the_first_launch_from_a_context_may_be_the_pickers_and_creates_the_folder(world, standin):

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 from pylti1p3.tool_config import ToolConfDict
 
-from panopto_link import keys
 from panopto_link.lti import claims
+from panopto_link.lti_platform import keys
 from panopto_link.simulator import platform_jwks
 from panopto_link.simulator.models import ConsumedNonce, Folder, LoginState, ToolUser
 from tests.lti_tool import (

@@ -1,4 +1,5 @@
 """The platform's signing keys: creation, rotation, the published JWKS and the signing key.
+The one module that writes `PlatformKey` rows.
 
 States move one way: next → current → previous → retired. The JWKS publishes next, current and
 previous; only current signs. A next key is published before it signs, and a previous key stays

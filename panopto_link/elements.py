@@ -1,0 +1,58 @@
+"""The Panopto elements of a space's Home screen (SPEC §4): the folder with its "Continue to
+the Panopto system" button and linked folders, and the videos linked into the space (SPEC §6).
+Registered with `virtualspaces.elements` when the app is ready: the Home screen does not know
+Panopto."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from panopto_link.lti.reasons import Reason
+from panopto_link.models import VideoLink
+from panopto_link.permissions import may_manage_videos, may_open_videos, may_pick_videos
+from panopto_link.selectors import (
+    SpacePanopto,
+    request_panopto_setting,
+    space_panopto,
+    space_videos,
+)
+from virtualspaces.access import AccessibleSpace
+from virtualspaces.elements import HomeElement
+
+
+@dataclass(frozen=True)
+class SpaceVideos:
+    """The videos linked into a space, with what the user may do with them (SPEC §6)."""
+
+    videos: list[VideoLink]
+    may_pick: bool
+    may_open: bool
+    may_manage: bool
+    refusal: Reason | None
+
+
+def videos_of(target: SpacePanopto) -> SpaceVideos:
+    decision = target.folder.decision
+    return SpaceVideos(
+        videos=space_videos(target.space),
+        may_pick=may_pick_videos(decision, is_own_folder=True),
+        may_open=may_open_videos(decision),
+        may_manage=may_manage_videos(target.access),
+        refusal=decision.refusal,
+    )
+
+
+def panopto_home_elements(request: HttpRequest, home: AccessibleSpace) -> list[HomeElement]:
+    """Nothing without a valid licence (SPEC §3, first row: no Panopto element at all)."""
+    setting = request_panopto_setting(request)
+    if not setting.licence_valid:
+        return []
+    target = space_panopto(user=request.user, space_pk=home.space.pk, setting=setting)
+    if target is None or not target.folder.decision.shown:
+        return []
+    return [
+        HomeElement("panopto_link/_element.html", {"panopto": target}),
+        HomeElement(
+            "panopto_link/_space_videos.html", {"target": target, "videos": videos_of(target)}
+        ),
+    ]

@@ -1,0 +1,70 @@
+"""Where a tool plugs into the platform (docs/decisions/0007): a tool's part of the portal
+implements `LaunchTool`, and registers it when its app is ready. The platform's endpoints find
+the tool by the client id a request names.
+
+Panopto is the only tool today (`panopto_link.launch.PanoptoTool`). A second one — another
+video platform, a plagiarism checker — would bring its own registration model, its own policy
+and its own `LaunchTool`; the message hint, the authorization endpoint, the signing keys, the
+JWKS, the deep-linking verification and the audit would serve it unchanged.
+"""
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from panopto_link.lti.deep_linking import ContentItem
+from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
+
+
+class ToolMoment(Protocol):
+    """A tool as it stands at this moment: its registration and its policy's answers, read once
+    for the request that asks (SPEC §3: decisions are taken "at this moment")."""
+
+    @property
+    def registration(self) -> ToolRegistration | None:
+        """The tool's registration (enabled or not, complete or not); None when it has none.
+        Whether an incomplete one may launch is the tool's policy's to say, in `replan`."""
+
+    def replan(self, *, user: Any, message_type: str, request: LaunchRequest) -> LaunchPlan:
+        """The plan of this launch now, as the click made it. Raises LtiError (AccessDenied…)
+        when the policy no longer allows it."""
+
+    def issued(self, *, user: Any, plan: LaunchPlan) -> bool:
+        """Called in the authorization's transaction once the id_token is made: the tool's part
+        records what the launch does (creates the context). True when it changed anything."""
+
+    def accept_content(
+        self, *, user: Any, request: LaunchRequest, items: Sequence[ContentItem]
+    ) -> "AcceptedContent":
+        """Store what the tool's content picker returned (Deep Linking 2.0 §4.5), in the
+        return's transaction. Raises LtiError when the policy no longer allows it."""
+
+
+class AcceptedContent(Protocol):
+    space_id: int
+    context_id: str
+    summary: str  # for the audit row: what was done
+
+
+class LaunchTool(Protocol):
+    def now(self) -> ToolMoment:
+        """The tool at this moment (reads its registration and what its policy starts from)."""
+
+
+_tools: list[LaunchTool] = []
+
+
+def tool_register(tool: LaunchTool) -> None:
+    if tool not in _tools:
+        _tools.append(tool)
+
+
+def tool_for_client(client_id: str) -> ToolMoment | None:
+    """The tool registered under `client_id`, as it stands now; None for an unknown client."""
+    if not client_id:
+        return None
+    for tool in _tools:
+        moment = tool.now()
+        registration = moment.registration
+        if registration is not None and registration.client_id == client_id:
+            return moment
+    return None
