@@ -52,7 +52,7 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
     def missing_required_fields(self, obj: PanoptoRegistration) -> str:
         labels = obj.missing_field_labels() if obj.pk else []
         if not labels:
-            return _("none – the registration is complete")
+            return str(_("none – the registration is complete"))
         return format_html_join(", ", "<strong>{}</strong>", ((label,) for label in labels))
 
     def has_add_permission(self, request) -> bool:

@@ -9,7 +9,7 @@ linked one, maybe), and a video. The plan for a request is built here and nowher
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.urls import reverse
@@ -22,7 +22,7 @@ from panopto_link.lti.messages import Context, LaunchUser
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
-from panopto_link.lti_platform.tools import LaunchTool, ToolMoment
+from panopto_link.lti_platform.tools import ToolMoment
 from panopto_link.models import PanoptoRegistration, VideoLink
 from panopto_link.permissions import (
     lti_roles,
@@ -142,46 +142,43 @@ def plan(
     request = {"space": target.space.pk, "folder": owner.pk}
     if video is not None:
         request["video"] = video.pk
-    common = {
-        "message_type": kind.message_type,
-        "user": _launch_user(user, registration),
-        "roles": lti_roles(decision),
-        "context": Context(
+    dashboard = LaunchPlan(
+        message_type=kind.message_type,
+        user=_launch_user(user, registration),
+        roles=lti_roles(decision),
+        context=Context(
             id=folder.context_id,
             label=owner.code,
             title=owner.name,
-            type=CONTEXT_TYPES[owner.space_type],
+            type=CONTEXT_TYPES[SpaceType(owner.space_type)],
         ),
-        "return_url": absolute_url(reverse("virtualspaces:space_home", args=[target.space.pk])),
-        "request": request,
-        "space_id": target.space.pk,
-        "creates_context": decision.creates_context,
-    }
+        target_link_uri=registration.launch_url,
+        document_target="window",
+        return_url=absolute_url(reverse("virtualspaces:space_home", args=[target.space.pk])),
+        resource_link_id=folder.resource_link_id,
+        title=owner.name,
+        custom=_linked_folders(target, entry),
+        request=request,
+        space_id=target.space.pk,
+        creates_context=decision.creates_context,
+    )
     if kind is LaunchKind.PICKER:
-        return LaunchPlan(
-            **common,
+        return replace(
+            dashboard,
             target_link_uri=registration.deep_linking_target,
-            document_target="window",
-            title=owner.name,
+            resource_link_id="",
             deep_link_return_url=absolute_url(reverse("panopto_link:deep_linking_return")),
         )
     if video is not None:
-        return LaunchPlan(
-            **common,
+        return replace(
+            dashboard,
             target_link_uri=video.url,
             document_target=video.document_target,
             resource_link_id=video.resource_link_id,
             title=video.title,
             custom={str(key): str(value) for key, value in video.custom.items()},
         )
-    return LaunchPlan(
-        **common,
-        target_link_uri=registration.launch_url,
-        document_target="window",
-        resource_link_id=folder.resource_link_id,
-        title=owner.name,
-        custom=_linked_folders(target, entry),
-    )
+    return dashboard
 
 
 # --- the platform asks again: PanoptoTool ----------------------------------------------------
@@ -265,4 +262,4 @@ class PanoptoTool:
         return PanoptoMoment(setting)
 
 
-PANOPTO: LaunchTool = PanoptoTool()
+PANOPTO = PanoptoTool()

@@ -155,8 +155,13 @@ class PanoptoRegistration(models.Model):
         """Names of the required fields that are still empty, in form order."""
         return [name for name in self.REQUIRED_FIELDS if not getattr(self, name).strip()]
 
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        field = cls._meta.get_field(name)
+        return str(field.verbose_name) if isinstance(field, models.Field) else name
+
     def missing_field_labels(self) -> list[str]:
-        return [str(self._meta.get_field(name).verbose_name) for name in self.missing_fields()]
+        return [self.field_label(name) for name in self.missing_fields()]
 
 
 # --- Folders ---------------------------------------------------------------------------------

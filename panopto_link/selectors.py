@@ -114,10 +114,18 @@ def _facts(folder: PanoptoFolder | None) -> FolderFacts:
 
 def spaces_with_panopto(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpace]:
     """The spaces with everything `spaces_panopto` reads: each space's folder and the user's
-    role in it (one query), and its linked spaces with theirs (one more)."""
+    role in it (one query), and its linked spaces with theirs (one more).
+
+    The links' query reads the user's role in the course again, beside the linked spaces':
+    a course's decisions are taken on roles read by one statement, so a membership import
+    committed between the two queries cannot give one launch a Creator course and a Viewer
+    linked folder of the same import (tests/panopto_link/test_launch_flow.py, the CSV race)."""
     links = FolderLink.objects.select_related(
         "linked_space", "linked_space__panopto_folder"
-    ).annotate(linked_user_role=user_role_in(user, OuterRef("linked_space_id")))
+    ).annotate(
+        linked_user_role=user_role_in(user, OuterRef("linked_space_id")),
+        course_user_role=user_role_in(user, OuterRef("course_id")),
+    )
     return (
         with_user_role(spaces, user)
         .select_related("panopto_folder")
@@ -143,12 +151,18 @@ def spaces_panopto(
 
     result = []
     for space in spaces:
-        access = access_of(space)
+        links = list(space.folder_links.all())
+        if links:  # the course's role as the links' statement read it (see spaces_with_panopto)
+            course_role: str | None = getattr(links[0], "course_user_role", None)
+            access = SpaceAccess(course_role, space.is_public)
+        else:
+            access = access_of(space)
         own_folder = _folder_of(space)
         linked = []
-        for link in space.folder_links.all():
+        for link in links:
             owner = link.linked_space
-            administers = SpaceAccess(link.linked_user_role, owner.is_public).is_administrator
+            role: str | None = getattr(link, "linked_user_role", None)  # see spaces_with_panopto
+            administers = SpaceAccess(role, owner.is_public).is_administrator
             folder = _folder_of(owner)
             linked.append(
                 FolderEntry(

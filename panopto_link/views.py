@@ -5,6 +5,7 @@ from the decisions the selectors attach."""
 
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -22,7 +23,7 @@ from core.errors import error_page
 from core.rate_limits import limit_launches
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
-from panopto_link.launch import PANOPTO, LaunchKind, plan
+from panopto_link.launch import PANOPTO, LaunchKind, LinkedVideos, plan
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti_platform.content import ContentRefused, receive_content
 from panopto_link.lti_platform.initiation import login_initiation_refused, login_initiation_url
@@ -181,7 +182,7 @@ def deep_linking_return(request: HttpRequest) -> HttpResponse:
             {"reason": result.reason},
             status=HTTPStatus.BAD_REQUEST,
         )
-    linked = result.accepted
+    linked = cast(LinkedVideos, result.accepted)  # what PanoptoTool accepts
     response = render(
         request,
         "panopto_link/deep_linking_done.html",
@@ -222,7 +223,7 @@ class SemesterFilterForm(forms.Form):
 
     def __init__(self, *args, semesters: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["semester"].choices = [
+        cast(forms.ChoiceField, self.fields["semester"]).choices = [
             ("", gettext_lazy("All semesters")),
             *((semester, semester) for semester in semesters),
         ]

@@ -10,7 +10,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "last_name", "first_name", "email", "is_staff", "is_active")
     readonly_fields = ("lti_subject",)
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Panopto"), {"fields": ("lti_subject",)}),
     )
 

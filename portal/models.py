@@ -16,7 +16,7 @@ class User(AbstractUser):
         _("LTI subject"), default=uuid.uuid4, unique=True, editable=False
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs lacks it
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 from virtualspaces.models import MembershipRole
 
 
@@ -22,7 +24,7 @@ class SpaceAccess:
         return self.membership_role == MembershipRole.ADMINISTRATOR
 
     @property
-    def role_label(self):
+    def role_label(self) -> str | Promise | None:
         """The membership role as people read it; None for a guest."""
         return MembershipRole(self.membership_role).label if self.membership_role else None
 

@@ -4,7 +4,6 @@ standing in spaces as other apps read it (one query for any number of spaces).""
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.expressions import Expression
 
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
 from virtualspaces.permissions import ROLE_PRECEDENCE, SpaceAccess
@@ -12,7 +11,7 @@ from virtualspaces.permissions import ROLE_PRECEDENCE, SpaceAccess
 # --- the user's standing, for one space or many ------------------------------------------------
 
 
-def user_role_in(user, space: OuterRef | Expression) -> Subquery:
+def user_role_in(user, space: OuterRef) -> Subquery:
     """The user's role in the space `space` refers to (an `OuterRef` to a space's id), for an
     annotation: the strongest of their memberships (`permissions.ROLE_PRECEDENCE`), or None."""
     precedence = Case(
@@ -20,7 +19,7 @@ def user_role_in(user, space: OuterRef | Expression) -> Subquery:
         default=Value(len(ROLE_PRECEDENCE)),
     )
     return Subquery(
-        Membership.objects.filter(space=space, user=user).order_by(precedence).values("role")[:1]
+        Membership.objects.filter(space_id=space, user=user).order_by(precedence).values("role")[:1]
     )
 
 
@@ -31,7 +30,9 @@ def with_user_role(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpac
 
 def access_of(space: VirtualSpace) -> SpaceAccess:
     """The user's standing in a space read through `with_user_role`."""
-    return SpaceAccess(membership_role=space.user_role, is_public=space.is_public)
+    # The annotation is not a model field: typed as the subquery's value, a role or None.
+    role: str | None = getattr(space, "user_role", None)
+    return SpaceAccess(membership_role=role, is_public=space.is_public)
 
 
 # --- page-shaped reads -------------------------------------------------------------------------

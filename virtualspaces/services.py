@@ -200,12 +200,12 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
             .order_by("pk")
         }
         to_create, to_update = [], []
-        for (user_id, space_id), (role, _line) in wanted.items():
+        for (user_id, space_id), (wanted_role, _line) in wanted.items():
             membership = existing.get((user_id, space_id))
             if membership is None:
-                to_create.append(Membership(user_id=user_id, space_id=space_id, role=role))
-            elif membership.role != role:
-                membership.role = role
+                to_create.append(Membership(user_id=user_id, space_id=space_id, role=wanted_role))
+            elif membership.role != wanted_role:
+                membership.role = wanted_role
                 to_update.append(membership)
         Membership.objects.bulk_create(to_create, batch_size=1000)
         Membership.objects.bulk_update(to_update, ["role"], batch_size=1000)

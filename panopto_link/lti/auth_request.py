@@ -115,11 +115,11 @@ def validate_authorization_request(
 
     if state is not None and not _check_length("state", state):
         raise refuse(Reason.PARAMETER_TOO_LONG, "The state parameter is too long.")
-    repeated = sorted(name for name, values in params.items() if len(values) > 1)
-    if repeated:
+    repeated_names = sorted(name for name, values in params.items() if len(values) > 1)
+    if repeated_names:
         raise refuse(
             Reason.PARAMETER_REPEATED,
-            f"The parameter {quoted_name(repeated[0])} appears more than once.",
+            f"The parameter {quoted_name(repeated_names[0])} appears more than once.",
         )
     values = {name: _single(params, name) for name in params}
     for name, value in values.items():
@@ -140,15 +140,18 @@ def validate_authorization_request(
         raise refuse(Reason.BAD_RESPONSE_MODE, "The response_mode must be form_post.")
     if "prompt" in values and values["prompt"] != "none":
         raise refuse(Reason.BAD_PROMPT, "The prompt must be none when present.")
-    for required in ("nonce", "login_hint", "lti_message_hint"):
-        if not values.get(required):
-            raise refuse(Reason.PARAMETER_MISSING, f"The {required} parameter is missing.")
+    required = {}
+    for name in ("nonce", "login_hint", "lti_message_hint"):
+        value = values.get(name)
+        if not value:
+            raise refuse(Reason.PARAMETER_MISSING, f"The {name} parameter is missing.")
+        required[name] = value
 
     return AuthorizationRequest(
         client_id=client_id,
         redirect_uri=redirect_uri,
         state=state,
-        nonce=values["nonce"],
-        login_hint=values["login_hint"],
-        lti_message_hint=values["lti_message_hint"],
+        nonce=required["nonce"],
+        login_hint=required["login_hint"],
+        lti_message_hint=required["lti_message_hint"],
     )

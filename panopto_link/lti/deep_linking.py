@@ -3,9 +3,11 @@ and reading its content items. Nothing in the response is trusted before every c
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from panopto_link.lti import claims
 from panopto_link.lti.errors import InvalidDeepLinkingResponse
@@ -41,7 +43,7 @@ class DeepLinkingResponse:
     log: str
     errormsg: str
     errorlog: str
-    claims: dict = field(repr=False, default_factory=dict)
+    claims: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
 # A token the tool signed is trusted to come from the tool, not to be well-formed: its texts
@@ -57,11 +59,11 @@ def _is_clean_url(url: str) -> bool:
     return not _URL_FORBIDDEN.intersection(url)
 
 
-def _dimension(value) -> int | None:
+def _dimension(value: object) -> int | None:
     return value if isinstance(value, int) and 0 < value <= 10_000 else None
 
 
-def _item(raw: Mapping, *, allowed_origins: tuple[str, ...]) -> ContentItem | None:
+def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> ContentItem | None:
     """An ltiResourceLink item, or None for an item this portal does not take."""
     if raw.get("type") != "ltiResourceLink":
         return None
@@ -112,7 +114,7 @@ def verify_deep_linking_response(
     issuer: str,
     client_id: str,
     deployment_id: str,
-    find_key: Callable[[str], object | None],
+    find_key: Callable[[str], RSAPublicKey | None],
     allowed_origins: tuple[str, ...],
     now: int,
     max_age: int = 3600,

@@ -3,6 +3,7 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from panopto_link.lti import claims
 
@@ -78,9 +79,11 @@ class LaunchMessage:
     custom: Mapping[str, str] = field(default_factory=dict)
 
 
-def _common_claims(message: LaunchMessage, *, message_type: str, now: int, lifetime: int) -> dict:
+def _common_claims(
+    message: LaunchMessage, *, message_type: str, now: int, lifetime: int
+) -> dict[str, Any]:
     user = message.user
-    body: dict = {
+    body: dict[str, Any] = {
         # OIDC Core §2 / LTI Security Framework §5.1.2
         "iss": message.platform.issuer,
         "aud": message.recipient.client_id,
@@ -129,7 +132,7 @@ def resource_link_request(
     resource_link_title: str,
     now: int,
     lifetime: int,
-) -> dict:
+) -> dict[str, Any]:
     """The claim set of an LtiResourceLinkRequest (LTI Core §5.3)."""
     body = _common_claims(
         message, message_type=claims.RESOURCE_LINK_REQUEST, now=now, lifetime=lifetime
@@ -140,12 +143,12 @@ def resource_link_request(
 
 def deep_linking_request(
     message: LaunchMessage, *, settings: DeepLinkingSettings, now: int, lifetime: int
-) -> dict:
+) -> dict[str, Any]:
     """The claim set of an LtiDeepLinkingRequest (Deep Linking 2.0 §4.4)."""
     body = _common_claims(
         message, message_type=claims.DEEP_LINKING_REQUEST, now=now, lifetime=lifetime
     )
-    dl_settings: dict = {
+    dl_settings: dict[str, Any] = {
         "deep_link_return_url": settings.deep_link_return_url,
         "accept_types": list(settings.accept_types),
         "accept_presentation_document_targets": list(settings.accept_presentation_document_targets),

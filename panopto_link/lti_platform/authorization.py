@@ -135,13 +135,13 @@ def authorize(params: Mapping[str, Sequence[str]], user) -> Issued | Refused:
             client_id=client_id if tool is not None else "",
             hint_id=hint.jti if hint else "",
         )
-        posted = isinstance(error, InvalidAuthRequest)
+        posted = error if isinstance(error, InvalidAuthRequest) else None
         return Refused(
             reason=error.reason,
             error=error.error,
             description=error.description,
-            redirect_uri=error.redirect_uri if isinstance(error, InvalidAuthRequest) else None,
-            state=error.state if posted else None,
+            redirect_uri=posted.redirect_uri if posted else None,
+            state=posted.state if posted else None,
         )
 
 

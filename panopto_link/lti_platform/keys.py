@@ -164,8 +164,8 @@ def keys_rotate(
     by_state: dict[str, list[PlatformKey]] = {}
     for key in keys:
         by_state.setdefault(key.state, []).append(key)
-    current = (by_state.get(KeyState.CURRENT) or [None])[0]
-    upcoming = (by_state.get(KeyState.NEXT) or [None])[0]
+    current = next(iter(by_state.get(KeyState.CURRENT, [])), None)
+    upcoming = next(iter(by_state.get(KeyState.NEXT, [])), None)
 
     if current is None and upcoming is None:
         keys_ensure()

@@ -40,9 +40,17 @@ class ToolMoment(Protocol):
 
 
 class AcceptedContent(Protocol):
-    space_id: int
-    context_id: str
-    summary: str  # for the audit row: what was done
+    """What a tool's part stored, as the audit row records it."""
+
+    @property
+    def space_id(self) -> int: ...
+
+    @property
+    def context_id(self) -> str: ...
+
+    @property
+    def summary(self) -> str:
+        """What was done, in a few words."""
 
 
 class LaunchTool(Protocol):

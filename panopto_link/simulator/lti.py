@@ -92,8 +92,10 @@ def launch_target(registration: PlatformRegistration, url: object) -> LaunchTarg
         match = resolve(url[len(origin) :])
     except Resolver404:
         return None
-    if match.namespace != "panopto_simulator" or url != own_url(
-        registration, match.url_name, *match.args, *match.kwargs.values()
+    if (
+        match.url_name is None
+        or match.namespace != "panopto_simulator"
+        or url != own_url(registration, match.url_name, *match.args, *match.kwargs.values())
     ):
         return None
     if match.url_name == "launch":

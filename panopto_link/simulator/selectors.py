@@ -54,6 +54,6 @@ def access_recording(user: ToolUser, public_id) -> RecordingView:
         if recording is not None
         else None
     )
-    if access is None:
+    if recording is None or access is None:
         raise Http404
     return RecordingView(recording=recording, role=access.role)

@@ -5,6 +5,7 @@ only what differs. Secrets have no default here: each environment decides where 
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -212,7 +213,7 @@ def log_format(default: str) -> str:
     return value
 
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {

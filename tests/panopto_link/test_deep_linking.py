@@ -264,6 +264,9 @@ def test_tool_keys_unreachable(tool_registered, good_claims, jwks_server, tool_k
         ({"exp": None}, "missing_claim"),
         ({"iat": None}, "missing_claim"),
         ({"nonce": None}, "missing_claim"),
+        # Stored to be refused a second time: PostgreSQL stores no NUL (a 500, found from outside).
+        ({"nonce": "n\x00-1"}, "missing_claim"),
+        ({"nonce": "n-\x1b[31m"}, "missing_claim"),
         ({claims.DEPLOYMENT_ID: "deployment-2"}, "wrong_deployment"),
         ({claims.MESSAGE_TYPE: "LtiResourceLinkRequest"}, "wrong_message_type"),
         ({claims.VERSION: "1.1"}, "wrong_version"),
@@ -281,6 +284,8 @@ def test_tool_keys_unreachable(tool_registered, good_claims, jwks_server, tool_k
         "no-exp",
         "no-iat",
         "no-nonce",
+        "nonce-with-nul",
+        "nonce-with-escape",
         "wrong-deployment",
         "wrong-message-type",
         "wrong-version",
@@ -422,3 +427,17 @@ def test_picker_request_reaches_the_tool_with_its_target(client, world, dl_tool,
     initiation = client.post(f"/panopto/videos/{world.course.pk}/pick/")
     assert query(initiation["Location"])["target_link_uri"] == registration.deep_linking_url
     assert registration.deep_linking_url != TOOL_LAUNCH_URL
+
+
+# Committed like a real request: a record naming the deleted space fails only at the commit.
+@pytest.mark.django_db(transaction=True)
+def test_a_space_deleted_while_its_picker_was_open_is_refused_not_a_500(
+    tool_registered, good_claims, jwks_server, tool_keys, world
+):
+    """The refusal's record must not name the deleted space (found from outside, issue 15)."""
+    token = signed(good_claims(), tool_keys[0], jwks_server.kid)
+    world.course.delete()
+    assert_refused(post(token), "not_visible")
+    record = LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN)
+    assert record.outcome == LaunchOutcome.REFUSED and record.space is None
+    assert record.user == world.admin

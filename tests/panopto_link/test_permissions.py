@@ -2,15 +2,25 @@
 
 import pytest
 
+from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.permissions import (
     NEW_FOLDER,
     REFUSAL_MESSAGES,
+    ConfigurationFix,
     FolderFacts,
     PanoptoRole,
     RegistrationFacts,
+    configuration_fix,
     decide_folder,
+    lti_roles,
+    may_manage_videos,
+    may_open_videos,
+    may_pick_videos,
+    names_linked_folder,
     refused_as_not_found,
+    registration_complete,
+    video_picker_refusal,
 )
 from virtualspaces.permissions import SpaceAccess, strongest_role
 
@@ -126,3 +136,88 @@ def test_administrator_wins_over_other_roles():
     assert strongest_role(["member", "administrator", "guest_member"]) == "administrator"
     assert strongest_role(["guest_member", "member"]) == "member"
     assert strongest_role([]) is None
+
+
+# --- what a launch sends and names ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "roles"),
+    [
+        ("administrator", (claims.ROLE_INSTRUCTOR,)),
+        ("member", (claims.ROLE_LEARNER,)),
+        ("guest member", (claims.ROLE_LEARNER,)),
+        ("guest of a public space", (claims.ROLE_LEARNER, claims.INSTITUTION_GUEST)),
+    ],
+)
+def test_lti_roles_follow_the_decision(who, roles):
+    assert lti_roles(decide(USERS[who])) == roles
+
+
+@pytest.mark.parametrize("who", ["member", "guest member", "guest of a public space"])
+def test_an_inactive_decision_sends_no_role(who):
+    assert lti_roles(decide(USERS[who], folder=NOT_CREATED)) == ()
+    assert lti_roles(decide(USERS[who], registration=INCOMPLETE)) == ()
+
+
+def test_a_launch_into_the_courses_own_folder_names_the_linked_folders_one_may_enter():
+    open_linked = decide(MEMBER)
+    waiting_linked = decide(MEMBER, folder=NOT_CREATED)
+    creatable_linked = decide(MEMBER, admin=True, folder=NOT_CREATED)
+    assert names_linked_folder(launches_own_folder=True, linked=open_linked)
+    assert not names_linked_folder(launches_own_folder=True, linked=waiting_linked)
+    # Entering, not creating: a linked folder's context is never created by a dashboard launch.
+    assert not names_linked_folder(launches_own_folder=True, linked=creatable_linked)
+    # A launch into a linked folder names none.
+    assert not names_linked_folder(launches_own_folder=False, linked=open_linked)
+
+
+# --- videos (SPEC §6) -------------------------------------------------------------------------
+
+
+def test_only_the_administrator_picks_videos_and_only_in_the_spaces_own_open_folder():
+    assert may_pick_videos(decide(ADMIN), is_own_folder=True)
+    assert not may_pick_videos(decide(ADMIN), is_own_folder=False)
+    assert not may_pick_videos(decide(ADMIN, folder=NOT_CREATED), is_own_folder=True)
+    for who in ("member", "guest member", "guest of a public space"):
+        assert not may_pick_videos(decide(USERS[who]), is_own_folder=True)
+    assert video_picker_refusal(decide(MEMBER)) is Reason.NOT_VIDEO_PICKER
+    assert video_picker_refusal(decide(MEMBER, folder=FOLDER_OFF)) is Reason.FOLDER_DISABLED
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_videos_open_once_the_folder_is_open(who):
+    assert may_open_videos(decide(USERS[who]))
+    assert not may_open_videos(decide(USERS[who], folder=NOT_CREATED))
+
+
+@pytest.mark.parametrize(
+    ("who", "manages"),
+    [("administrator", True), ("member", False), ("guest member", False)],
+)
+def test_only_the_administrator_manages_videos(who, manages):
+    assert may_manage_videos(USERS[who]) is manages
+
+
+# --- the IT administrators' help --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("is_staff", "refusal", "fix"),
+    [
+        (True, Reason.REGISTRATION_INCOMPLETE, ConfigurationFix.REGISTRATION),
+        (True, Reason.FOLDER_DISABLED, ConfigurationFix.FOLDER),
+        (True, Reason.CONTEXT_NOT_CREATED, None),
+        (True, None, None),
+        (False, Reason.REGISTRATION_INCOMPLETE, None),
+        (False, Reason.FOLDER_DISABLED, None),
+    ],
+)
+def test_only_staff_are_told_what_to_fix_and_only_what_a_setting_fixes(is_staff, refusal, fix):
+    assert configuration_fix(is_staff=is_staff, refusal=refusal) is fix
+
+
+def test_the_registration_is_complete_when_enabled_and_filled_in():
+    assert registration_complete(COMPLETE)
+    assert not registration_complete(INCOMPLETE)
+    assert not registration_complete(DISABLED)

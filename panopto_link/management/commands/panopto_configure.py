@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if result.created:
             self.stdout.write("Created the Panopto registration.")
         for field, old, new in result.changes:
-            label = registration._meta.get_field(field).verbose_name
+            label = registration.field_label(field)
             self.stdout.write(f"  {label}: {old or '—'} → {new}")
         if not result.created and not result.changes:
             self.stdout.write("No changes.")

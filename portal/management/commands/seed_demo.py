@@ -7,6 +7,7 @@ Idempotent: every row is looked up by its natural key first, so a second run add
 import datetime
 import random
 import time
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -186,14 +187,14 @@ class Command(BaseCommand):
         self.stdout.write(f"[{number}/5] {text}")
 
     # -- users --------------------------------------------------------------------------------
-    def seed_users(self) -> dict[str, list]:
+    def seed_users(self) -> dict[str, Any]:
         self.step(1, "users")
         User = get_user_model()
         password = make_password(DEMO_PASSWORD)
         seen: set[str] = set()
 
         def person(prefix: str, count: int) -> list[tuple[str, str, str]]:
-            people = []
+            people: list[tuple[str, str, str]] = []
             while len(people) < count:
                 code = neptun_code(self.rng)
                 first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
