@@ -67,34 +67,57 @@ def get(client, params: dict, **changes):
     return client.get(AUTHORIZE + "?" + urlencode(params, doseq=True))
 
 
-# --- the client and redirect URI cannot be trusted: an error page, nothing posted ------------
+# --- the refusal table of the request's own parameters --------------------------------------
+# The client and redirect URI are checked first: until both are trusted nothing may be sent
+# anywhere, so those refusals are an error page (UNTRUSTED). Every other refusal is posted back
+# to the verified redirect URI with the tool's state (POSTED_BACK). Each names its reason in the
+# launch record.
+
+UNTRUSTED = {
+    "client-missing": ({"client_id": None}, "invalid_request", "client_missing"),
+    "client-empty": ({"client_id": ""}, "invalid_request", "client_missing"),
+    "client-unknown": ({"client_id": "someone-else"}, "unauthorized_client", "unauthorized_client"),
+    "client-repeated": (
+        {"client_id": ["panopto-client-1", "panopto-client-1"]},
+        "invalid_request",
+        "parameter_repeated",
+    ),
+    "client-oversized": ({"client_id": "x" * 5000}, "invalid_request", "parameter_too_long"),
+    "redirect-missing": ({"redirect_uri": None}, "invalid_request", "redirect_uri_missing"),
+    "redirect-foreign": (
+        {"redirect_uri": "https://evil.example/steal"},
+        "invalid_request",
+        "redirect_uri_unregistered",
+    ),
+    "redirect-not-exact": (
+        {"redirect_uri": TOOL_LAUNCH_URL + "?next=evil"},
+        "invalid_request",
+        "redirect_uri_unregistered",
+    ),
+    "redirect-trailing-slash": (
+        {"redirect_uri": TOOL_LAUNCH_URL + "/"},
+        "invalid_request",
+        "redirect_uri_unregistered",
+    ),
+    "redirect-other-case": (
+        {"redirect_uri": TOOL_LAUNCH_URL.upper()},
+        "invalid_request",
+        "redirect_uri_unregistered",
+    ),
+    "redirect-repeated": (
+        {"redirect_uri": [TOOL_LAUNCH_URL, "https://evil.example/steal"]},
+        "invalid_request",
+        "parameter_repeated",
+    ),
+}
 
 
-@pytest.mark.parametrize(
-    ("changes", "error"),
-    [
-        ({"client_id": None}, "invalid_request"),
-        ({"client_id": "someone-else"}, "unauthorized_client"),
-        ({"redirect_uri": None}, "invalid_request"),
-        ({"redirect_uri": "https://evil.example/steal"}, "invalid_request"),
-        ({"redirect_uri": TOOL_LAUNCH_URL + "?next=evil"}, "invalid_request"),
-        ({"redirect_uri": [TOOL_LAUNCH_URL, "https://evil.example/steal"]}, "invalid_request"),
-        ({"client_id": ["panopto-client-1", "panopto-client-1"]}, "invalid_request"),
-    ],
-    ids=[
-        "client-missing",
-        "client-unknown",
-        "redirect-missing",
-        "redirect-foreign",
-        "redirect-not-exact",
-        "redirect-repeated",
-        "client-repeated",
-    ],
-)
+@pytest.mark.parametrize(("changes", "error", "reason"), UNTRUSTED.values(), ids=UNTRUSTED)
 def test_untrusted_requests_get_an_error_page_and_nothing_is_posted(
-    client, login_params, changes, error
+    client, login_params, changes, error, reason
 ):
     assert_error_page(get(client, login_params, **changes), error)
+    assert LaunchRecord.objects.get(stage=LaunchStage.AUTHORIZATION).reason == reason
 
 
 def test_disabled_registration_is_an_untrusted_client(client, login_params, registration):
@@ -103,40 +126,37 @@ def test_disabled_registration_is_an_untrusted_client(client, login_params, regi
     assert_error_page(get(client, login_params), "unauthorized_client")
 
 
-# --- everything else is posted back to the verified redirect URI -----------------------------
+POSTED_BACK = {
+    "scope-missing": ({"scope": None}, "invalid_scope", "invalid_scope"),
+    "scope-wrong": ({"scope": "openid email"}, "invalid_scope", "invalid_scope"),
+    "scope-repeated": ({"scope": ["openid", "openid"]}, "invalid_request", "parameter_repeated"),
+    "response-type-missing": (
+        {"response_type": None},
+        "unsupported_response_type",
+        "unsupported_response_type",
+    ),
+    "response-type-wrong": (
+        {"response_type": "code"},
+        "unsupported_response_type",
+        "unsupported_response_type",
+    ),
+    "response-mode-missing": ({"response_mode": None}, "invalid_request", "bad_response_mode"),
+    "response-mode-wrong": ({"response_mode": "fragment"}, "invalid_request", "bad_response_mode"),
+    "prompt-wrong": ({"prompt": "login"}, "invalid_request", "bad_prompt"),
+    "nonce-missing": ({"nonce": None}, "invalid_request", "parameter_missing"),
+    "nonce-empty": ({"nonce": ""}, "invalid_request", "parameter_missing"),
+    "nonce-repeated": ({"nonce": ["n1", "n2"]}, "invalid_request", "parameter_repeated"),
+    "nonce-oversized": ({"nonce": "n" * 2000}, "invalid_request", "parameter_too_long"),
+    "extra-oversized": ({"unknown": "z" * 10_000}, "invalid_request", "parameter_too_long"),
+    "login-hint-missing": ({"login_hint": None}, "invalid_request", "parameter_missing"),
+    "message-hint-missing": ({"lti_message_hint": None}, "invalid_request", "parameter_missing"),
+}
 
 
-@pytest.mark.parametrize(
-    ("changes", "error"),
-    [
-        ({"scope": None}, "invalid_scope"),
-        ({"scope": "openid email"}, "invalid_scope"),
-        ({"response_type": None}, "unsupported_response_type"),
-        ({"response_type": "code"}, "unsupported_response_type"),
-        ({"response_mode": None}, "invalid_request"),
-        ({"response_mode": "fragment"}, "invalid_request"),
-        ({"prompt": "login"}, "invalid_request"),
-        ({"nonce": None}, "invalid_request"),
-        ({"login_hint": None}, "invalid_request"),
-        ({"lti_message_hint": None}, "invalid_request"),
-        ({"nonce": ["n1", "n2"]}, "invalid_request"),
-    ],
-    ids=[
-        "scope-missing",
-        "scope-wrong",
-        "response-type-missing",
-        "response-type-wrong",
-        "response-mode-missing",
-        "response-mode-wrong",
-        "prompt-wrong",
-        "nonce-missing",
-        "login-hint-missing",
-        "message-hint-missing",
-        "nonce-repeated",
-    ],
-)
-def test_bad_parameters_are_posted_back_with_state(client, login_params, changes, error):
+@pytest.mark.parametrize(("changes", "error", "reason"), POSTED_BACK.values(), ids=POSTED_BACK)
+def test_bad_parameters_are_posted_back_with_state(client, login_params, changes, error, reason):
     assert_posted_back(get(client, login_params, **changes), error, login_params["state"])
+    assert LaunchRecord.objects.get(stage=LaunchStage.AUTHORIZATION).reason == reason
 
 
 def test_missing_state_is_posted_back_without_one(client, login_params):
