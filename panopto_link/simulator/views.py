@@ -3,6 +3,7 @@ content picker of deep linking, its JWKS, and Panopto-like folder and viewer pag
 look at the portal's session or user."""
 
 import logging
+from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -55,7 +56,7 @@ def _not_configured(request: HttpRequest) -> HttpResponse:
         request,
         "not_configured",
         "The stand-in has no registration of the portal (manage.py seed_demo creates it).",
-        status=503,
+        status=HTTPStatus.SERVICE_UNAVAILABLE,
     )
 
 
@@ -108,7 +109,7 @@ def _not_provisioned(request: HttpRequest, missing: NotProvisioned, locale: str)
             request,
             "panopto_simulator/not_provisioned.html",
             {"name": folder_name(title=missing.title, label=missing.label)},
-            status=403,
+            status=HTTPStatus.FORBIDDEN,
         )
 
 
@@ -156,7 +157,7 @@ def _picker_page(
         request,
         "panopto_simulator/picker.html",
         {"tool_session": tool_session, "picker": picker, "chosen": chosen or [], "error": error},
-        status=400 if error else 200,
+        status=HTTPStatus.BAD_REQUEST if error else HTTPStatus.OK,
     )
 
 
@@ -198,7 +199,7 @@ def deep_link_answer(request: HttpRequest) -> HttpResponse:
     tool_session = session_get(request)
     registration = PlatformRegistration.load()
     if tool_session is None or registration is None:
-        return render(request, "panopto_simulator/signed_out.html", status=403)
+        return render(request, "panopto_simulator/signed_out.html", status=HTTPStatus.FORBIDDEN)
     with translation.override(tool_session.locale):
         try:
             picker = picker_restore(
@@ -244,7 +245,7 @@ def jwks(request: HttpRequest) -> JsonResponse:
 def _page(request: HttpRequest, public_id=None) -> HttpResponse:
     tool_session = session_get(request)
     if tool_session is None:
-        return render(request, "panopto_simulator/signed_out.html", status=403)
+        return render(request, "panopto_simulator/signed_out.html", status=HTTPStatus.FORBIDDEN)
     with translation.override(tool_session.locale):
         current = selectors.access_folder(tool_session.user, public_id) if public_id else None
         context = {
@@ -276,7 +277,7 @@ def viewer(request: HttpRequest, public_id) -> HttpResponse:
     as the user is in its folder; 404 for a recording in a folder the user may not enter."""
     tool_session = session_get(request)
     if tool_session is None:
-        return render(request, "panopto_simulator/signed_out.html", status=403)
+        return render(request, "panopto_simulator/signed_out.html", status=HTTPStatus.FORBIDDEN)
     with translation.override(tool_session.locale):
         view = selectors.access_recording(tool_session.user, public_id)
         return render(
