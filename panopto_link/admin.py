@@ -107,6 +107,7 @@ class LaunchRecordAdmin(admin.ModelAdmin):
         "stage",
         "outcome",
         "reason_in_words",
+        "attempts",
         "user",
         "space",
         "role_sent",

@@ -369,6 +369,14 @@ class LaunchRecord(models.Model):
     message_type = models.CharField(_("message type"), max_length=64, blank=True)
     client_id = models.CharField(_("client id"), max_length=255, blank=True)
     hint_id = models.CharField(_("hint id"), max_length=64, blank=True)
+    attempts = models.PositiveIntegerField(
+        _("attempts"),
+        default=1,
+        help_text=_(
+            "How many attempts the row stands for: more than one for anonymous refusals from "
+            "one address beyond their limit, counted in one row."
+        ),
+    )
 
     objects = LaunchRecordQuerySet.as_manager()
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.errors import error_page
-from core.rate_limits import limit_launches
+from core.errors import error_page, too_many_requests
+from core.rate_limits import client_address, limit_launches
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
 from panopto_link.launch import PANOPTO, LaunchKind, LinkedVideos, plan
@@ -174,8 +174,12 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
 @require_POST
 def deep_linking_return(request: HttpRequest) -> HttpResponse:
     """The deep-linking return endpoint (Deep Linking 2.0 §4.5)."""
-    result = receive_content(request.POST.get("JWT", ""), tool=PANOPTO)
+    result = receive_content(
+        request.POST.get("JWT", ""), tool=PANOPTO, client_address=client_address(request)
+    )
     if isinstance(result, ContentRefused):
+        if result.retry_after is not None:
+            return too_many_requests(result.retry_after)
         return render(
             request,
             "panopto_link/deep_linking_refused.html",

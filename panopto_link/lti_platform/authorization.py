@@ -44,11 +44,12 @@ from panopto_link.lti_platform.issuer import platform
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
-    launch_record_write,
+    launch_record_accepted,
+    launch_refusal_write,
     single_use_consume,
 )
 from panopto_link.lti_platform.tools import ToolMoment, tool_for_client
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchStage
+from panopto_link.models import ConsumedToken, LaunchStage
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class Refused:
     description: str
     redirect_uri: str | None
     state: str | None
+    # An anonymous refusal beyond its address's limit is counted, not recorded on its own, and
+    # answered 429 instead, with the seconds until the limit's window ends (decision 8).
+    retry_after: int | None = None
 
     @property
     def fields(self) -> dict[str, str]:
@@ -94,9 +98,12 @@ def _single_value(params: Mapping[str, Sequence[str]], name: str) -> str:
     return values[0] if len(values) == 1 else ""
 
 
-def authorize(params: Mapping[str, Sequence[str]], user) -> Issued | Refused:
+def authorize(
+    params: Mapping[str, Sequence[str]], user, *, client_address: str
+) -> Issued | Refused:
     """Answer an authorization request (`params`: every value received per name) for the
-    signed-in `user` (None when nobody is signed in). Writes exactly one launch record."""
+    signed-in `user` (None when nobody is signed in) from `client_address`. Writes exactly one
+    launch record (or counts an anonymous flood's refusal in its row)."""
     client_id = _single_value(params, "client_id")
     tool = tool_for_client(client_id)
     hint: MessageHint | None = None
@@ -125,12 +132,12 @@ def authorize(params: Mapping[str, Sequence[str]], user) -> Issued | Refused:
             | ({"state": request.state} if request.state is not None else {}),
         )
     except (UntrustedAuthRequest, InvalidAuthRequest) as error:
-        launch_record_write(
+        retry_after = launch_refusal_write(
             stage=LaunchStage.AUTHORIZATION,
-            outcome=LaunchOutcome.REFUSED,
             reason=error.reason,
             detail=error.description,
             user=user,
+            client_address=client_address,
             space_id=plan.space_id if plan else None,
             client_id=client_id if tool is not None else "",
             hint_id=hint.jti if hint else "",
@@ -142,6 +149,7 @@ def authorize(params: Mapping[str, Sequence[str]], user) -> Issued | Refused:
             description=error.description,
             redirect_uri=posted.redirect_uri if posted else None,
             state=posted.state if posted else None,
+            retry_after=retry_after,
         )
 
 
@@ -212,15 +220,11 @@ def _issue(
                 Reason.HINT_REPLAYED, "The lti_message_hint has already been used."
             ) from None
         created_context = plan.creates_context and tool.issued(user=user, plan=plan)
-        launch_record_write(
+        launch_record_accepted(
             stage=LaunchStage.AUTHORIZATION,
-            outcome=LaunchOutcome.ACCEPTED,
+            plan=plan,
             reason=Reason.CONTEXT_CREATED if created_context else None,
             user=user,
-            space_id=plan.space_id,
-            context_id=plan.context.id,
-            roles=plan.roles,
-            message_type=plan.message_type,
             client_id=registration.client_id,
             hint_id=hint.jti,
         )

@@ -20,6 +20,7 @@ from panopto_link.lti_platform.hints import DEEP_LINKING_DATA, DEEP_LINKING_DATA
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
     launch_record_write,
+    launch_refusal_write,
     single_use_consume,
 )
 from panopto_link.lti_platform.tools import AcceptedContent, LaunchTool
@@ -38,6 +39,7 @@ class Received:
 class ContentRefused:
     reason: Reason
     description: str
+    retry_after: int | None = None  # an anonymous refusal beyond its limit: answered 429
 
 
 def _consume(kind: ConsumedToken.Kind, value: str, reason: Reason) -> None:
@@ -47,7 +49,9 @@ def _consume(kind: ConsumedToken.Kind, value: str, reason: Reason) -> None:
         raise InvalidDeepLinkingResponse(reason, "This response has already been used.") from None
 
 
-def receive_content(token: str, *, tool: LaunchTool) -> Received | ContentRefused:
+def receive_content(
+    token: str, *, tool: LaunchTool, client_address: str
+) -> Received | ContentRefused:
     """Verify the tool's response JWT and let the tool's part store its items. Writes exactly
     one launch record; a refusal writes nothing else."""
     user = None
@@ -108,13 +112,15 @@ def receive_content(token: str, *, tool: LaunchTool) -> Received | ContentRefuse
     except LtiError as refusal:
         if space_id is not None and not VirtualSpace.objects.filter(pk=space_id).exists():
             space_id = None
-        launch_record_write(
+        retry_after = launch_refusal_write(
             stage=LaunchStage.DEEP_LINKING_RETURN,
-            outcome=LaunchOutcome.REFUSED,
             reason=refusal.reason,
             detail=refusal.description,
             user=user,
+            client_address=client_address,
             space_id=space_id,
             hint_id=hint_id,
         )
-        return ContentRefused(reason=refusal.reason, description=refusal.description)
+        return ContentRefused(
+            reason=refusal.reason, description=refusal.description, retry_after=retry_after
+        )

@@ -8,7 +8,7 @@ from django.conf import settings
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.hints import MESSAGE_HINTS, MessageHint
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
-from panopto_link.lti_platform.services import launch_record_write
+from panopto_link.lti_platform.services import launch_record_accepted, launch_record_write
 from panopto_link.models import LaunchOutcome, LaunchStage
 
 
@@ -23,15 +23,11 @@ def login_initiation_url(*, user, plan: LaunchPlan, registration: ToolRegistrati
         roles=list(plan.roles),
         request=dict(plan.request),
     )
-    launch_record_write(
+    launch_record_accepted(
         stage=LaunchStage.INITIATION,
-        outcome=LaunchOutcome.ACCEPTED,
+        plan=plan,
         reason=Reason.CONTEXT_CREATION if plan.creates_context else None,
         user=user,
-        space_id=plan.space_id,
-        context_id=plan.context.id,
-        roles=plan.roles,
-        message_type=plan.message_type,
         client_id=registration.client_id,
         hint_id=hint.jti,
     )

@@ -4,11 +4,16 @@ the consumption of single-use values. Each has one writer, here."""
 import datetime
 from collections.abc import Sequence
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core import shared_cache
+from core.rate_limits import Taken, configured_rate, rate_limit_take
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.text import plain_text
+from panopto_link.lti_platform.plan import LaunchPlan
 from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage
 
 
@@ -35,6 +40,30 @@ def single_use_consume(*, kind: ConsumedToken.Kind, value: str, lifetime: int) -
             )
     except IntegrityError:
         raise AlreadyUsed(kind) from None
+
+
+def launch_record_accepted(
+    *,
+    stage: LaunchStage,
+    plan: LaunchPlan,
+    user,
+    client_id: str,
+    hint_id: str,
+    reason: Reason | None = None,
+) -> LaunchRecord:
+    """The audit row of a step that went ahead with `plan`: what it sent, and to whom."""
+    return launch_record_write(
+        stage=stage,
+        outcome=LaunchOutcome.ACCEPTED,
+        reason=reason,
+        user=user,
+        space_id=plan.space_id,
+        context_id=plan.context.id,
+        roles=plan.roles,
+        message_type=plan.message_type,
+        client_id=client_id,
+        hint_id=hint_id,
+    )
 
 
 def launch_record_write(
@@ -67,3 +96,72 @@ def launch_record_write(
         client_id=plain_text(client_id, 255),
         hint_id=plain_text(hint_id, 64),
     )
+
+
+# --- refusals, and the anonymous flood (docs/decisions/0008) ---------------------------------
+
+# Which row counts an address's flood in this window, while the shared cache is down.
+_flood_rows = LocMemCache("panopto-audit-flood", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+
+
+def launch_refusal_write(
+    *,
+    stage: LaunchStage,
+    reason: Reason,
+    detail: str,
+    user,
+    client_address: str,
+    space_id: int | None = None,
+    client_id: str = "",
+    hint_id: str = "",
+) -> int | None:
+    """The audit row of a refused step. Every refusal of a signed-in user is a row of its own,
+    and so is every anonymous one within `RATE_LIMIT_ANONYMOUS_REFUSALS` per client address.
+    Beyond it, the address's refusals of the window are counted in one row (reason `flood`,
+    `attempts`): a flood cannot fill the table or drown real events. Returns None for a refusal
+    recorded on its own; for a counted one, the seconds until the window ends, and the caller
+    answers 429."""
+    rate = configured_rate("RATE_LIMIT_ANONYMOUS_REFUSALS")
+    anonymous = user is None or not user.is_authenticated
+    if anonymous and rate is not None:
+        taken = rate_limit_take(scope="anonymous_refusal", identity=client_address, rate=rate)
+        if not taken.allowed:
+            _flood_count(stage=stage, reason=reason, client_address=client_address, taken=taken)
+            return taken.retry_after
+    launch_record_write(
+        stage=stage,
+        outcome=LaunchOutcome.REFUSED,
+        reason=reason,
+        detail=detail,
+        user=user,
+        space_id=space_id,
+        client_id=client_id,
+        hint_id=hint_id,
+    )
+    return None
+
+
+def _flood_count(*, stage: LaunchStage, reason: Reason, client_address: str, taken: Taken) -> None:
+    """Add one attempt to the window's flood row of this address (one UPDATE), or open it."""
+    key = f"audit-flood:{taken.key}"
+    try:
+        row_id = shared_cache.get(key)
+    except shared_cache.SharedCacheUnavailable:
+        row_id = _flood_rows.get(key)
+    if row_id is not None and (
+        LaunchRecord.objects.filter(pk=row_id).update(attempts=F("attempts") + 1)
+    ):
+        return
+    row = launch_record_write(
+        stage=stage,
+        outcome=LaunchOutcome.REFUSED,
+        reason=Reason.FLOOD,
+        detail=(
+            f"Anonymous refusals from {client_address} beyond the limit, counted here until "
+            f"the window ends; the first was {reason.value}."
+        ),
+    )
+    try:
+        shared_cache.set(key, row.pk, taken.retry_after + 1)
+    except shared_cache.SharedCacheUnavailable:
+        _flood_rows.set(key, row.pk, taken.retry_after + 1)

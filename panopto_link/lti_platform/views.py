@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import too_many_requests
+from core.rate_limits import client_address
 from panopto_link.lti import claims
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.authorization import Issued, Refused, authorize
@@ -39,6 +41,8 @@ def _answer(request: HttpRequest, outcome: Issued | Refused) -> HttpResponse:
     verified redirect URI, or — when even that cannot be trusted — an error page."""
     if isinstance(outcome, Issued):
         return form_post(request, outcome.redirect_uri, outcome.fields)
+    if outcome.retry_after is not None:
+        return too_many_requests(outcome.retry_after)
     if outcome.redirect_uri is not None:
         return form_post(request, outcome.redirect_uri, outcome.fields)
     return render(
@@ -59,7 +63,8 @@ def authorization_endpoint(request: HttpRequest) -> HttpResponse:
     """The OIDC authorization endpoint (LTI Security Framework §5.1.1.2)."""
     source = request.POST if request.method == "POST" else request.GET
     user = request.user if request.user.is_authenticated else None
-    return _answer(request, authorize(dict(source.lists()), user))
+    outcome = authorize(dict(source.lists()), user, client_address=client_address(request))
+    return _answer(request, outcome)
 
 
 @require_GET

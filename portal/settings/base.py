@@ -182,6 +182,10 @@ SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
 RATE_LIMIT_LAUNCH = env_rate("RATE_LIMIT_LAUNCH", default="30/60")
 RATE_LIMIT_SIGN_IN = env_rate("RATE_LIMIT_SIGN_IN", default="10/300")
 RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100/300")
+# Refused launch steps without a signed-in user (the authorization endpoint, the deep-linking
+# return), per client address: each within the limit is a launch record of its own, the rest of
+# the window are counted in one record and answered 429 (docs/decisions/0008).
+RATE_LIMIT_ANONYMOUS_REFUSALS = env_rate("RATE_LIMIT_ANONYMOUS_REFUSALS", default="30/60")
 # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
