@@ -5,14 +5,15 @@ from functools import partial
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from panopto_link.permissions import panopto_shown
 from panopto_link.selectors import request_panopto_setting
 
 
-def _licence_valid(request: HttpRequest) -> bool:
-    return request_panopto_setting(request).licence_valid
+def _menu_item_shown(request: HttpRequest) -> bool:
+    return panopto_shown(licence_valid=request_panopto_setting(request).licence_valid)
 
 
 def panopto_menu(request: HttpRequest) -> dict:
     # Lazy: only a page that shows the menu (a signed-in user's) reads the setting, once per
     # request, so the item follows the licence dates without a restart (SPEC §3, first row).
-    return {"panopto_menu_visible": SimpleLazyObject(partial(_licence_valid, request))}
+    return {"panopto_menu_visible": SimpleLazyObject(partial(_menu_item_shown, request))}

@@ -9,7 +9,12 @@ from django.http import HttpRequest
 
 from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
-from panopto_link.permissions import may_manage_videos, may_open_videos, may_pick_videos
+from panopto_link.permissions import (
+    may_manage_videos,
+    may_open_videos,
+    may_pick_videos,
+    panopto_shown,
+)
 from panopto_link.selectors import (
     SpacePanopto,
     request_panopto_setting,
@@ -45,7 +50,7 @@ def videos_of(target: SpacePanopto) -> SpaceVideos:
 def panopto_home_elements(request: HttpRequest, home: AccessibleSpace) -> list[HomeElement]:
     """Nothing without a valid licence (SPEC §3, first row: no Panopto element at all)."""
     setting = request_panopto_setting(request)
-    if not setting.licence_valid:
+    if not panopto_shown(licence_valid=setting.licence_valid):
         return []
     target = space_panopto(user=request.user, space_pk=home.space.pk, setting=setting)
     if target is None or not target.folder.decision.shown:

@@ -47,6 +47,12 @@ REFUSAL_MESSAGES: dict[Reason, Promise] = {
 }
 
 
+def panopto_shown(*, licence_valid: bool) -> bool:
+    """SPEC §3, first row: without a valid licence the portal shows nothing of Panopto — no menu
+    item, no Panopto page, no element on a Home screen — and its launch URLs answer 404."""
+    return licence_valid
+
+
 def refused_as_not_found(reason: Reason | None) -> bool:
     """Refusals answered with 404, so that URLs cannot be probed."""
     return reason in {Reason.NO_LICENCE, Reason.NOT_VISIBLE}

@@ -28,7 +28,7 @@ from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti_platform.content import ContentRefused, receive_content
 from panopto_link.lti_platform.initiation import login_initiation_refused, login_initiation_url
 from panopto_link.models import VideoLink
-from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos
+from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
 from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
@@ -241,8 +241,7 @@ class SemesterFilterForm(forms.Form):
 def studies_panopto(request: HttpRequest) -> HttpResponse:
     """Every space the user belongs to, grouped by type, with its folders and launch buttons."""
     setting = request_panopto_setting(request)
-    if not setting.licence_valid:
-        # SPEC §3, first row: without a licence there is no Panopto page at all.
+    if not panopto_shown(licence_valid=setting.licence_valid):
         raise Http404
     form = SemesterFilterForm(request.GET or None, semesters=user_semesters(request.user))
     semester = form.chosen_semester() if form.is_bound else ""
