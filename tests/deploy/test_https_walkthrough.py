@@ -291,3 +291,9 @@ def assert_servers(deployment: Deployment) -> None:
         assert not {"/healthz", "/readyz"} & set(paths), f"{server.name} logged a health check"
         app_ids |= {line["request_id"] for line in lines if line.get("path") == "/lti/authorize/"}
     assert nginx_ids == app_ids, (nginx_ids, app_ids)
+    # The two parties fetched each other's key sets over HTTPS through nginx (names resolved by
+    # nss_wrapper, the test's CA trusted by requests), as Panopto and the portal do.
+    portal_paths = {line["path"] for line in deployment.nginx_access_lines()}
+    assert "/.well-known/jwks.json" in portal_paths, "the stand-in never fetched our JWKS"
+    stand_in_log = deployment.root / "nginx" / "logs" / "panopto-stand-in.access.log"
+    assert "GET /panopto-sim/jwks.json " in stand_in_log.read_text(), "the portal never fetched"
