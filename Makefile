@@ -8,7 +8,7 @@ PORT ?= 8000
 # same server and reached as localhost on the same port (a different site, as real Panopto is).
 DEMO_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: demo test test-postgres lint format messages screenshots bench clean browsers gettext
+.PHONY: demo test test-postgres lint format messages screenshots bench clean browsers gettext https-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ test: $(VENV)/.installed-dev browsers gettext
 	$(BIN)/pytest
 
 ## The same suite against PostgreSQL and Redis (started by .ci/run when they are not running).
-test-postgres: $(VENV)/.installed-dev browsers gettext
+## It also runs the production-shaped HTTPS test (tests/deploy/), which needs `https-tools`.
+test-postgres: $(VENV)/.installed-dev browsers gettext https-tools
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CACHE_URL=redis://127.0.0.1:6379/15 \
 		$(BIN)/pytest
 
@@ -42,6 +43,17 @@ browsers:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's nginx, certutil (libnss3-tools) and nss_wrapper for tests/deploy/: the test runs its
+# own nginx with its own configuration in a temporary folder, never the system service; certutil
+# makes Chromium's certificate store trust the test's certificate authority, and nss_wrapper
+# resolves the test's host names for the app servers as --host-resolver-rules does for Chromium;
+# curl is what the systemd unit waits for readiness with.
+HTTPS_TOOLS := nginx libnss3-tools libnss-wrapper curl
+https-tools:
+	@dpkg -s $(HTTPS_TOOLS) >/dev/null 2>&1 || { \
+		echo "Installing Debian's $(HTTPS_TOOLS) for the HTTPS test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(HTTPS_TOOLS) >/dev/null; }
 
 # GNU gettext: `make messages` and the catalogue tests (tests/portal/test_translations.py) use it.
 gettext:

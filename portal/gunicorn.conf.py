@@ -2,7 +2,15 @@
 
 One app server of several behind a proxy that terminates HTTPS and buffers slow clients, so
 plain synchronous workers suffice: a launch is short and mostly CPU (the RS256 signature).
-Every value can be overridden on the command line or in GUNICORN_CMD_ARGS.
+The systemd unit in deploy/systemd/ starts it; every value can be overridden by the environment
+below, on the command line or in GUNICORN_CMD_ARGS.
+
+- GUNICORN_BIND (e.g. `10.0.0.11:8000`, `unix:/run/neptun/portal.sock`), else 127.0.0.1:PORT
+  (PORT defaults to 8000). Only the local proxy reaches the default; bind the private address
+  when the proxy runs on another host, never a public one.
+- WEB_CONCURRENCY: workers (default two per core and one more).
+- FORWARDED_ALLOW_IPS: the proxy's addresses, trusted for X-Forwarded-Proto (default loopback).
+- GUNICORN_LOG_LEVEL: gunicorn's own log level (default info).
 """
 
 import logging
@@ -12,8 +20,11 @@ import sys
 from gunicorn import glogging
 
 from core.log import REQUEST_ID_HEADER, JsonFormatter
+from portal.health import PATHS as HEALTH_CHECK_PATHS
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Loopback unless told otherwise: an app server reachable from everywhere would let anyone
+# bypass the proxy, and with it TLS and the headers the proxy overwrites.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
 # WEB_CONCURRENCY as on most platforms; otherwise two workers per core and one more.
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
 worker_class = "sync"
@@ -26,6 +37,10 @@ preload_app = True
 # The proxy is trusted for X-Forwarded-For/-Proto; FORWARDED_ALLOW_IPS names it when it does
 # not run on the same host.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Only X-Forwarded-Proto says https (the proxy sets it on every request, see
+# deploy/nginx/); gunicorn would also believe X-Forwarded-Ssl and X-Forwarded-Protocol, which a
+# proxy that does not know them passes on from the client.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 # Recent gunicorn opens a control socket at one path per user: several instances on one host
 # would fight over it, and nothing here uses `gunicornc`.
@@ -47,7 +62,8 @@ class JsonLogger(glogging.Logger):
     """gunicorn's own and access log lines as JSON on stdout, like the Django logs.
 
     The access line leaves out the query string: the authorization request carries the
-    lti_message_hint and login_hint in it."""
+    lti_message_hint and login_hint in it. Health checks get no line at all: a load balancer
+    asks every few seconds, and the app logs a change of readiness itself (portal/health.py)."""
 
     def setup(self, cfg):
         super().setup(cfg)
@@ -61,7 +77,7 @@ class JsonLogger(glogging.Logger):
             log.addHandler(handler)
 
     def access(self, resp, req, environ, request_time):
-        if not self.cfg.accesslog:
+        if not self.cfg.accesslog or environ.get("PATH_INFO") in HEALTH_CHECK_PATHS:
             return
         request_id = next(
             (value for name, value in resp.headers if name.lower() == REQUEST_ID_HEADER.lower()),

@@ -1,0 +1,333 @@
+"""A production-shaped deployment for the HTTPS test, made from the files in deploy/:
+
+- a throw-away certificate authority (tests/deploy/tls.py) and a certificate for each of the two
+  host names, `portal.test` and `panopto.test`;
+- Debian's nginx, configured by deploy/nginx/neptun-portal.conf.template rendered with envsubst,
+  terminating TLS for the portal in front of **two gunicorn servers** (one upstream), and for
+  the Panopto stand-in with a site of its own;
+- the portal's servers started as deploy/systemd/neptun-portal.service starts them, with
+  `portal.settings.production` and an environment made of exactly the variables of
+  deploy/systemd/neptun-portal.env.example, sharing this test's PostgreSQL database and Redis;
+- the stand-in as a separate party: its own settings (tests/deploy/stand_in/), database and
+  server; it and the portal fetch each other's key sets over HTTPS, trusting the test's CA and
+  resolving the test's host names through nss_wrapper.
+
+Runs in the PostgreSQL and Redis pass of .ci/run (`make test-postgres` installs nginx, certutil,
+nss_wrapper and curl from Debian); skipped on SQLite and the local-memory cache.
+"""
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from panopto_link.simulator.demo import DEMO_CLIENT_ID, DEMO_DEPLOYMENT_ID
+from portal.management.commands.seed_demo import WALKTHROUGH_COURSE
+from tests.deploy.servers import (
+    NGINX,
+    NGINX_TEMPLATE,
+    STAND_IN_TEMPLATE,
+    AppServer,
+    Nginx,
+    environment_file,
+    envsubst,
+    free_port,
+    manage,
+    nss_wrapper_library,
+    unit_environment,
+)
+from tests.deploy.tls import CertificateAuthority
+from virtualspaces.models import VirtualSpace
+
+# Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls are
+# synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PORTAL_HOST = "portal.test"
+STAND_IN_HOST = "panopto.test"
+# Seconds per step of the last walkthrough, shown at the end of the run.
+WALKTHROUGH_TIMINGS: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if WALKTHROUGH_TIMINGS:
+        terminalreporter.section("README walkthrough over HTTPS (seconds)")
+        for name, seconds in WALKTHROUGH_TIMINGS.items():
+            terminalreporter.write_line(f"{seconds:6.2f}  {name}")
+
+
+def production_pass_or_skip() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL shared by several processes (the PostgreSQL pass runs it)")
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        pytest.skip("needs Redis shared by several processes (CACHE_URL=redis://…)")
+    missing = [
+        tool
+        for tool, present in (
+            ("nginx", os.path.exists(NGINX)),
+            ("certutil (libnss3-tools)", shutil.which("certutil")),
+            ("nss_wrapper (libnss-wrapper)", nss_wrapper_library()),
+            ("curl", shutil.which("curl")),
+            ("envsubst (gettext-base)", shutil.which("envsubst")),
+        )
+        if not present
+    ]
+    if missing:
+        pytest.fail(f"The HTTPS test needs {', '.join(missing)}: `make test-postgres` installs it.")
+
+
+def database_url(name: str) -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER']}{password}@{host}/{name}"
+
+
+class StandInDatabase:
+    """The stand-in's own PostgreSQL database beside the test database, dropped afterwards."""
+
+    def __init__(self) -> None:
+        self.name = f"{connection.settings_dict['NAME']}_stand_in"[:63]
+
+    def _execute(self, statement: str) -> None:
+        url = database_url("postgres").replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(statement)
+
+    def create(self) -> str:
+        self.drop()  # left over from an interrupted run
+        self._execute(f'CREATE DATABASE "{self.name}"')
+        return database_url(self.name)
+
+    def drop(self) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def wait_until_servers_disconnected(timeout: float = 20) -> None:
+    """PostgreSQL ends a stopped server's sessions a moment after it has gone; pytest-django
+    flushes and later drops the test database, which fails while another session is open."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+        cursor.execute(
+            "SELECT application_name, client_port, left(query, 200) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pytest.fail(f"sessions left on the test database: {cursor.fetchall()}")
+
+
+@dataclass
+class Deployment:
+    root: Path
+    ca: CertificateAuthority
+    https_port: int
+    http_port: int
+    portal_servers: list[AppServer]
+    stand_in_server: AppServer
+    nginx: Nginx
+    portal_env: dict[str, str]
+    walkthrough_course: int = 0  # the README walkthrough's course (seed_demo's)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def portal(self) -> str:
+        return f"https://{PORTAL_HOST}:{self.https_port}"
+
+    @property
+    def stand_in(self) -> str:
+        return f"https://{STAND_IN_HOST}:{self.https_port}"
+
+    @property
+    def plain_http_portal(self) -> str:
+        return f"http://{PORTAL_HOST}:{self.http_port}"
+
+    def nginx_access_lines(self) -> list[dict]:
+        import json
+
+        log = self.root / "nginx" / "logs" / "neptun-portal.access.log"
+        return [json.loads(line) for line in log.read_text().splitlines() if line]
+
+
+def server_process_environment(root: Path, ca: CertificateAuthority) -> dict[str, str]:
+    """What every server process of the test gets besides its own settings: the test's host
+    names resolved to 127.0.0.1 (nss_wrapper) and the test's CA trusted by `requests`."""
+    hosts = root / "hosts"
+    hosts.write_text(f"127.0.0.1 {PORTAL_HOST}\n127.0.0.1 {STAND_IN_HOST}\n")
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(root),
+        "LANG": "C.UTF-8",
+        "LD_PRELOAD": str(nss_wrapper_library()),
+        "NSS_WRAPPER_HOSTS": str(hosts),
+        "REQUESTS_CA_BUNDLE": str(ca.certificate),
+        "WEB_CONCURRENCY": "2",
+    }
+
+
+@pytest.fixture
+def deployment(transactional_db, tmp_path):
+    production_pass_or_skip()
+    started = time.monotonic()
+    root = tmp_path
+    ca = CertificateAuthority.create(root / "tls")
+    portal_cert, stand_in_cert = ca.issue(PORTAL_HOST), ca.issue(STAND_IN_HOST)
+    process_env = server_process_environment(root, ca)
+    https_port, http_port = free_port(), free_port()
+    portal_ports = [free_port(), free_port()]
+    stand_in_port = free_port()
+    issuer = f"https://{PORTAL_HOST}:{https_port}"
+    stand_in_origin = f"https://{STAND_IN_HOST}:{https_port}"
+    secret_key = Fernet.generate_key().decode() * 2  # the same on every app server
+    encryption_key = Fernet.generate_key().decode()
+
+    def portal_env(port: int) -> dict[str, str]:
+        # Exactly the variables the environment file has: a production setting it forgets
+        # stops these servers from starting.
+        values = {
+            "SECRET_KEY": secret_key,
+            "LTI_KEY_ENCRYPTION_KEY": encryption_key,
+            "LTI_ISSUER": issuer,
+            "ALLOWED_HOSTS": PORTAL_HOST,
+            "CSRF_TRUSTED_ORIGINS": issuer,
+            "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
+            "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "READY_URL": f"http://127.0.0.1:{port}/readyz",
+            "FORWARDED_ALLOW_IPS": "127.0.0.1",
+            "STATIC_ROOT": str(root / "static"),
+            "TRUSTED_PROXY_HOPS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        assert values.keys() == environment_file().keys(), "deploy/systemd/*.env.example changed"
+        return {**process_env, **unit_environment(values)}
+
+    portal_servers = [
+        AppServer(f"portal-{name}", port, portal_env(port), root / f"portal-{name}.log")
+        for name, port in zip("ab", portal_ports, strict=True)
+    ]
+    stand_in_db = StandInDatabase()
+    stand_in_env = {
+        **process_env,
+        "DJANGO_SETTINGS_MODULE": "tests.deploy.stand_in.settings",
+        "SECRET_KEY": Fernet.generate_key().decode() * 2,
+        "ALLOWED_HOSTS": STAND_IN_HOST,
+        "DATABASE_URL": stand_in_db.create(),
+        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+        "GUNICORN_BIND": f"127.0.0.1:{stand_in_port}",
+    }
+    stand_in_server = AppServer(
+        "stand-in",
+        stand_in_port,
+        stand_in_env,
+        root / "stand-in.log",
+        wsgi="tests.deploy.stand_in.wsgi",
+    )
+
+    def stand_in_url(name: str) -> str:
+        return stand_in_origin + reverse(f"panopto_simulator:{name}")
+
+    nginx = Nginx(
+        root / "nginx",
+        sites={
+            "neptun-portal": envsubst(
+                NGINX_TEMPLATE,
+                {
+                    "NEPTUN_SERVER_NAME": PORTAL_HOST,
+                    "NEPTUN_PUBLIC_HOST": f"{PORTAL_HOST}:{https_port}",
+                    "NEPTUN_HTTP_LISTEN": f"127.0.0.1:{http_port}",
+                    "NEPTUN_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+                    "NEPTUN_TLS_CERTIFICATE": str(portal_cert.certificate),
+                    "NEPTUN_TLS_CERTIFICATE_KEY": str(portal_cert.key),
+                    "NEPTUN_APP_SERVERS": " ".join(
+                        f"server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;"
+                        for port in portal_ports
+                    ),
+                    "NEPTUN_STATIC_ROOT": str(root / "static"),
+                    "NEPTUN_LOG_DIR": str(root / "nginx" / "logs"),
+                },
+            ),
+            "panopto-stand-in": envsubst(
+                STAND_IN_TEMPLATE,
+                {
+                    "STAND_IN_SERVER_NAME": STAND_IN_HOST,
+                    "STAND_IN_PUBLIC_HOST": f"{STAND_IN_HOST}:{https_port}",
+                    "STAND_IN_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+                    "STAND_IN_TLS_CERTIFICATE": str(stand_in_cert.certificate),
+                    "STAND_IN_TLS_CERTIFICATE_KEY": str(stand_in_cert.key),
+                    "STAND_IN_APP_SERVER": f"127.0.0.1:{stand_in_port}",
+                    "STAND_IN_LOG_DIR": str(root / "nginx" / "logs"),
+                },
+            ),
+        },
+    )
+    deployment = Deployment(
+        root=root,
+        ca=ca,
+        https_port=https_port,
+        http_port=http_port,
+        portal_servers=portal_servers,
+        stand_in_server=stand_in_server,
+        nginx=nginx,
+        portal_env=portal_servers[0].env,
+    )
+    try:
+        # The portal's release, as docs/operations.md has it (migrate: pytest-django did).
+        env = portal_servers[0].env
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(env, "seed_demo")
+        # Read here, before the test starts Playwright: under its event loop the ORM would open
+        # a connection of its own, which outlives the test and blocks dropping the database.
+        deployment.walkthrough_course = VirtualSpace.objects.get(code=WALKTHROUGH_COURSE).pk
+        manage(
+            env,
+            "panopto_configure",
+            *("--client-id", DEMO_CLIENT_ID, "--deployment-id", DEMO_DEPLOYMENT_ID),
+            *("--login-url", stand_in_url("login"), "--launch-url", stand_in_url("launch")),
+            *("--deep-linking-url", stand_in_url("deep_link")),
+            *("--redirect-uri", stand_in_url("launch")),
+            *("--redirect-uri", stand_in_url("deep_link")),
+            *("--jwks-url", stand_in_url("jwks"), "--site-url", stand_in_url("dashboard")),
+        )
+        # The stand-in's side: its own database, and its registration of the portal.
+        manage(stand_in_env, "migrate", "--noinput", "--verbosity", "0")
+        manage(
+            stand_in_env,
+            "shell",
+            "-c",
+            "from panopto_link.simulator.services import registration_configure as configure; "
+            f"configure(issuer={issuer!r}, client_id={DEMO_CLIENT_ID!r}, "
+            f"deployment_ids=[{DEMO_DEPLOYMENT_ID!r}], "
+            f"auth_login_url={issuer + reverse('lti_platform:authorize')!r}, "
+            f"key_set_url={issuer + reverse('lti_platform:jwks')!r}, "
+            f"public_origin={stand_in_origin!r})",
+        )
+        for server in [*portal_servers, stand_in_server]:
+            server.start()
+        nginx.start([https_port, http_port])
+        for server in [*portal_servers, stand_in_server]:
+            server.wait()
+        deployment.timings["set-up (release, servers, nginx)"] = round(
+            time.monotonic() - started, 2
+        )
+        yield deployment
+    finally:
+        nginx.stop()
+        for server in [*portal_servers, stand_in_server]:
+            server.process.stop()
+        stand_in_db.drop()
+        wait_until_servers_disconnected()

@@ -1,0 +1,299 @@
+"""The README's walkthrough over HTTPS, in production shape (tests/deploy/conftest.py): nginx
+terminating TLS for `portal.test` and `panopto.test`, two gunicorn servers with the production
+settings behind one upstream, the Panopto stand-in as a separate party, and Chromium trusting
+the test's certificate authority through its own certificate store (no
+--ignore-certificate-errors), with the "Lax + POST" grace off.
+
+The student is refused before the lecturer's first click, the lecturer creates the folder as
+Creator, the student enters as Viewer, the lecturer links two videos through the picker and the
+student plays one. Then what the browser saw: every cookie `Secure`, the session cookie
+`HttpOnly`, the stand-in's cross-site cookies `SameSite=None`, plain http redirected once to
+https, HSTS, no mixed content, no Content Security Policy violation; and what the servers saw:
+both app servers used, request ids from nginx in their log lines, static files from nginx, the
+health checks answered on the app port over plain http and never logged.
+
+It fails when the session cookie loses `Secure`, when the stand-in's cookies lose
+`SameSite=None`, and when nginx stops sending `X-Forwarded-Proto`."""
+
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.utils import translation
+
+from panopto_link.permissions import Refusal
+from panopto_link.simulator.services import SAMPLE_RECORDINGS
+from portal.management.commands.seed_demo import DEMO_LECTURER, DEMO_PASSWORD, DEMO_STUDENT
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
+from tests.deploy.conftest import PORTAL_HOST, STAND_IN_HOST, WALKTHROUGH_TIMINGS, Deployment
+from tests.deploy.servers import manage, unit_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+ONE_YEAR = 31536000
+
+
+@pytest.fixture
+def chromium(deployment: Deployment):
+    """Debian's Chromium resolving both host names to 127.0.0.1 and trusting the test's CA
+    (an NSS database in a temporary HOME, where Chromium on Linux keeps its certificates)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is needed at {CHROMIUM}: `make test` installs Debian's package.")
+    from playwright.sync_api import sync_playwright
+
+    home = deployment.ca.trusting_home(deployment.root / "browser-home")
+    rules = f"MAP {PORTAL_HOST} 127.0.0.1, MAP {STAND_IN_HOST} 127.0.0.1"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"],
+            env={**os.environ, "HOME": str(home)},
+        )
+        yield browser
+        browser.close()
+
+
+class Observed:
+    """What one browser profile saw: every request, response and console message."""
+
+    def __init__(self, context) -> None:
+        self.requests: list[str] = []
+        self.responses: list = []
+        self.console: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("response", lambda response: self.responses.append(response))
+        context.on("page", lambda page: page.on("console", self._console))
+
+    def _console(self, message) -> None:
+        self.console.append(message.text)
+
+    def console_mentioning(self, text: str) -> list[str]:
+        return [line for line in self.console if text.lower() in line.lower()]
+
+
+@contextmanager
+def step(timings: dict[str, float], name: str):
+    started = time.monotonic()
+    yield
+    timings[name] = round(time.monotonic() - started, 2)
+
+
+def sign_in(page, portal: str, username: str) -> None:
+    page.goto(portal + "/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
+
+
+def sign_out(page, portal: str) -> None:
+    page.goto(portal + "/")
+    page.locator('form[action="/sign-out/"] button[type=submit]').click()
+    page.wait_for_url(lambda url: "/sign-in/" in url)
+
+
+def button(page, action: str):
+    """A portal button found by its form's action: the same in Hungarian and English."""
+    return page.locator(f'form[action="{action}"] button[type=submit]').first
+
+
+def arrive_at_stand_in(page, stand_in: str, path: str) -> None:
+    """Wait for the stand-in's page and check it is the one expected: a refused launch stays
+    on the stand-in's launch URL with its reason ("State not found" when a cookie that the
+    cross-site form post needed did not come back)."""
+    page.wait_for_url(lambda url: url.startswith(stand_in))
+    page.wait_for_load_state()
+    assert page.url.startswith(stand_in + path), (
+        f"the stand-in answered at {page.url}: {page.locator('body').inner_text()[:600]}"
+    )
+
+
+def readiness(server) -> tuple[int, dict]:
+    response = server.get("/readyz")
+    return response.status_code, response.json()
+
+
+def assert_health_checks_on_the_app_port(deployment: Deployment) -> None:
+    """A load balancer's probes: plain http straight to each app server, its address as Host
+    (not in ALLOWED_HOSTS), answered without a redirect and without a 400."""
+    for server in deployment.portal_servers:
+        assert server.get("/healthz").status_code == 200, server.get("/healthz").text
+        assert readiness(server) == (200, {"status": "ready"})
+        # Any other path is refused for its Host, as production must refuse it.
+        assert server.get("/sign-in/").status_code == 400
+
+
+def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
+    timings = deployment.timings
+    portal, stand_in = deployment.portal, deployment.stand_in
+    server_a = deployment.portal_servers[0]
+
+    # A new release: no signing key yet, so not ready (and the process still healthy). The
+    # first key set is made as docs/operations.md says; the unit's readiness wait then passes.
+    assert server_a.get("/healthz").status_code == 200
+    assert readiness(server_a) == (503, {"status": "not ready", "missing": ["signing_key"]})
+    manage(deployment.portal_env, "lti_rotate_key")
+    for server in deployment.portal_servers:
+        wait_ready = subprocess.run(
+            unit_command("ExecStartPost", server.env), capture_output=True, text=True, timeout=90
+        )
+        assert wait_ready.returncode == 0, wait_ready.stderr
+    assert_health_checks_on_the_app_port(deployment)
+
+    course = deployment.walkthrough_course
+    home = f"{portal}/spaces/{course}/"
+    launch = f"/panopto/launch/{course}/"
+
+    # Plain http: one redirect to the same path over https (a profile of its own: once HSTS is
+    # known, Chromium would not ask over http at all).
+    probe = chromium.new_context(viewport=DESKTOP)
+    probe_page = probe.new_page()
+    with step(timings, "0. plain http → https"):
+        response = probe_page.goto(deployment.plain_http_portal + "/sign-in/?next=/")
+    first = response.request.redirected_from
+    assert first is not None and first.url.startswith("http://"), "http was not redirected"
+    assert first.redirected_from is None, "more than one redirect"
+    assert first.response().status == 301
+    assert response.url == f"{portal}/sign-in/?next=/" and response.status == 200
+    probe.close()
+
+    context = chromium.new_context(locale="hu-HU", viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    seen = Observed(context)
+    page = context.new_page()
+
+    with step(timings, "1. student refused before the lecturer"):
+        sign_in(page, portal, DEMO_STUDENT)
+        page.goto(home)
+        waiting = button(page, launch)
+        assert waiting.get_attribute("aria-disabled") == "true"
+        waiting.click(force=True)  # aria-disabled: Playwright would wait for it to be enabled
+        with translation.override("hu"):
+            message = str(Refusal.CONTEXT_NOT_CREATED.message)
+        page.get_by_role("status").filter(has_text=message).first.wait_for()
+        assert page.url == home
+        sign_out(page, portal)
+
+    with step(timings, "2. lecturer creates the folder as Creator"):
+        sign_in(page, portal, DEMO_LECTURER)
+        page.goto(home)
+        button(page, launch).click()
+        arrive_at_stand_in(page, stand_in, "/panopto-sim/folders/")
+        folder = page.locator("section.sim-folder")
+        assert folder.get_attribute("data-role") == "creator", page.content()[-800:]
+        assert page.locator(".sim-recording").count() == len(SAMPLE_RECORDINGS)
+    assert_stand_in_cookies_cross_site(context, stand_in)
+
+    with step(timings, "3. student enters as Viewer"):
+        sign_out(page, portal)
+        sign_in(page, portal, DEMO_STUDENT)
+        page.goto(home)
+        button(page, launch).click()
+        arrive_at_stand_in(page, stand_in, "/panopto-sim/folders/")
+        assert page.locator("section.sim-folder").get_attribute("data-role") == "viewer"
+
+    first_title, second_title = SAMPLE_RECORDINGS[0][0], SAMPLE_RECORDINGS[2][0]
+    with step(timings, "4. lecturer links two videos through the picker"):
+        sign_out(page, portal)
+        sign_in(page, portal, DEMO_LECTURER)
+        page.goto(home)
+        button(page, f"/panopto/videos/{course}/pick/").click()
+        arrive_at_stand_in(page, stand_in, "/panopto-sim/deep-link/")
+        page.get_by_label(first_title).check()
+        page.get_by_label(second_title).check()
+        page.locator("button[name=action][value=add]").click()
+        page.wait_for_url(portal + "/lti/deep-linking/return/")
+        assert page.locator("main li").all_inner_texts() == [first_title, second_title]
+
+    with step(timings, "5. student plays one"):
+        sign_out(page, portal)
+        sign_in(page, portal, DEMO_STUDENT)
+        page.goto(home)
+        videos = page.locator("#videos .video-list__item")
+        assert videos.locator("strong").all_inner_texts() == [first_title, second_title]
+        videos.filter(has_text=second_title).locator("button[type=submit]").click()
+        arrive_at_stand_in(page, stand_in, "/panopto-sim/viewer/")
+        viewer = page.locator("article.sim-viewer")
+        assert viewer.get_attribute("data-role") == "viewer", page.content()[-800:]
+        assert viewer.locator("h1").inner_text() == second_title
+
+    # What the browser saw.
+    assert_cookies(context.cookies(), portal=portal, stand_in=stand_in)
+    assert_transport(seen, portal=portal, stand_in=stand_in)
+    context.close()
+    # What the servers saw.
+    assert_servers(deployment)
+    assert_health_checks_on_the_app_port(deployment)
+    WALKTHROUGH_TIMINGS.update(timings)
+
+
+def assert_stand_in_cookies_cross_site(context, stand_in: str) -> None:
+    """The stand-in's cookies that must come back with the portal's cross-site form posts."""
+    cookies = {c["name"]: c for c in context.cookies(stand_in + "/panopto-sim/")}
+    needed = [name for name in cookies if name.startswith("lti1p3-")] + ["panopto_sim_session"]
+    for name in needed:
+        assert name in cookies, f"the stand-in set no {name} cookie: {sorted(cookies)}"
+        assert cookies[name]["sameSite"] == "None", f"{name}: {cookies[name]}"
+
+
+def assert_cookies(cookies: list[dict], *, portal: str, stand_in: str) -> None:
+    assert cookies, "the browser holds no cookie at all"
+    not_secure = [f"{c['name']} ({c['domain']})" for c in cookies if not c["secure"]]
+    assert not not_secure, f"cookies without Secure: {not_secure}"
+    portal_cookies = {c["name"]: c for c in cookies if c["domain"] == PORTAL_HOST}
+    session = portal_cookies.get("sessionid")
+    assert session is not None, f"no session cookie: {sorted(portal_cookies)}"
+    assert session["httpOnly"], f"the session cookie is not HttpOnly: {session}"
+    assert session["sameSite"] == "Lax", session
+    stand_in_cookies = {c["name"] for c in cookies if c["domain"] == STAND_IN_HOST}
+    assert "panopto_sim_session" in stand_in_cookies, stand_in_cookies
+
+
+def assert_transport(seen: Observed, *, portal: str, stand_in: str) -> None:
+    insecure = [url for url in seen.requests if not url.startswith("https://")]
+    assert not insecure, f"requests over plain http: {insecure}"
+    assert all(url.startswith((portal, stand_in)) for url in seen.requests), seen.requests
+    assert not seen.console_mentioning("Mixed Content"), seen.console
+    assert not seen.console_mentioning("Content Security Policy"), seen.console
+    pages = [r for r in seen.responses if r.request.resource_type == "document"]
+    portal_pages = [r for r in pages if r.url.startswith(portal) and r.status == 200]
+    assert portal_pages
+    for response in portal_pages:
+        hsts = response.all_headers().get("strict-transport-security", "")
+        assert f"max-age={ONE_YEAR}" in hsts, (response.url, response.headers)
+    # The portal's static files come from nginx's disk (no app server's X-Request-ID), cached
+    # for a year.
+    static = [r for r in seen.responses if r.url.startswith(portal + "/static/")]
+    assert static, "no static file of the portal was loaded"
+    for response in static:
+        headers = response.all_headers()
+        assert response.status in {200, 304}, (response.url, response.status)
+        assert "x-request-id" not in headers, f"{response.url} came from an app server"
+        assert "immutable" in headers.get("cache-control", ""), headers
+
+
+def assert_servers(deployment: Deployment) -> None:
+    """Both app servers took requests through the one upstream, nginx's request id is in their
+    log lines, and no health check was logged though each was probed."""
+    nginx_ids = {
+        line["request_id"]
+        for line in deployment.nginx_access_lines()
+        if line["path"] == "/lti/authorize/"
+    }
+    assert nginx_ids, "nginx logged no authorization request"
+    app_ids = set()
+    for server in deployment.portal_servers:
+        lines = server.log_lines()
+        paths = [line.get("path") for line in lines]
+        assert "/lti/authorize/" in paths or "/sign-in/" in paths, f"{server.name} took nothing"
+        assert not {"/healthz", "/readyz"} & set(paths), f"{server.name} logged a health check"
+        app_ids |= {line["request_id"] for line in lines if line.get("path") == "/lti/authorize/"}
+    assert nginx_ids == app_ids, (nginx_ids, app_ids)
+    # The two parties fetched each other's key sets over HTTPS through nginx (names resolved by
+    # nss_wrapper, the test's CA trusted by requests), as Panopto and the portal do.
+    portal_paths = {line["path"] for line in deployment.nginx_access_lines()}
+    assert "/.well-known/jwks.json" in portal_paths, "the stand-in never fetched our JWKS"
+    stand_in_log = deployment.root / "nginx" / "logs" / "panopto-stand-in.access.log"
+    assert "GET /panopto-sim/jwks.json " in stand_in_log.read_text(), "the portal never fetched"
