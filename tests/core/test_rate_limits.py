@@ -43,6 +43,46 @@ def test_password_guesses_beyond_the_limit_are_refused_even_with_the_right_passw
     assert sign_in(client, "XYZ789", "secret-pass-1").status_code == 302
 
 
+# Spellings of TYUT8J that Django's sign-in form turns into TYUT8J (NFKC) before it
+# authenticates: U+FF34 FULLWIDTH T, the whole name in fullwidth forms, in mathematical bold,
+# and as case variants and with spaces around it.
+SPELLINGS_OF_TYUT8J = [
+    "\uff34YUT8J",
+    "\uff34\uff39\uff35\uff34\uff18\uff2a",
+    "\U0001d413\U0001d418\U0001d414\U0001d413\U0001d7d6\U0001d409",
+    "tyut8j",
+    " TYUT8J\u3000",
+]
+
+
+def test_a_compatibility_spelling_of_a_name_signs_in_as_that_name(client):
+    """Why the limit must count the name as the authentication reads it."""
+    user = UserFactory(username="TYUT8J")
+    assert sign_in(client, "\uff34YUT8J", "secret-pass-1").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS_OF_TYUT8J)
+def test_unicode_spellings_of_a_name_get_no_fresh_guesses(spelling):
+    """Issue 15, finding 1: after 10 wrong passwords for TYUT8J the 11th answers 429, and so
+    does every other spelling of the name, the right password included."""
+    UserFactory(username="TYUT8J")
+    guesser = Client()
+    assert [sign_in(guesser, "TYUT8J", f"guess{i}").status_code for i in range(10)] == [200] * 10
+    assert sign_in(guesser, "TYUT8J", "guess10").status_code == 429
+    other = Client()
+    assert sign_in(other, spelling, "secret-pass-1").status_code == 429
+    assert "_auth_user_id" not in other.session
+
+
+def test_guesses_spread_over_spellings_of_a_name_add_up():
+    UserFactory(username="TYUT8J")
+    spellings = [*SPELLINGS_OF_TYUT8J, "TYUT8J"] * 2
+    statuses = [sign_in(Client(), name, "wrong").status_code for name in spellings[:10]]
+    assert statuses == [200] * 10
+    assert sign_in(Client(), "TYUT8J", "secret-pass-1").status_code == 429
+
+
 def test_successful_sign_ins_from_one_address_are_not_held_back(settings):
     """A lecture hall behind one NAT address: correct passwords give their attempt back."""
     settings.RATE_LIMIT_SIGN_IN_ADDRESS = (3, 300)
