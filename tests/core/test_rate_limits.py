@@ -150,3 +150,62 @@ def test_a_malformed_rate_stops_the_start_up(monkeypatch, value):
     monkeypatch.setenv("RATE_TEST", value)
     with pytest.raises(ImproperlyConfigured, match="RATE_TEST"):
         env_rate("RATE_TEST", default="10/300")
+
+
+# --- the admin's sign-in counts against the same limits --------------------------------------
+
+
+def admin_sign_in(client, username, password):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def it_administrator():
+    return UserFactory(username="itadmin", is_staff=True, is_superuser=True)
+
+
+def test_a_name_refused_by_the_portals_sign_in_is_refused_by_the_admins():
+    """Issue 15, finding 2: after the portal's sign-in answered 429 for itadmin, the admin's
+    sign-in took 15 more guesses and then the right password."""
+    it_administrator()
+    guesser = Client()
+    assert [sign_in(guesser, "itadmin", f"guess{i}").status_code for i in range(10)] == [200] * 10
+    assert sign_in(guesser, "itadmin", "guess10").status_code == 429
+    admin_guesses = [admin_sign_in(Client(), "itadmin", f"g{i}").status_code for i in range(15)]
+    assert admin_guesses == [429] * 15
+    refused = admin_sign_in(Client(), "itadmin", "secret-pass-1")
+    assert refused.status_code == 429 and "Too many attempts" in refused.content.decode()
+    assert int(refused["Retry-After"]) <= 300
+
+
+def test_password_guesses_at_the_admins_sign_in_are_limited_too():
+    it_administrator()
+    guesser = Client()
+    statuses = [admin_sign_in(guesser, "ITADMIN", f"guess{i}").status_code for i in range(10)]
+    assert statuses == [200] * 10  # the admin's form, with its error
+    assert admin_sign_in(Client(), "itadmin", "secret-pass-1").status_code == 429
+    # The portal's sign-in counts the same attempts.
+    assert sign_in(Client(), "\uff49tadmin", "secret-pass-1").status_code == 429
+
+
+def test_a_correct_admin_sign_in_gives_its_attempts_back(settings):
+    settings.RATE_LIMIT_SIGN_IN_ADDRESS = (3, 300)
+    it_administrator()
+    for _ in range(5):
+        client = Client()
+        response = admin_sign_in(client, "itadmin", "secret-pass-1")
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert client.get("/admin/").status_code == 200
+
+
+def test_guesses_by_someone_signed_in_at_the_admins_sign_in_are_counted():
+    """A signed-in student stays signed in while the admin's form refuses the guesses: the
+    attempts must still count."""
+    it_administrator()
+    student = Client()
+    student.force_login(UserFactory())
+    statuses = [admin_sign_in(student, "itadmin", f"guess{i}").status_code for i in range(11)]
+    assert statuses == [200] * 10 + [429]
