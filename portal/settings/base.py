@@ -177,6 +177,11 @@ CONTENT_SECURITY_POLICY = {
 # The shared cache failed: how long this process stops asking it (core.shared_cache).
 SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
 
+# Fetches from other parties (the tool's key set; core.outbound): seconds a fetch may take in
+# all, and seconds a failed URL is not asked again (its last good copy is used meanwhile).
+OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", default=3)
+OUTBOUND_RETRY_SECONDS = env_int("OUTBOUND_RETRY_SECONDS", default=30)
+
 # --- Rate limits (core.rate_limits; counted in the shared cache) ----------------------------
 # Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
 # successful sign-in gives its attempt back). "off" switches a limit off.
