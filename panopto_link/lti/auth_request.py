@@ -100,11 +100,15 @@ def validate_authorization_request(
             "invalid_request", "The parameter state appears more than once.", redirect_uri, None
         ) from None
 
+    if state is not None and not _check_length("state", state):
+        # Not echoed: a value we refuse is not ours to post back, however it is cut.
+        raise InvalidAuthRequest(
+            "invalid_request", "The state parameter is too long.", redirect_uri, None
+        )
+
     def refuse(error: str, description: str) -> InvalidAuthRequest:
         return InvalidAuthRequest(error, description, redirect_uri, state)
 
-    if state is not None and not _check_length("state", state):
-        raise refuse("invalid_request", "The state parameter is too long.")
     repeated = sorted(name for name, values in params.items() if len(values) > 1)
     if repeated:
         raise refuse(
