@@ -192,6 +192,10 @@ RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
 
+# `manage.py seed_demo` invents a university with the superuser itadmin/demo: only where the
+# settings allow it (dev and test), or with --force.
+DEMO_DATA_ALLOWED = False
+
 # --- LTI platform -----------------------------------------------------------------------------
 # The issuer is the platform's public base URL, exactly as the tool has it configured.
 LTI_ISSUER = env_str("LTI_ISSUER", default="").rstrip("/")
