@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "core.request_text.UnstorableTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: signs out idle and old sessions, and says so.
+    "core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -146,7 +148,10 @@ SESSION_ENGINE = "portal.sessions"  # database sessions; a malformed cookie neve
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# At most 8 hours from the sign-in however active (core.session_timeout), and signed out
+# after SESSION_IDLE_TIMEOUT seconds without a request (0: no idle timeout). ASVS 3.3.2.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 # No script of ours reads a cookie: none of them needs to be visible to JavaScript.
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
