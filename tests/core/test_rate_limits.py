@@ -209,3 +209,43 @@ def test_guesses_by_someone_signed_in_at_the_admins_sign_in_are_counted():
     student.force_login(UserFactory())
     statuses = [admin_sign_in(student, "itadmin", f"guess{i}").status_code for i in range(11)]
     assert statuses == [200] * 10 + [429]
+
+
+# --- every spelling that signs in as a name counts as that name (property) -------------------
+
+
+def spellings_of(name: str):
+    """The name written with any mix of its compatibility forms (fullwidth, mathematical,
+    circled, superscript …), in any case, with spaces around it: all of them NFKC-normalise
+    to the name (in some case) — Django's sign-in form would authenticate them as it."""
+    import unicodedata
+
+    from hypothesis import strategies as st
+
+    from tests.fuzz.strategies import COMPATIBILITY_FORMS
+
+    def forms(character: str) -> list[str]:
+        same = {character, character.lower(), character.upper()}
+        return sorted(
+            same | {c for c in COMPATIBILITY_FORMS if unicodedata.normalize("NFKC", c) in same}
+        )
+
+    padding = st.sampled_from(["", " ", "\u3000", "\t", "\u00a0"])
+    return st.tuples(padding, *(st.sampled_from(forms(c)) for c in name), padding).map("".join)
+
+
+@pytest.mark.parametrize("name", ["TYUT8J", "itadmin"])
+def test_every_spelling_that_signs_in_as_a_name_counts_against_it(name):
+    from django.contrib.auth.forms import UsernameField
+    from hypothesis import given, settings
+
+    from core.rate_limits import sign_in_identity
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(spelling=spellings_of(name))
+    def check(spelling):
+        read = UsernameField().to_python(spelling)
+        assert read.casefold() == name.casefold(), (spelling, read)  # it would sign in
+        assert sign_in_identity(spelling) == sign_in_identity(name)
+
+    check()
