@@ -59,7 +59,8 @@ class SessionTimeoutMiddleware:
         # Checked when the request's user is first asked for, as AuthenticationMiddleware reads
         # it: a page that never asks (the JWKS, the stand-in's pages) loads no session for it.
         user = request.user
-        request.user = SimpleLazyObject(lambda: self._user(request, user))
+        # A lazy user, as AuthenticationMiddleware's own (which django-stubs types as a user).
+        request.user = SimpleLazyObject(lambda: self._user(request, user))  # type: ignore[assignment]
         return self.get_response(request)
 
     def _user(self, request: HttpRequest, user):
