@@ -105,6 +105,10 @@ class ErrorPagesMiddleware:
             page = error_page(status=response.status_code, title=title, message=message)
             response.content = page.content
             response["Content-Type"] = page["Content-Type"]
+            # CommonMiddleware (inside this one) has already declared the empty body's length:
+            # a browser would read 0 bytes of the page and show an empty "HTTP ERROR" instead.
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
