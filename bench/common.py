@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -144,6 +145,29 @@ def signed_in(username: str):
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
     return user, cookie, csrf
+
+
+def authorization_request(login_location: str) -> str:
+    """The authorization request (path and query) the tool sends after a login initiation
+    that redirected the browser to `login_location`, as Panopto would: the hints it was given,
+    a fresh state and nonce, the registered redirect URI. Usable once."""
+    from bench import paths
+    from bench.seed import CLIENT_ID, LAUNCH_URL
+
+    login = {k: v[0] for k, v in parse_qs(urlsplit(login_location).query).items()}
+    params = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": CLIENT_ID,
+        "redirect_uri": LAUNCH_URL,
+        "login_hint": login["login_hint"],
+        "lti_message_hint": login["lti_message_hint"],
+        "state": secrets.token_urlsafe(16),
+        "nonce": secrets.token_urlsafe(16),
+    }
+    return paths.AUTHORIZE + "?" + urlencode(params)
 
 
 def launch_data_reset() -> None:

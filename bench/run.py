@@ -22,20 +22,20 @@ import json
 import math
 import os
 import re
-import secrets
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
 
+from bench import paths
 from bench.common import (
     HINT_MAX_AGE,
     RESULTS,
     WORK,
     Server,
+    authorization_request,
     bench_env,
     database_ensure,
     git_commit,
@@ -144,7 +144,7 @@ def subject_prepare(username: str) -> Subject:
         username=username,
         cookie=cookie,
         csrf=csrf,
-        launch_path=f"/panopto/launch/{membership.space_id}/",
+        launch_path=paths.LAUNCH.format(space=membership.space_id),
         login_hint=str(user.lti_subject),
     )
 
@@ -164,27 +164,12 @@ class HintPool:
         self.seconds = 0.0
 
     def grow(self, count: int) -> None:
-        from bench.seed import CLIENT_ID, LAUNCH_URL
-
         started = time.monotonic()
         for done in range(count):
             response = self.client.post(self.subject.launch_path)
             if response.status_code != 302:
                 raise SystemExit(f"login initiation answered {response.status_code}")
-            login = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
-            params = {
-                "scope": "openid",
-                "response_type": "id_token",
-                "response_mode": "form_post",
-                "prompt": "none",
-                "client_id": CLIENT_ID,
-                "redirect_uri": LAUNCH_URL,
-                "login_hint": login["login_hint"],
-                "lti_message_hint": login["lti_message_hint"],
-                "state": secrets.token_urlsafe(16),
-                "nonce": secrets.token_urlsafe(16),
-            }
-            self.unused.append("/lti/authorize/?" + urlencode(params))
+            self.unused.append(authorization_request(response["Location"]))
             self.made += 1
             if done % 500 == 0:
                 sys.stderr.write(f"\r  hints {done:,}/{count:,}")
@@ -213,7 +198,7 @@ def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
     pairs = [
         Pair(
             "authorization",
-            Load("authorization", "GET", "/lti/authorize/", cookie, pool=True),
+            Load("authorization", "GET", paths.AUTHORIZE, cookie, pool=True),
             Load("RS256 signature", "GET", f"/bench/sign/?size={id_token_claims_bytes}"),
             TARGETS["authorization"],
         ),
@@ -242,7 +227,7 @@ def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
     pairs.append(
         Pair(
             "JWKS",
-            Load("JWKS", "GET", "/.well-known/jwks.json"),
+            Load("JWKS", "GET", paths.JWKS),
             Load("bare JSON", "GET", "/bench/json/"),
             TARGETS["JWKS"],
         )
@@ -274,7 +259,7 @@ def request_in_process(load: Load, path: str | None = None):
 
 
 def id_token_of(html: str) -> str:
-    match = re.search(r'name="id_token" value="([^"]+)"', html)
+    match = re.search(rf'name="{paths.ID_TOKEN_FIELD}" value="([^"]+)"', html)
     if match is None:
         raise SystemExit("the authorization endpoint issued no id_token:\n" + html[:2000])
     return match.group(1)
@@ -657,7 +642,7 @@ def main(argv: list[str] | None = None) -> None:
     say("Making authorization requests by real login initiations")
     pool.grow(200)
     response, _ = request_in_process(
-        Load("authorization", "GET", "/lti/authorize/", {"Cookie": subject.cookie}),
+        Load("authorization", "GET", paths.AUTHORIZE, {"Cookie": subject.cookie}),
         pool.take(1)[0],
     )
     pairs = pairs_for(subject, claims_bytes(id_token_of(response.content.decode())))
