@@ -202,7 +202,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int) -> None:
+    """gunicorn with the production settings and `workers` workers on a free port; `unset`
+    names settings of the environment the server does not get (their production default
+    applies)."""
+
+    def __init__(self, env: dict[str, str], workers: int, unset: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = WORK / "gunicorn.log"
@@ -215,7 +219,11 @@ class Server:
             self.process = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env={**os.environ, **env},
+                env={
+                    name: value
+                    for name, value in {**os.environ, **env}.items()
+                    if name not in unset
+                },
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )

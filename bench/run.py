@@ -71,6 +71,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile", action="store_true", help="afterwards, sample a worker with py-spy"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where results are written")
+    capacity = parser.add_argument_group("the capacity test (bench/capacity.py)")
+    which = capacity.add_mutually_exclusive_group()
+    which.add_argument(
+        "--capacity-only", action="store_true", help="run the capacity test, not the ratios"
+    )
+    which.add_argument("--no-capacity", action="store_true", help="run the ratios only")
+    capacity.add_argument(
+        "--capacity-step-duration", type=int, default=20, help="seconds per step of the search"
+    )
+    capacity.add_argument(
+        "--capacity-lecture-duration",
+        type=int,
+        default=60,
+        help="seconds at the lecture-hour rate",
+    )
+    capacity.add_argument("--capacity-warmup", type=int, default=10, help="seconds of warm-up")
+    capacity.add_argument(
+        "--capacity-people", type=int, default=2000, help="signed-in people the requests come from"
+    )
+    capacity.add_argument(
+        "--capacity-panopto-share",
+        type=float,
+        default=0.6,
+        help="the Panopto page's share of the pages (the rest are Home screens)",
+    )
+    capacity.add_argument(
+        "--capacity-start",
+        type=float,
+        default=0.25,
+        help="the search's first rate, as a share of the lecture-hour rate",
+    )
+    capacity.add_argument(
+        "--capacity-precision",
+        type=float,
+        default=0.05,
+        help="bisect until the failing rate is within this share of the passing one",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -615,7 +652,6 @@ def markdown_table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    started_at = datetime.datetime.now(datetime.UTC)
     env = bench_env(args)
     os.environ.update(env)
     database_ensure(args.database_url)
@@ -625,7 +661,6 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench.chart import chart
     from bench.seed import Size, seed_institute
 
     say("Migrating")
@@ -636,6 +671,37 @@ def main(argv: list[str] | None = None) -> None:
     if args.seed_only:
         return
     call_command("collectstatic", interactive=False, verbosity=0)
+    seeding_summary = {
+        **asdict(seeding.size),
+        "seconds": round(seeding.seconds, 1),
+        "seeded_in_this_run": seeding.seeded_now,
+        "seeded_at": seeding.seeded_at,
+    }
+    if not args.capacity_only:
+        ratios_measure(args, env, seeding_summary)
+    if not args.no_capacity:
+        capacity_measure(args, env, seeding_summary)
+
+
+def capacity_measure(args: argparse.Namespace, env: dict[str, str], seeding: dict) -> None:
+    """The capacity test of the lecture-hour rush (bench/capacity.py), in a file of its own."""
+    from bench.capacity import capacity_test, markdown
+    from bench.chart import capacity_chart
+
+    result = {**capacity_test(args, env, seeded_users=seeding["users"]), "seeding": seeding}
+    args.output.mkdir(parents=True, exist_ok=True)
+    json_path = args.output / f"{result['date']}-capacity.json"
+    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    png_path = capacity_chart(result, args.output / f"{result['date']}-capacity.png")
+    print(markdown(result))
+    say(f"Wrote {json_path} and {png_path} ({result['duration_s']:.0f} s)")
+
+
+def ratios_measure(args: argparse.Namespace, env: dict[str, str], seeding: dict) -> None:
+    """Each endpoint against its bare baseline, with wrk: <date>.json and .png."""
+    from bench.chart import chart
+
+    started_at = datetime.datetime.now(datetime.UTC)
     launch_data_reset()
     subject = subject_prepare("BENCH040")
     pool = HintPool(subject)
@@ -682,12 +748,7 @@ def main(argv: list[str] | None = None) -> None:
             "hints_made_by_initiation": pool.made,
             "hint_making_seconds": round(pool.seconds, 1),
         },
-        "seeding": {
-            **asdict(seeding.size),
-            "seconds": round(seeding.seconds, 1),
-            "seeded_in_this_run": seeding.seeded_now,
-            "seeded_at": seeding.seeded_at,
-        },
+        "seeding": seeding,
         "endpoints": summarise(pairs, runs, counts),
         "panopto_page_queries": page_queries,
         "profiles": profiles,
