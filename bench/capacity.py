@@ -32,6 +32,7 @@ import json
 import math
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -191,6 +192,90 @@ def expectations() -> dict[str, dict]:
     }
 
 
+# --- where the machine's CPU went ------------------------------------------------------------
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy since boot (/proc/stat), all cores."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def process_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU seconds each process has used so far (gone processes are left out)."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return used
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds used by this process's ended children (the locust processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def database_backends(database: str) -> list[int]:
+    """PostgreSQL's processes serving `database` (their title names it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            pids.append(int(entry.name))
+    return pids
+
+
+class CpuMeter:
+    """How many cores, on average over a step, the machine was busy, and for whom: the
+    gunicorn workers, the PostgreSQL backends of the bench's database, the locust process, and
+    everything else — other jobs on a shared machine, Redis, PostgreSQL's own background
+    processes. A step that failed while `other` was high says little about the app."""
+
+    def __init__(self, server: Server, database: str) -> None:
+        self.server, self.database = server, database
+
+    def _snapshot(self) -> tuple[float, float, dict[int, float], dict[int, float]]:
+        return (
+            time.monotonic(),
+            machine_busy_seconds(),
+            process_seconds([self.server.process.pid, *self.server.workers()]),
+            process_seconds(database_backends(self.database)),
+        )
+
+    def start(self) -> None:
+        self.before = self._snapshot()
+
+    def stop(self, generator_cpu_s: float) -> dict[str, float]:
+        after = self._snapshot()
+        seconds = after[0] - self.before[0]
+
+        def used(index: int) -> float:
+            return sum(
+                value - self.before[index].get(pid, 0.0) for pid, value in after[index].items()
+            )
+
+        machine, server, database = after[1] - self.before[1], used(2), used(3)
+        return {
+            "machine_busy_cores": round(machine / seconds, 2),
+            "gunicorn_cores": round(server / seconds, 2),
+            "postgresql_cores": round(database / seconds, 2),
+            "generator_cores": round(generator_cpu_s / seconds, 2),
+            "other_cores": round(
+                max(0.0, machine - server - database - generator_cpu_s) / seconds, 2
+            ),
+        }
+
+
 # --- one step --------------------------------------------------------------------------------
 
 
@@ -302,9 +387,10 @@ class Stepper:
     """Runs steps: a rate of the lecture-hour mix for some seconds, against one server."""
 
     def __init__(
-        self, server: Server, people: list[Person], mix: dict[str, float], seed: int
+        self, server: Server, people: list[Person], mix: dict[str, float], seed: int, database: str
     ) -> None:
         self.server, self.people, self.mix = server, people, mix
+        self.cpu = CpuMeter(server, database)
         self.rng = random.Random(seed)
         self.lecture_hour_rate = sum(mix.values())
         self.hint_seconds = 0.0
@@ -356,11 +442,16 @@ class Stepper:
         log_offset = self.server.log.stat().st_size
         load_start = os.getloadavg()
         started_at = datetime.datetime.now(datetime.UTC)
+        self.cpu.start()
+        locust_cpu = children_cpu_seconds()
         locust_run(plan, outcome_file, self.server.url, seconds)
+        # The locust process's own CPU, its start included (it has ended and been waited for).
+        locust_cpu = children_cpu_seconds() - locust_cpu
         load_end = os.getloadavg()
         if not outcome_file.exists():
             raise SystemExit(f"locust wrote no outcome: see {WORK / 'locust.log'}")
         outcome = json.loads(outcome_file.read_text())
+        cpu = self.cpu.stop(locust_cpu)
         step = {
             "label": label,
             "rate": rate,
@@ -374,6 +465,7 @@ class Stepper:
                 "start": [round(x, 2) for x in load_start],
                 "end": [round(x, 2) for x in load_end],
             },
+            "cpu": cpu,
             **summarise_step(outcome, *access_log_since(self.server.log, log_offset)),
         }
         latency = step["latency"]
@@ -382,6 +474,7 @@ class Stepper:
             f" hour)  p50 {latency['p50_ms']:7.1f}  p95 {latency['p95_ms']:7.1f}"
             f"  p99 {latency['p99_ms']:7.1f} ms  worst kind p95 {step['worst_p95_ms']:7.1f} ms"
             f"  failed {step['failed']:4}  load {load_start[0]:.2f}"
+            f"  other jobs {cpu['other_cores']:.2f} cores"
             f"  {'pass' if step['passed'] else 'FAIL'}"
         )
         return step
@@ -478,7 +571,9 @@ def capacity_test(args: argparse.Namespace, env: dict[str, str], seeded_users: i
     # people click here, each a few times at most.
     server = Server(env, args.workers, unset=("RATE_LIMIT_LAUNCH",))
     try:
-        stepper = Stepper(server, people, mix, seed=rng.randrange(2**32))
+        stepper = Stepper(
+            server, people, mix, seed=rng.randrange(2**32), database=database_name(args)
+        )
         preparing_s = time.monotonic() - started
         say(f"Warming up ({args.capacity_warmup} s)")
         warm_up = stepper.run(
@@ -546,6 +641,12 @@ def capacity_test(args: argparse.Namespace, env: dict[str, str], seeded_users: i
     }
 
 
+def database_name(args: argparse.Namespace) -> str:
+    import dj_database_url
+
+    return dj_database_url.parse(args.database_url)["NAME"]
+
+
 def locust_version() -> str:
     from importlib.metadata import version
 
@@ -559,17 +660,19 @@ def markdown(result: dict) -> str:
         return "–" if value is None else f"{value:,.0f}"
 
     rows = [
-        "| step | req/s | of the lecture hour | p50 ms | p95 ms | p99 ms | worst kind's p95 ms"
-        " | failed | load avg | |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| step | req/s | of the lecture hour | served/s | p50 ms | p95 ms | p99 ms"
+        " | worst kind's p95 ms | failed | load average | other jobs' cores | |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for step in [*result["steps"], result["lecture_hour"]]:
         latency = step["latency"]
         rows.append(
             f"| {step['label']} | {step['rate']:.1f} | {step['lecture_hour_share']:.0%} |"
+            f" {step['served_per_s']:.1f} |"
             f" {ms(latency['p50_ms'])} | {ms(latency['p95_ms'])} | {ms(latency['p99_ms'])} |"
             f" {ms(step['worst_p95_ms'])} | {step['failed']} ({step['error_rate']:.1%}) |"
-            f" {step['load_average']['start'][0]:.2f} | {'pass' if step['passed'] else 'fail'} |"
+            f" {step['load_average']['start'][0]:.1f}–{step['load_average']['end'][0]:.1f} |"
+            f" {step['cpu']['other_cores']:.2f} | {'pass' if step['passed'] else 'fail'} |"
         )
     rows += [
         "",

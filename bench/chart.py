@@ -141,10 +141,12 @@ def capacity_chart(result: dict, path: Path) -> Path:
     )
     right.legend(fontsize=8)
     loads = [step["load_average"]["start"][0] for step in steps]
+    others = [step["cpu"]["other_cores"] for step in steps]
     figure.suptitle(
         f"{result['date']} · commit {result['commit']} · gunicorn"
         f" {result['method']['gunicorn_workers']} workers · {result['machine']['cores']} cores ·"
-        f" {result['method']['people']:,} people · load average {min(loads):.1f}–{max(loads):.1f}",
+        f" {result['method']['people']:,} people · load average {min(loads):.1f}–{max(loads):.1f}"
+        f" · other jobs {min(others):.1f}–{max(others):.1f} cores",
         fontsize=10,
     )
     figure.tight_layout()
