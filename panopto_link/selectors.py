@@ -223,7 +223,7 @@ def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanop
 # registration, whether a licence covers today, the space with its folder and the user's role
 # in it, and each linked space with its folder and the user's role there. Through the ORM that
 # is three queries, each compiled anew; at the lecture-hour rush the launch is bound by such
-# round trips (bench/, docs/decisions/0009). So it is one hand-written statement: a row per
+# round trips (bench/, docs/decisions/0011). So it is one hand-written statement: a row per
 # linked folder (at least one row, whatever exists), LEFT JOINs from a one-row table so that a
 # missing registration or space still answers the licence. Column names come from the models'
 # own metadata and each value passes the backend's and the field's converters, as the ORM's

@@ -59,7 +59,7 @@ def accepted_once(
 
     On PostgreSQL it is one statement — the consumption in a data-modifying CTE, the record
     inserted from its result — so a launch's writes cost one round trip and no BEGIN/COMMIT
-    (docs/decisions/0009); elsewhere (SQLite, embedded) one transaction of two statements."""
+    (docs/decisions/0011); elsewhere (SQLite, embedded) one transaction of two statements."""
     consumed = ConsumedToken(
         kind=kind, value=value, expires_at=timezone.now() + datetime.timedelta(seconds=lifetime)
     )

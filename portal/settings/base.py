@@ -9,6 +9,7 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,16 +87,33 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Launch records and consumed hints are written while pages are read: WAL and a busy
-    # timeout keep the embedded database from answering "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+
+
+def database_options(database: DBConfig) -> DBConfig:
+    """The engine's connection options, added to `database` (a DATABASES entry)."""
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Launch records and consumed hints are written while pages are read: WAL and a busy
+        # timeout keep the embedded database from answering "database is locked".
+        options.update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding, and statements prepared on a connection once they ran this often:
+        # PostgreSQL then plans the launch's one larger read once per connection, not per
+        # request (docs/decisions/0011). `off` for a pooler that cannot keep prepared statements
+        # (PgBouncer in transaction mode before 1.21).
+        threshold = env_str("DATABASE_PREPARE_THRESHOLD", default="2")
+        if threshold != "off":
+            options.update({"server_side_binding": True, "prepare_threshold": int(threshold)})
+    return database
+
+
+database_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

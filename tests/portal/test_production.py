@@ -135,3 +135,22 @@ def test_deployment_check_refuses_an_issuer_that_is_not_https(issuer):
     result = manage("check", "--deploy", env=production_env(LTI_ISSUER=issuer))
     assert result.returncode != 0
     assert "portal.E001" in result.stderr and "LTI_ISSUER" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("threshold", "options"),
+    [(None, "True 2"), ("5", "True 5"), ("off", "None None")],
+)
+def test_production_prepares_statements_on_postgresql_unless_switched_off(threshold, options):
+    """docs/decisions/0011: the launch's one read is planned once per connection."""
+    code = (
+        "from django.conf import settings as s;"
+        "o = s.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = production_env()
+    if threshold is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = threshold
+    result = manage("shell", "--verbosity", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == options
