@@ -20,6 +20,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core import metrics
+
 logger = logging.getLogger(__name__)
 
 # Errors that mean "the database cannot be reached now", not "this request is wrong".
@@ -46,6 +48,8 @@ def error_page(
 
 
 def service_unavailable() -> HttpResponse:
+    """The 503 page of a database outage, counted: the outages the portal answered."""
+    metrics.database_unavailable_counted()
     return error_page(
         status=503,
         title=_("The portal is temporarily unavailable"),
