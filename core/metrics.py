@@ -21,6 +21,7 @@ import logging
 import os
 from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
@@ -36,6 +37,12 @@ logger = logging.getLogger(__name__)
 # prometheus_client decides on its multiprocess mode once, when it is imported (with this
 # module): the scrape reads what the counters were written to.
 MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+if MULTIPROCESS_DIR and not os.path.isdir(MULTIPROCESS_DIR):
+    # prometheus_client would fail on its first count with a bare FileNotFoundError.
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR is {MULTIPROCESS_DIR!r}, which is not a directory. gunicorn "
+        "makes it (portal/gunicorn.conf.py); run other commands without the variable."
+    )
 
 # A `_created` series beside every counter would double the series, and multiprocess mode has
 # none: the same metrics in both modes.
