@@ -6,7 +6,7 @@ import pytest
 from pylti1p3.registration import Registration
 
 from core import outbound, shared_cache
-from panopto_link import tool_keys
+from panopto_link.lti_platform import tool_keys
 from tests.core.test_shared_cache import BrokenCache
 from tests.jwks_server import JwksServer
 from tests.lti_tool import rsa_key_pair
