@@ -242,14 +242,13 @@ def gunicorn_configuration(monkeypatch, directory: Path | None) -> dict:
     """portal/gunicorn.conf.py read as gunicorn reads it, with PROMETHEUS_MULTIPROC_DIR set to
     `directory` or unset; what it sets in the environment is undone after the test."""
     for name in ("PROMETHEUS_MULTIPROC_DIR", "NEPTUN_METRICS_TEMPORARY_DIR"):
-        monkeypatch.delenv(name, raising=False)
+        # Set, then removed: monkeypatch remembers the value before (or its absence) and puts
+        # it back after the test, whatever the configuration file sets meanwhile.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     if directory is not None:
         monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
-    configuration = runpy.run_path(str(GUNICORN_CONF))
-    for name in ("PROMETHEUS_MULTIPROC_DIR", "NEPTUN_METRICS_TEMPORARY_DIR"):
-        if name in os.environ:
-            monkeypatch.setenv(name, os.environ[name])  # restored at the end of the test
-    return configuration
+    return runpy.run_path(str(GUNICORN_CONF))
 
 
 def fresh_master():
@@ -299,3 +298,10 @@ def test_an_exited_worker_keeps_its_counts_and_its_live_gauges_are_forgotten(mon
         "counter_4242.db",
         "gauge_livesum_4243.db",
     ]
+
+
+def test_the_environment_of_the_test_process_is_left_as_it_was():
+    """The tests above run the configuration in this process; later ones start subprocesses
+    with its environment (a stale PROMETHEUS_MULTIPROC_DIR would stop them)."""
+    assert "NEPTUN_METRICS_TEMPORARY_DIR" not in os.environ
+    assert os.environ.get("PROMETHEUS_MULTIPROC_DIR", "") in ("", metrics.MULTIPROCESS_DIR or "")
