@@ -21,12 +21,16 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core import metrics
+
 logger = logging.getLogger(__name__)
 
 # Errors that mean "the database cannot be reached now", not "this request is wrong".
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # Seconds a client is asked to wait before trying again after a 503.
 RETRY_AFTER_SECONDS = 15
+# Marks a request whose database outage is counted in the metrics already (core.metrics).
+_OUTAGE_COUNTED = "neptun.database_outage_counted"
 
 
 def error_page(
@@ -46,7 +50,14 @@ def error_page(
     return response
 
 
-def service_unavailable() -> HttpResponse:
+def service_unavailable(request: HttpRequest | None = None) -> HttpResponse:
+    """The 503 page of a database outage, and the request counted in the metrics once: its
+    503 may be made twice, for the view's exception and then for a session save that failed
+    after it (handler500)."""
+    if request is None or not request.META.get(_OUTAGE_COUNTED):
+        metrics.database_unavailable_counted()
+        if request is not None:
+            request.META[_OUTAGE_COUNTED] = True
     return error_page(
         status=HTTPStatus.SERVICE_UNAVAILABLE,
         title=_("The portal is temporarily unavailable"),
@@ -117,7 +128,7 @@ class ErrorPagesMiddleware:
             logger.warning(
                 "database unavailable: %s %s", request.method, request.path, exc_info=True
             )
-            return service_unavailable()
+            return service_unavailable(request)
         return None
 
 
@@ -126,7 +137,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     (a session saved after the database went away), which `process_exception` does not."""
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_UNAVAILABLE):
-        return service_unavailable()
+        return service_unavailable(request)
     return error_page(
         status=HTTPStatus.INTERNAL_SERVER_ERROR,
         title=_("Something went wrong"),

@@ -17,6 +17,10 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# Set to True in a request's WSGI environ (Django's request.META) by what answers it when its
+# access line is not to be written: a scrape of the metrics every few seconds
+# (portal/gunicorn.conf.py reads it).
+ACCESS_LOG_SKIP = "neptun.access_log_skip"
 _PLAUSIBLE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "current_request_id", default=""

@@ -37,7 +37,7 @@ import requests
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 
-from core import shared_cache
+from core import metrics, shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +189,7 @@ def _copy_or_refuse(copy: Copy | None, reason: str) -> Any:
 def get_json(
     url: str,
     *,
+    document: str,
     max_age: float,
     fetch: Callable[[str], Any] | None = None,
     refresh: bool = False,
@@ -200,7 +201,8 @@ def get_json(
     lacks: forged tokens must not turn into a fetch each).
 
     `fetch(url)` makes the fetch and checks the document (default: `http_get_json`); it raises
-    OutboundUnavailable or ValueError for a document not to be kept.
+    OutboundUnavailable or ValueError for a document not to be kept. Every fetch made is counted
+    in the metrics under `document`, a fixed name for what is fetched (never the URL).
 
     When no new copy can be had — the fetch failed, failed less than `OUTBOUND_RETRY_SECONDS`
     ago, or another process is making it — the last good copy is returned, however old
@@ -219,13 +221,15 @@ def get_json(
     if give_back is None:
         return _copy_or_refuse(copy, "another process is fetching it")
     try:
-        document = (fetch or http_get_json)(url)
+        fetched = (fetch or http_get_json)(url)
     except (OutboundUnavailable, ValueError) as error:
+        metrics.outbound_fetch_counted(document=document, outcome=metrics.FAILED)
         pause = retry_seconds()
         _shared_or_local("set", _key(url, "failed"), str(error)[:300], pause)
         logger.warning("fetching %s failed (%s); not tried again for %g s", url, error, pause)
         return _copy_or_refuse(copy, str(error))
     finally:
         give_back()
-    _keep(url, Copy(document=document, fetched_at=time.time()))
-    return document
+    metrics.outbound_fetch_counted(document=document, outcome=metrics.FETCHED)
+    _keep(url, Copy(document=fetched, fetched_at=time.time()))
+    return fetched

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
 
-from core import shared_cache
+from core import metrics, shared_cache
 from core.errors import too_many_requests
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,9 @@ def _increment(store, key: str, timeout: int) -> int:
 
 
 def rate_limit_take(*, scope: str, identity: str, rate: Rate, now: float | None = None) -> Taken:
-    """Count one attempt; `allowed` is False once the window's count exceeds the limit."""
+    """Count one attempt; `allowed` is False once the window's count exceeds the limit, and the
+    attempt is counted in the metrics as refused by the limit named `scope` (a fixed name,
+    never the identity)."""
     now = time.time() if now is None else now
     window_index = int(now // rate.window)
     key = _key(scope, identity, window_index)
@@ -83,9 +85,10 @@ def rate_limit_take(*, scope: str, identity: str, rate: Rate, now: float | None 
     except shared_cache.SharedCacheUnavailable:
         count, shared = _increment(_local, key, timeout), False
     retry_after = max(1, math.ceil((window_index + 1) * rate.window - now))
-    return Taken(
-        key=key, count=count, allowed=count <= rate.limit, retry_after=retry_after, shared=shared
-    )
+    allowed = count <= rate.limit
+    if not allowed:
+        metrics.rate_limit_refusal_counted(limit=scope)
+    return Taken(key=key, count=count, allowed=allowed, retry_after=retry_after, shared=shared)
 
 
 def rate_limit_release(taken: Taken) -> None:

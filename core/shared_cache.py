@@ -14,6 +14,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from core import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +45,7 @@ def reset() -> None:
 def _call(method: str, *args, **kwargs):
     global _down_until
     if is_marked_down():
+        metrics.shared_cache_unavailable_counted(cause=metrics.CACHE_MARKED_DOWN)
         raise SharedCacheUnavailable("the shared cache failed a moment ago")
     try:
         return getattr(cache, method)(*args, **kwargs)
@@ -51,6 +54,7 @@ def _call(method: str, *args, **kwargs):
     except Exception as error:  # any client error: refused, timeout, protocol, out of memory
         with _lock:
             _down_until = time.monotonic() + _retry_seconds()
+        metrics.shared_cache_unavailable_counted(cause=metrics.CACHE_FAILED)
         logger.warning(
             "shared cache unavailable (%s); not asked again for %ss", error, _retry_seconds()
         )

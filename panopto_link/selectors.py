@@ -313,10 +313,18 @@ def _launch_sql(vendor: str) -> str:
     )
 
 
+# The largest id a bigint column holds. A URL may name a larger one; the ORM answers it with no
+# row, but a parameter of hand-written SQL is refused by the driver (SQLite: OverflowError,
+# PostgreSQL: out of range) — a 500 the fuzzer found.
+_LARGEST_ID = 2**63 - 1
+
+
 def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto | None]:
     """The setting and one space's Panopto entries for the user (None when the space does not
     exist), in one statement — what `panopto_setting` and `space_panopto` read in three."""
     today = timezone.localdate()
+    if not 0 < space_pk <= _LARGEST_ID:
+        space_pk = 0  # no space has it: ids start at 1
     with connection.cursor() as cursor:
         cursor.execute(_launch_sql(connection.vendor), [today, today, user.pk, user.pk, space_pk])
         rows = cursor.fetchall()

@@ -13,6 +13,7 @@ class Report:
     server_errors: int = 0  # answers of 500 and above, and exceptions out of the app
     races: list[str] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)  # what a scrape summed, and from where
 
     @property
     def total_requests(self) -> int:
@@ -34,6 +35,7 @@ class Report:
             lines.append(f"  answers by status: {statuses}")
         lines.extend(f"race: {race}" for race in self.races)
         lines.extend(f"fault: {fault}" for fault in self.faults)
+        lines.extend(f"metrics: {line}" for line in self.metrics)
         return lines
 
 

@@ -1,16 +1,17 @@
 """The platform's writes besides its keys (`keys.py`): the audit row of every launch step, and
-the consumption of single-use values. Each has one writer, here."""
+the consumption of single-use values. Each has one writer, here — and so each launch step and
+refusal is counted in the metrics here (core.metrics), once its row is committed."""
 
 import datetime
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Field
 from django.utils import timezone
 
-from core import shared_cache
+from core import metrics, shared_cache
 from core.rate_limits import Taken, configured_rate, rate_limit_take
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.text import plain_text
@@ -20,6 +21,19 @@ from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, Laun
 
 class AlreadyUsed(Exception):
     """The single-use value has been consumed before."""
+
+
+def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: Reason | None) -> None:
+    """Count a launch step in the metrics once the transaction that wrote its row commits (at
+    once outside one): a row rolled back was no step, so the counts are the audit's."""
+    transaction.on_commit(
+        partial(
+            metrics.launch_step_counted,
+            step=stage.value,
+            outcome=outcome.value,
+            reason=reason.value if reason else "",
+        )
+    )
 
 
 def single_use_consume(*, kind: ConsumedToken.Kind, value: str, lifetime: int) -> None:
@@ -70,6 +84,7 @@ def accepted_once(
         with transaction.atomic():
             single_use_consume(kind=kind, value=value, lifetime=lifetime)
             record.save(force_insert=True)
+            _step_counted(stage=stage, outcome=LaunchOutcome.ACCEPTED, reason=reason)
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -78,6 +93,7 @@ def accepted_once(
         )
         if cursor.rowcount != 1:
             raise AlreadyUsed(kind)
+    _step_counted(stage=stage, outcome=LaunchOutcome.ACCEPTED, reason=reason)
 
 
 def _insert_fields(model: type[models.Model]) -> list[Field]:
@@ -150,6 +166,7 @@ def launch_record_accepted(
         stage=stage, plan=plan, user=user, client_id=client_id, hint_id=hint_id, reason=reason
     )
     record.save(force_insert=True)
+    _step_counted(stage=stage, outcome=LaunchOutcome.ACCEPTED, reason=reason)
     return record
 
 
@@ -167,10 +184,10 @@ def launch_record_write(
     client_id: str = "",
     hint_id: str = "",
 ) -> LaunchRecord:
-    """Write the audit row of one launch step. Text may come from the request (a parameter's
-    name in a refusal), so it is cut to its column and made plain: the record of a hostile
-    request must be written too (PostgreSQL refuses NUL in text)."""
-    return LaunchRecord.objects.create(
+    """Write the audit row of one launch step (and count it). Text may come from the request (a
+    parameter's name in a refusal), so it is cut to its column and made plain: the record of a
+    hostile request must be written too (PostgreSQL refuses NUL in text)."""
+    record = LaunchRecord.objects.create(
         stage=stage,
         outcome=outcome,
         reason=reason.value if reason else "",
@@ -183,6 +200,8 @@ def launch_record_write(
         client_id=plain_text(client_id, 255),
         hint_id=plain_text(hint_id, 64),
     )
+    _step_counted(stage=stage, outcome=outcome, reason=reason)
+    return record
 
 
 # --- refusals, and the anonymous flood (docs/decisions/0008) ---------------------------------
@@ -207,13 +226,14 @@ def launch_refusal_write(
     Beyond it, the address's refusals of the window are counted in one row (reason `flood`,
     `attempts`): a flood cannot fill the table or drown real events. Returns None for a refusal
     recorded on its own; for a counted one, the seconds until the window ends, and the caller
-    answers 429."""
+    answers 429. Either way the metrics count the refusal by its own reason."""
     rate = configured_rate("RATE_LIMIT_ANONYMOUS_REFUSALS")
     anonymous = user is None or not user.is_authenticated
     if anonymous and rate is not None:
         taken = rate_limit_take(scope="anonymous_refusal", identity=client_address, rate=rate)
         if not taken.allowed:
             _flood_count(stage=stage, reason=reason, client_address=client_address, taken=taken)
+            _step_counted(stage=stage, outcome=LaunchOutcome.REFUSED, reason=reason)
             return taken.retry_after
     launch_record_write(
         stage=stage,
@@ -239,13 +259,16 @@ def _flood_count(*, stage: LaunchStage, reason: Reason, client_address: str, tak
         LaunchRecord.objects.filter(pk=row_id).update(attempts=F("attempts") + 1)
     ):
         return
-    row = launch_record_write(
+    # Not launch_record_write, which would count a refusal `flood`: the metrics count each of
+    # these refusals by its own reason (launch_refusal_write).
+    row = LaunchRecord.objects.create(
         stage=stage,
         outcome=LaunchOutcome.REFUSED,
-        reason=Reason.FLOOD,
-        detail=(
+        reason=Reason.FLOOD.value,
+        detail=plain_text(
             f"Anonymous refusals from {client_address} beyond the limit, counted here until "
-            f"the window ends; the first was {reason.value}."
+            f"the window ends; the first was {reason.value}.",
+            500,
         ),
     )
     try:

@@ -1,6 +1,7 @@
 """The platform's endpoints, the same for every tool: the OIDC authorization endpoint, the
 JWKS and the OpenID configuration. Parse, call the platform, render."""
 
+import time
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import metrics
 from core.errors import too_many_requests
 from core.rate_limits import client_address
 from panopto_link.lti import claims
@@ -60,11 +62,19 @@ def _answer(request: HttpRequest, outcome: Issued | Refused) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def authorization_endpoint(request: HttpRequest) -> HttpResponse:
-    """The OIDC authorization endpoint (LTI Security Framework §5.1.1.2)."""
+    """The OIDC authorization endpoint (LTI Security Framework §5.1.1.2). Its time, from here
+    to the answer (the session's user read, the launch, the form rendered), is observed for the
+    metrics."""
+    started = time.perf_counter()
     source = request.POST if request.method == "POST" else request.GET
     user = request.user if request.user.is_authenticated else None
     outcome = authorize(dict(source.lists()), user, client_address=client_address(request))
-    return _answer(request, outcome)
+    response = _answer(request, outcome)
+    metrics.authorization_observed(
+        outcome=metrics.ISSUED if isinstance(outcome, Issued) else metrics.REFUSED,
+        seconds=time.perf_counter() - started,
+    )
+    return response
 
 
 @require_GET

@@ -13,7 +13,7 @@ from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.settings.env import env_bool, env_int, env_list, env_rate, env_str
+from portal.settings.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,8 +34,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: load balancers' probes are answered before host validation and the HTTPS redirect.
+    # First: load balancers' probes are answered before host validation and the HTTPS redirect,
+    # and so are the monitoring system's scrapes (anyone else's go on, to a 404).
     "portal.health.HealthCheckMiddleware",
+    "portal.metrics.MetricsMiddleware",
     "core.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -223,6 +225,15 @@ RATE_LIMIT_ANONYMOUS_REFUSALS = env_rate("RATE_LIMIT_ANONYMOUS_REFUSALS", defaul
 # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
+
+# --- Metrics (core/metrics.py, served by portal/metrics.py; docs/operations.md) ---------------
+# /metrics answers the monitoring system and nobody else: a client at one of these addresses or
+# networks (comma-separated; `off`: none) asking the app server directly — through a proxy only
+# when the client the trusted proxies name is listed too — or any client sending
+# `Authorization: Bearer <METRICS_BEARER_TOKEN>` (unset: no token is accepted). Anyone else gets
+# the 404 of a path that does not exist.
+METRICS_ALLOWED_ADDRESSES = env_networks("METRICS_ALLOWED_ADDRESSES", default="127.0.0.1,::1")
+METRICS_BEARER_TOKEN = env_str("METRICS_BEARER_TOKEN", default="")
 
 # `manage.py seed_demo` invents a university with the superuser itadmin/demo: only where the
 # settings allow it (dev and test), or with --force.

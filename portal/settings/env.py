@@ -54,3 +54,28 @@ def env_rate(name: str, *, default: str) -> tuple[int, int] | None:
 
         raise ImproperlyConfigured(f"{name} must be limit/seconds (e.g. 30/60) or off.")
     return rate
+
+
+def env_networks(name: str, *, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (`10.0.0.30`, `10.0.8.0/24`, `::1`), each
+    written as a network; `off` or `none` for none at all. A value that is neither stops the
+    start-up."""
+    import ipaddress
+
+    value = os.environ.get(name, "").strip() or default
+    if value.lower() in {"off", "none"}:
+        return []
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (e.g. 10.0.0.30,10.0.8.0/24) or "
+                f"be off, not {item!r}."
+            ) from None
+    return networks

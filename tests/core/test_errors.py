@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 
 from tests.factories import SpaceFactory, UserFactory
+from tests.metrics import Counted
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,18 @@ def test_a_malformed_body_posted_to_a_missing_page_is_a_404_not_a_500():
     )
     assert response.status_code == 404
     assert b"<h1" in response.content
+
+
+def test_database_outages_answered_503_are_counted_once_a_request(monkeypatch):
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+    path = f"/panopto/launch/{SpaceFactory().pk}/"
+    monkeypatch.setattr("panopto_link.access.request_launch_facts", database_down)
+    with Counted() as counted:
+        assert client.get(path).status_code == 503  # the view's query
+        # The view's query, then the session's save after it (handler500): one request.
+        monkeypatch.setattr(
+            "django.contrib.sessions.middleware.SessionMiddleware.process_response", database_down
+        )
+        assert client.get(path).status_code == 503
+    assert counted.added() == {("neptun_database_unavailable_responses_total", ()): 2}

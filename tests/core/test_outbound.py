@@ -13,9 +13,11 @@ import pytest
 from core import outbound, shared_cache
 from tests.core.test_shared_cache import BrokenCache
 from tests.jwks_server import JwksServer
+from tests.metrics import Counted
 from tests.silent_server import SilentServer
 
 DOCUMENT = {"keys": [{"kid": "k1"}]}
+SOURCE_NAME = "test_source"  # what the metrics count its fetches under
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def _short_timeout(settings):
 def timed_failure(url: str, **kwargs) -> float:
     started = time.monotonic()
     with pytest.raises(outbound.OutboundUnavailable):
-        outbound.get_json(url, max_age=60, **kwargs)
+        outbound.get_json(url, document=SOURCE_NAME, max_age=60, **kwargs)
     return time.monotonic() - started
 
 
@@ -96,33 +98,38 @@ def test_a_failure_is_asked_again_after_the_pause(silent, settings):
 
 
 def test_the_last_good_copy_stands_in_while_the_source_fails(source):
-    assert outbound.get_json(source.url, max_age=60) == DOCUMENT
+    assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=60) == DOCUMENT
     source.status = 500
     # The copy is too old to be used as it is, and the source fails: the copy, all the same.
-    assert outbound.get_json(source.url, max_age=0) == DOCUMENT
-    assert outbound.get_json(source.url, max_age=0) == DOCUMENT  # no new fetch meanwhile
+    assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=0) == DOCUMENT
+    assert (
+        outbound.get_json(source.url, document=SOURCE_NAME, max_age=0) == DOCUMENT
+    )  # no new fetch meanwhile
     assert source.fetches == 2
 
 
 def test_the_last_good_copy_stands_in_while_another_process_fetches(source):
-    assert outbound.get_json(source.url, max_age=60) == DOCUMENT
+    assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=60) == DOCUMENT
     shared_cache.add(outbound._key(source.url, "fetching"), 1, 30)
-    assert outbound.get_json(source.url, max_age=0) == DOCUMENT
+    assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=0) == DOCUMENT
     assert source.fetches == 1
 
 
 def test_a_fresh_copy_is_used_without_asking(source):
     for _ in range(5):
-        assert outbound.get_json(source.url, max_age=60) == DOCUMENT
+        assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=60) == DOCUMENT
     assert source.fetches == 1
 
 
 def test_a_refresh_is_made_at_most_once_per_pause(source):
-    outbound.get_json(source.url, max_age=60)
+    outbound.get_json(source.url, document=SOURCE_NAME, max_age=60)
     source.document = {"keys": [{"kid": "k2"}]}
-    assert outbound.get_json(source.url, max_age=60, refresh=True) == source.document
+    assert (
+        outbound.get_json(source.url, document=SOURCE_NAME, max_age=60, refresh=True)
+        == source.document
+    )
     for _ in range(5):
-        outbound.get_json(source.url, max_age=60, refresh=True)
+        outbound.get_json(source.url, document=SOURCE_NAME, max_age=60, refresh=True)
     assert source.fetches == 2
 
 
@@ -182,12 +189,26 @@ def test_with_the_shared_cache_down_this_process_remembers(monkeypatch, settings
 
 
 def test_with_the_shared_cache_down_the_copy_is_kept_in_this_process(monkeypatch, settings, source):
-    outbound.get_json(source.url, max_age=60)
+    outbound.get_json(source.url, document=SOURCE_NAME, max_age=60)
     settings.SHARED_CACHE_RETRY_SECONDS = 60
     monkeypatch.setattr(shared_cache, "cache", BrokenCache())
     shared_cache.reset()
     try:
         source.status = 500
-        assert outbound.get_json(source.url, max_age=0) == DOCUMENT
+        assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=0) == DOCUMENT
     finally:
         shared_cache.reset()
+
+
+def test_fetches_made_are_counted_by_document_and_outcome_never_by_url(source):
+    with Counted() as counted:
+        for _ in range(3):  # one fetch, then the copy
+            assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=60) == DOCUMENT
+        source.status = 500
+        for _ in range(3):  # one failed fetch, then the copy while the failure is remembered
+            assert outbound.get_json(source.url, document=SOURCE_NAME, max_age=0) == DOCUMENT
+    assert counted.added() == {
+        ("neptun_outbound_fetches_total", (("document", SOURCE_NAME), ("outcome", "ok"))): 1,
+        ("neptun_outbound_fetches_total", (("document", SOURCE_NAME), ("outcome", "failed"))): 1,
+    }
+    assert source.fetches == 2

@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from core.rate_limits import Rate, client_address, rate_limit_take
 from portal.settings.env import env_rate
 from tests.factories import UserFactory
+from tests.metrics import Counted
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +250,15 @@ def test_every_spelling_that_signs_in_as_a_name_counts_against_it(name):
         assert sign_in_identity(spelling) == sign_in_identity(name)
 
     check()
+
+
+def test_attempts_beyond_a_limit_are_counted_by_the_limit_never_by_who(settings):
+    settings.RATE_LIMIT_SIGN_IN = (2, 300)
+    UserFactory(username="ABC123")
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    with Counted() as counted:
+        statuses = [sign_in(client, "ABC123", f"guess-{i}").status_code for i in range(5)]
+    assert statuses == [200, 200, 429, 429, 429]
+    assert counted.added() == {
+        ("neptun_rate_limit_refusals_total", (("limit", "sign_in"),)): 3,
+    }

@@ -2,10 +2,13 @@
 and the cache is not asked again for a moment; the rate limits then count in this process.
 The same with a real Redis stopped and hung: tests/faults/test_cache_outage.py."""
 
+import socket
+
 import pytest
 
 from core import rate_limits, shared_cache
 from core.rate_limits import Rate, rate_limit_take
+from tests.metrics import Counted
 
 
 class BrokenCache:
@@ -59,3 +62,31 @@ def test_without_the_shared_cache_limits_are_counted_in_this_process(broken_cach
     assert [t.allowed for t in taken] == [True, True, False]
     assert not any(t.shared for t in taken)
     assert broken_cache.calls == 1  # asked once, then counted locally at once
+
+
+def test_calls_answered_without_the_shared_cache_are_counted(settings):
+    """A real Redis client against a port where nothing listens: the call that failed, then
+    the calls not made while the cache is marked down."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # closed again below: nothing listens there
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.SHARED_CACHE_RETRY_SECONDS = 60
+    shared_cache.reset()
+    try:
+        with Counted() as counted:
+            for _ in range(4):
+                with pytest.raises(shared_cache.SharedCacheUnavailable):
+                    shared_cache.get("key")
+    finally:
+        shared_cache.reset()
+    assert counted.added() == {
+        ("neptun_shared_cache_unavailable_calls_total", (("cause", "failed"),)): 1,
+        ("neptun_shared_cache_unavailable_calls_total", (("cause", "marked_down"),)): 3,
+    }

@@ -211,10 +211,15 @@ def deployment(transactional_db, tmp_path):
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
             "STATIC_ROOT": str(root / "static"),
             "TRUSTED_PROXY_HOPS": "1",
+            "METRICS_ALLOWED_ADDRESSES": "127.0.0.1,::1",  # the test scrapes as Prometheus
             "LOG_LEVEL": "WARNING",
         }
         assert values.keys() == environment_file().keys(), "deploy/systemd/*.env.example changed"
-        return {**process_env, **unit_environment(values)}
+        environment = {**process_env, **unit_environment(values)}
+        # The unit's /run/neptun-portal/metrics is one host's; here two app servers share the
+        # host, each with a folder of its own.
+        environment["PROMETHEUS_MULTIPROC_DIR"] = str(root / f"metrics-{port}")
+        return environment
 
     portal_servers = [
         AppServer(f"portal-{name}", port, portal_env(port), root / f"portal-{name}.log")
@@ -283,11 +288,17 @@ def deployment(transactional_db, tmp_path):
         portal_servers=portal_servers,
         stand_in_server=stand_in_server,
         nginx=nginx,
-        portal_env=portal_servers[0].env,
+        # What a release's commands run with: the environment file, without the unit's
+        # PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+        portal_env={
+            name: value
+            for name, value in portal_servers[0].env.items()
+            if name != "PROMETHEUS_MULTIPROC_DIR"
+        },
     )
     try:
         # The portal's release, as docs/operations.md has it (migrate: pytest-django did).
-        env = portal_servers[0].env
+        env = deployment.portal_env
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         # The demo data on a throwaway database under the production settings: forced, as
         # seed_demo refuses production otherwise.

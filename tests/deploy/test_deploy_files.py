@@ -13,6 +13,7 @@ from tests.deploy.servers import (
     environment_file,
     unit_command,
     unit_environment,
+    unit_service_settings,
 )
 
 
@@ -48,3 +49,23 @@ def test_the_environment_file_sets_every_variable_production_requires():
     production = (settings.BASE_DIR / "portal" / "settings" / "production.py").read_text()
     required = set(re.findall(r'env_str\("([A-Z_]+)"\)', production))
     assert required and required <= environment_file(SYSTEMD_ENVIRONMENT).keys(), required
+
+
+def test_the_unit_counts_the_metrics_in_a_runtime_directory_of_its_own():
+    """The workers' metric files (core/metrics.py) in /run/<RuntimeDirectory>: made for the
+    service, writable under ProtectSystem=strict, removed when it stops — and emptied by
+    portal/gunicorn.conf.py when it starts."""
+    service = dict(unit_service_settings())
+    runtime = service["RuntimeDirectory"]
+    directory = unit_environment(environment_file())["PROMETHEUS_MULTIPROC_DIR"]
+    assert directory.startswith(f"/run/{runtime}/"), (runtime, directory)
+    assert service["ProtectSystem"] == "strict"
+    # Set by the unit, not by the environment file that release commands run with.
+    assert "PROMETHEUS_MULTIPROC_DIR" not in environment_file()
+
+
+def test_nginx_never_passes_the_metrics_on():
+    text = NGINX_TEMPLATE.read_text()
+    block = text[text.index("location = /metrics {") :]
+    block = block[: block.index("}")]
+    assert "deny all;" in block and "proxy_pass" not in block and "allow" not in block

@@ -10,7 +10,9 @@ student plays one. Then what the browser saw: every cookie `Secure`, the session
 `HttpOnly`, the stand-in's cross-site cookies `SameSite=None`, plain http redirected once to
 https, HSTS, no mixed content, no Content Security Policy violation; and what the servers saw:
 both app servers used, request ids from nginx in their log lines, static files from nginx, the
-health checks answered on the app port over plain http and never logged.
+health checks answered on the app port over plain http and never logged; and the metrics as
+Prometheus sees them: each app server scraped on its own port, two workers each, the sums equal
+to the launch records, nothing of it logged — and refused by nginx to the browser.
 
 It fails when the session cookie loses `Secure`, when the stand-in's cookies lose
 `SameSite=None`, and when nginx stops sending `X-Forwarded-Proto`."""
@@ -18,8 +20,10 @@ It fails when the session cookie loses `Secure`, when the stand-in's cookies los
 import os
 import subprocess
 import time
+from collections import Counter
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from django.utils import translation
 
@@ -28,8 +32,15 @@ from panopto_link.permissions import REFUSAL_MESSAGES
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from portal.management.commands.seed_demo import DEMO_LECTURER, DEMO_PASSWORD, DEMO_STUDENT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
-from tests.deploy.conftest import PORTAL_HOST, STAND_IN_HOST, WALKTHROUGH_TIMINGS, Deployment
+from tests.deploy.conftest import (
+    PORTAL_HOST,
+    STAND_IN_HOST,
+    WALKTHROUGH_TIMINGS,
+    Deployment,
+)
 from tests.deploy.servers import manage, unit_command
+from tests.metrics import parsed
+from tests.robustness_report import REPORT
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -223,11 +234,59 @@ def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
     # What the browser saw.
     assert_cookies(context.cookies(), portal=portal, stand_in=stand_in)
     assert_transport(seen, portal=portal, stand_in=stand_in)
+    # The metrics are not the public's: nginx refuses them (and plain http only redirects).
+    refused = page.goto(f"{portal}/metrics")
+    assert refused.status == 403, refused.status
+    assert "neptun_" not in refused.text()
     context.close()
     # What the servers saw.
     assert_servers(deployment)
     assert_health_checks_on_the_app_port(deployment)
+    assert_metrics(deployment)
     WALKTHROUGH_TIMINGS.update(timings)
+
+
+def launch_records(deployment: Deployment) -> Counter:
+    """The launch records' steps by (stage, outcome), read with a connection of its own,
+    closed at once (not the ORM's: see tests/deploy/conftest.py)."""
+    url = deployment.portal_env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as db:
+        rows = db.execute(
+            "SELECT stage, outcome, sum(attempts) FROM panopto_link_launchrecord "
+            "GROUP BY stage, outcome"
+        ).fetchall()
+    return Counter({(stage, outcome): int(count) for stage, outcome, count in rows})
+
+
+def assert_metrics(deployment: Deployment) -> None:
+    """Prometheus's view: each app server scraped on its own address over plain http (its two
+    workers summed by each), the servers' sums added up — the launch records, step by step;
+    Panopto's (the stand-in's) key set fetched for the videos; no scrape in any log."""
+    totals: Counter = Counter()
+    for server in deployment.portal_servers:
+        response = server.get("/metrics")
+        assert response.status_code == 200, (server.name, response.status_code)
+        for sample, value in parsed(response.text).items():
+            totals[sample] += value
+    recorded = launch_records(deployment)
+    steps = {
+        (dict(labels)["step"], dict(labels)["outcome"]): value
+        for (name, labels), value in totals.items()
+        if name == "neptun_lti_launch_steps_total" and value
+    }
+    assert steps == dict(recorded), (steps, recorded)
+    assert steps[("authorization", "accepted")] >= 4  # the three launches and the picker's
+    fetched = ("neptun_outbound_fetches_total", (("document", "panopto_jwks"), ("outcome", "ok")))
+    assert totals[fetched] >= 1, totals
+    for server in deployment.portal_servers:
+        logged = [line.get("path") for line in server.log_lines()]
+        assert "/metrics" not in logged, f"{server.name} logged a scrape"
+    REPORT.metrics.append(
+        "HTTPS walkthrough, two app servers of two workers each, scraped one by one and added "
+        "up: "
+        + ", ".join(f"{step} {outcome} {int(n)}" for (step, outcome), n in sorted(steps.items()))
+        + f" = the launch records; Panopto's key set fetched {int(totals[fetched])} time(s)"
+    )
 
 
 def assert_stand_in_cookies_cross_site(context, stand_in: str) -> None:

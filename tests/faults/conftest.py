@@ -19,6 +19,7 @@ from django.db import connection
 from tests.faults.instances import AppServer, PostgresInstance, RedisInstance, postgres_binaries
 from tests.faults.seed import PASSWORD
 from tests.lti_tool import authorization_params, form_fields
+from tests.metrics import Samples, parsed
 
 
 @dataclass
@@ -113,3 +114,11 @@ class PortalSession:
         if click.status_code != 302 or "panopto.example.com" not in click.headers["Location"]:
             return click, None
         return click, self.authorize(self.authorization_params(click))
+
+
+def scrape(world: FaultWorld) -> Samples:
+    """The fault server's metrics, as Prometheus on the same host reads them (one process: its
+    own registry)."""
+    response = requests.get(world.server.url + "/metrics", timeout=15)
+    assert response.status_code == 200, response.status_code
+    return parsed(response.text)

@@ -145,6 +145,9 @@ class AppServer:
     process: subprocess.Popen | None = None
     workers: int = 1
     threads: int = 4  # 1: gunicorn's synchronous workers, one request at a time each
+    # gunicorn's configuration file, e.g. production's portal/gunicorn.conf.py (its hooks, its
+    # access log); none by default. The command line's values win over the file's.
+    configuration: str | None = None
 
     @property
     def url(self) -> str:
@@ -169,6 +172,7 @@ class AppServer:
             self.process = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "gunicorn", "portal.wsgi"),
+                    *(("-c", self.configuration) if self.configuration else ()),
                     *("--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)),
                     *("--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5"),
                 ],

@@ -7,7 +7,8 @@ locking everyone out."""
 import socket
 import time
 
-from tests.faults.conftest import PortalSession
+from tests.faults.conftest import PortalSession, scrape
+from tests.metrics import key
 from tests.robustness_report import REPORT
 
 TOO_MANY = {"hu": "Túl sok próbálkozás", "en": "Too many attempts"}
@@ -32,6 +33,7 @@ def test_with_redis_stopped_launches_keep_working_and_replays_stay_refused(fault
     member = PortalSession(fault_world, language="hu")
     assert member.sign_in("TAG001").status_code == 302
     assert "id_token" in member.launch()[1]
+    before = scrape(fault_world)
 
     fault_world.redis.stop()
     try:
@@ -71,6 +73,19 @@ def test_with_redis_stopped_launches_keep_working_and_replays_stay_refused(fault
     assert "id_token" in member.launch()[1]
     PortalSession(fault_world).sign_in("GUESSED", "one-more-guess")
     assert redis_keys(fault_world.redis.port, "*ratelimit*"), "limits are shared again"
+    # The outage survived, in the metrics: calls answered without Redis, the one sign-in
+    # refused by its limit.
+    after = scrape(fault_world)
+
+    def added(name: str, **labels: str) -> float:
+        sample = key(name, **labels)
+        return after.get(sample, 0) - before.get(sample, 0)
+
+    cache_calls = "neptun_shared_cache_unavailable_calls_total"
+    assert added(cache_calls, cause="failed") >= 1
+    assert added(cache_calls, cause="marked_down") >= 1
+    assert added("neptun_rate_limit_refusals_total", limit="sign_in") == 1
+    assert added("neptun_lti_launch_steps_total", step="authorization", outcome="accepted") == 7
     REPORT.faults.append(
         "Redis stopped: launches kept working (5 of 5, the slowest "
         f"{max(durations):.2f} s), the replayed hint was refused (\u201cThe lti_message_hint has "

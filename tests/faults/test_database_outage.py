@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from tests.faults.conftest import PortalSession
+from tests.faults.conftest import PortalSession, scrape
 from tests.robustness_report import REPORT
 
 OUTAGE_SECONDS = 3
@@ -124,6 +124,8 @@ def test_database_outage_mid_traffic_answers_503_and_recovers_without_a_restart(
 ):
     server = fault_world.server
     pid = server.process.pid
+    outages = ("neptun_database_unavailable_responses_total", ())
+    counted_before = scrape(fault_world).get(outages, 0)
     traffic = Traffic(fault_world)
     traffic.start()
     time.sleep(1.5)
@@ -164,6 +166,9 @@ def test_database_outage_mid_traffic_answers_503_and_recovers_without_a_restart(
     assert server.process.poll() is None and server.process.pid == pid
     accepted, consistent = launch_data_consistent(fault_world.postgres.url)
     assert consistent, "a launch was left half-written"
+    # Every 503 of the outage is counted, once.
+    answered_503 = sum(s.status == 503 for s in samples)
+    assert scrape(fault_world)[outages] - counted_before == answered_503
 
     served = Counter(s.action for s in outage if s.status == 200)
     REPORT.faults.append(
@@ -174,5 +179,6 @@ def test_database_outage_mid_traffic_answers_503_and_recovers_without_a_restart(
         f"({', '.join(f'{a}: {n}' for a, n in sorted(served.items())) or 'none'}); "
         f"0 answered 500, no traceback; the first launch succeeded "
         f"{recovered_at - restarted_at:.1f} s after PostgreSQL was back, same gunicorn process, "
-        f"users still signed in; {accepted} launches in all, none half-written"
+        f"users still signed in; {accepted} launches in all, none half-written; "
+        f"neptun_database_unavailable_responses_total counted the {answered_503} 503s"
     )

@@ -23,9 +23,13 @@ from tests.lti_tool import (
     rsa_key_pair,
     tool_conf,
 )
+from tests.metrics import Counted
 
 pytestmark = pytest.mark.django_db
 RETURN_URL = "/lti/deep-linking/return/"
+STEPS = "neptun_lti_launch_steps_total"
+REFUSALS = "neptun_lti_launch_refusals_total"
+FETCHES = "neptun_outbound_fetches_total"
 VIDEO_URL = "https://panopto.example.com/Panopto/LTI/LTI13.aspx?id=video-1"
 
 
@@ -441,3 +445,36 @@ def test_a_space_deleted_while_its_picker_was_open_is_refused_not_a_500(
     record = LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN)
     assert record.outcome == LaunchOutcome.REFUSED and record.space is None
     assert record.user == world.admin
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+def test_returns_are_counted_by_outcome_and_the_tools_key_set_by_fetch(
+    tool_registered, good_claims, tool_keys, jwks_server, django_capture_on_commit_callbacks
+):
+    other_private, _public = rsa_key_pair()
+    with Counted() as counted, django_capture_on_commit_callbacks(execute=True):
+        assert post(signed(good_claims(), tool_keys[0], jwks_server.kid)).status_code == 200
+        assert post(signed(good_claims(), tool_keys[0], jwks_server.kid)).status_code == 200
+        assert post(signed(good_claims(), other_private, jwks_server.kid)).status_code == 400
+    assert counted.added() == {
+        (STEPS, (("outcome", "accepted"), ("step", "deep_linking_return"))): 2,
+        (STEPS, (("outcome", "refused"), ("step", "deep_linking_return"))): 1,
+        (REFUSALS, (("reason", "bad_signature"), ("step", "deep_linking_return"))): 1,
+        # One fetch: the copy served the two returns after it.
+        (FETCHES, (("document", "panopto_jwks"), ("outcome", "ok"))): 1,
+    }
+    assert jwks_server.fetches == 1
+
+
+def test_a_failed_fetch_of_the_tools_key_set_is_counted(
+    tool_registered, good_claims, tool_keys, jwks_server, django_capture_on_commit_callbacks
+):
+    jwks_server.status = 500
+    with Counted() as counted, django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):  # the failure is remembered: asked once
+            assert post(signed(good_claims(), tool_keys[0], jwks_server.kid)).status_code == 400
+    assert counted(FETCHES, document="panopto_jwks", outcome="failed") == 1
+    assert counted(FETCHES, document="panopto_jwks", outcome="ok") == 0
+    assert counted(REFUSALS, step="deep_linking_return", reason="tool_keys_unavailable") == 3

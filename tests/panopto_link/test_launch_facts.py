@@ -93,3 +93,18 @@ def test_values_pass_the_fields_converters(world):
     assert own.is_created is True and own.is_enabled is True
     assert own.created_at == folder.created_at and own.created_at.tzinfo is not None
     assert target.space.created_at == world.course.created_at
+
+
+@pytest.mark.parametrize("space_pk", [0, 2**63, 10**30])
+def test_an_id_no_row_can_have_names_no_space(licence, space_pk):
+    """Found by the fuzzer: a URL naming an id beyond bigint reached the hand-written read as a
+    parameter the database driver refuses (a 500)."""
+    setting, target = launch_facts(user=UserFactory(), space_pk=space_pk)
+    assert target is None and setting.licence_valid
+
+
+def test_a_launch_url_naming_an_id_too_large_answers_404(client, licence):
+    client.force_login(UserFactory())
+    for method in ("get", "post"):
+        response = getattr(client, method)(f"/panopto/launch/{10**30}/")
+        assert response.status_code == 404, (method, response.status_code)

@@ -148,9 +148,11 @@ def test_only_the_exact_paths_are_probes(production_like):
         ({"GUNICORN_BIND": "unix:/run/neptun/portal.sock"}, "unix:/run/neptun/portal.sock"),
     ],
 )
-def test_gunicorn_binds_loopback_unless_told_otherwise(monkeypatch, environment, bind):
+def test_gunicorn_binds_loopback_unless_told_otherwise(monkeypatch, tmp_path, environment, bind):
     for name in ("PORT", "GUNICORN_BIND"):
         monkeypatch.delenv(name, raising=False)
+    # The metrics' directory (tests/portal/test_metrics.py): given, so none is made.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     configuration = runpy.run_path(str(GUNICORN_CONF))
