@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from panopto_link.models import (
     FolderLink,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
     PanoptoFolder,
     PanoptoLicence,
     PanoptoRegistration,
@@ -35,6 +38,11 @@ class PanoptoSetting:
     licence_valid: bool
     registration: PanoptoRegistration | None
     registration_facts: RegistrationFacts
+
+    @property
+    def opens_in_new_tab(self) -> bool:
+        """Launch buttons open Panopto in a new tab (the registration says so)."""
+        return bool(self.registration and self.registration.opens_in_new_tab)
 
 
 def panopto_setting() -> PanoptoSetting:
@@ -227,3 +235,30 @@ def user_semesters(user) -> list[str]:
         .order_by("-semester")
     )
     return list(semesters)
+
+
+# --- facts for the admin (issue 12) ----------------------------------------------------------
+
+
+def context_id_used(context_id: str) -> bool:
+    """A launch went ahead naming this context id: an accepted launch record names it (one
+    query; the records of a deleted space count too)."""
+    return LaunchRecord.objects.filter(
+        context_id=context_id, outcome=LaunchOutcome.ACCEPTED
+    ).exists()
+
+
+def folder_context_used(folder: PanoptoFolder) -> bool:
+    """The folder's own context id has been used: a message hint naming it was issued
+    (`context_used_at`), or an accepted launch record names it."""
+    return folder.context_used_at is not None or context_id_used(folder.context_id)
+
+
+def registration_has_launched(registration: PanoptoRegistration) -> bool:
+    """Panopto has received an id_token from this registration (one query): its accounts and
+    folders now depend on what the registration sends."""
+    return LaunchRecord.objects.filter(
+        client_id=registration.client_id,
+        stage=LaunchStage.AUTHORIZATION,
+        outcome=LaunchOutcome.ACCEPTED,
+    ).exists()
