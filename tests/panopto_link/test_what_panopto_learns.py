@@ -324,3 +324,45 @@ def test_the_accepted_records_keep_what_was_sent_but_no_personal_value(
             },
         }
         assert "QX7K2D" not in json.dumps(record.sent) and "Kovács" not in json.dumps(record.sent)
+
+
+# --- where a launch opens ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("opens", ["same_window", "new_tab"])
+def test_launch_forms_open_a_new_tab_only_when_the_registration_says_so(
+    client, world, registration, member, opens
+):
+    from tests.html import parse
+
+    configure(registration, launch_opens=opens)
+    video = VideoLink.objects.create(
+        space=world.course, title="1. előadás", url="https://panopto.example.com/v"
+    )
+    client.force_login(member)
+    home = parse(client.get(f"/spaces/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    launch_page = parse(client.get(f"/panopto/launch/{world.course.pk}/"))
+    forms = [
+        home.find("form", action=f"/panopto/launch/{world.course.pk}/"),
+        home.find("form", action=f"/panopto/videos/{world.course.pk}/{video.pk}/open/"),
+        launch_page.find("form", action=f"/panopto/launch/{world.course.pk}/"),
+    ]
+    for form in forms:
+        assert form.attrs["method"] == "post"
+        if opens == "new_tab":
+            assert (form.attrs.get("target"), form.attrs.get("rel")) == ("_blank", "noopener")
+            note = home.by_id(form.attrs["data-opened-note"]) or launch_page.by_id(
+                form.attrs["data-opened-note"]
+            )
+            assert note.attrs["role"] == "status" and "new tab" in note.attrs["data-message"]
+        else:
+            assert "target" not in form.attrs
+
+
+@pytest.mark.parametrize(("opens", "target"), [("same_window", "frame"), ("new_tab", "window")])
+def test_the_id_token_says_where_the_platform_opened_panopto(
+    world, tool, registration, member, opens, target
+):
+    configure(registration, launch_opens=opens)
+    data = launch_data(member, world.course, tool)
+    assert data[claims.LAUNCH_PRESENTATION]["document_target"] == target
