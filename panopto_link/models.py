@@ -162,6 +162,7 @@ class PanoptoRegistration(models.Model):
     site_url = models.URLField(_("Panopto site URL"), max_length=500, blank=True)
     is_production_site = models.BooleanField(
         _("production Panopto site"),
+        db_default=False,
         default=False,
         help_text=_(
             "Tick for the registration of the production Panopto site. The self-test warns when "
@@ -172,6 +173,7 @@ class PanoptoRegistration(models.Model):
     )
     privacy_level = models.CharField(
         _("privacy level"),
+        db_default=PrivacyLevel.NAME,
         max_length=16,
         choices=PrivacyLevel.choices,
         default=PrivacyLevel.NAME,
@@ -184,6 +186,7 @@ class PanoptoRegistration(models.Model):
     )
     identifier_kind = models.CharField(
         _("institutional identifier"),
+        db_default=IdentifierKind.USERNAME,
         max_length=16,
         choices=IdentifierKind.choices,
         default=IdentifierKind.USERNAME,
@@ -195,6 +198,7 @@ class PanoptoRegistration(models.Model):
     )
     identifier_parameter = models.CharField(
         _("custom parameter of the identifier"),
+        db_default="",
         max_length=64,
         blank=True,
         help_text=_(
@@ -205,6 +209,7 @@ class PanoptoRegistration(models.Model):
     )
     custom_parameters = models.TextField(
         _("custom parameters"),
+        db_default="",
         blank=True,
         help_text=_(
             "Sent with every launch, one key=value per line; keys in lower-case letters, digits "
@@ -218,6 +223,7 @@ class PanoptoRegistration(models.Model):
     )
     launch_opens = models.CharField(
         _("Panopto opens"),
+        db_default=LaunchOpens.SAME_WINDOW,
         max_length=16,
         choices=LaunchOpens.choices,
         default=LaunchOpens.SAME_WINDOW,
@@ -391,6 +397,7 @@ class PanoptoFolder(models.Model):
     )
     is_existing_folder = models.BooleanField(
         _("existing Panopto folder"),
+        db_default=False,
         default=False,
         editable=False,
         help_text=_(
@@ -577,8 +584,9 @@ class LaunchRecord(models.Model):
     hint_id = models.CharField(_("hint id"), max_length=64, blank=True)
     # What an accepted step sent, as the platform recorded it from the plan: the personal
     # claims, the custom parameters' keys, where the tool opens, and the tool's own facts
-    # (for Panopto: the privacy level and the identifier). The admin shows it in words.
-    sent = models.JSONField(_("sent"), default=dict, blank=True, editable=False)
+    # (for Panopto: the privacy level and the identifier). The admin shows it in words. NULL
+    # for the rows of refusals and of servers of the previous release.
+    sent = models.JSONField(_("sent"), null=True, blank=True, default=dict, editable=False)
     attempts = models.PositiveIntegerField(
         _("attempts"),
         default=1,

@@ -1,7 +1,12 @@
 """The registration's knobs for a real Panopto site (issue 12): the privacy level replaces the
 two switches `send_name` and `send_email` (each existing choice kept), the institutional
 identifier and its custom parameter, custom parameters, where a launch opens, and whether this
-is the production Panopto site."""
+is the production Panopto site.
+
+Servers of the previous release run beside this one during a release (docs/operations.md): the
+new columns have database defaults, so the previous release's inserts still work, and the two
+switches leave the model but keep their columns (with database defaults) for one release, so its
+reads still work. The release after drops them (see the comment at the end)."""
 
 from django.db import migrations, models
 
@@ -46,6 +51,7 @@ class Migration(migrations.Migration):
                     ("email", "e-mail address only"),
                     ("name_and_email", "name and e-mail address"),
                 ],
+                db_default="name",
                 default="name",
                 help_text="What Panopto learns of a person besides an opaque, stable id and the role. Send no more than Panopto needs: names show who recorded or commented; e-mail addresses let Panopto send notifications. Anonymous also withholds the institutional identifier.",
                 max_length=16,
@@ -53,8 +59,26 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(switches_to_level, level_to_switches),
-        migrations.RemoveField(model_name="panoptoregistration", name="send_email"),
-        migrations.RemoveField(model_name="panoptoregistration", name="send_name"),
+        migrations.SeparateDatabaseAndState(
+            # Gone from the model; the columns stay one more release, defaulting to true for
+            # the rows this release inserts. (Next release: RunSQL dropping both columns.)
+            state_operations=[
+                migrations.RemoveField(model_name="panoptoregistration", name="send_email"),
+                migrations.RemoveField(model_name="panoptoregistration", name="send_name"),
+            ],
+            database_operations=[
+                migrations.AlterField(
+                    model_name="panoptoregistration",
+                    name="send_name",
+                    field=models.BooleanField(db_default=True, default=True),
+                ),
+                migrations.AlterField(
+                    model_name="panoptoregistration",
+                    name="send_email",
+                    field=models.BooleanField(db_default=True, default=True),
+                ),
+            ],
+        ),
         migrations.AddField(
             model_name="panoptoregistration",
             name="identifier_kind",
@@ -64,6 +88,7 @@ class Migration(migrations.Migration):
                     ("email", "e-mail address"),
                     ("neptun_code", "Neptun code (directory identifier)"),
                 ],
+                db_default="username",
                 default="username",
                 help_text="Sent as lis.person_sourcedid (and as the custom parameter below): what Panopto matches its accounts on. Choose the value your single sign-on gives Panopto, or lecturers end up with a second, empty Panopto account.",
                 max_length=16,
@@ -75,6 +100,7 @@ class Migration(migrations.Migration):
             name="identifier_parameter",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="Also send the identifier as this custom parameter (e.g. neptun_code), the name to enter in Panopto's username parameter override. Lower-case letters, digits and underscores. Empty: only lis.person_sourcedid.",
                 max_length=64,
                 verbose_name="custom parameter of the identifier",
@@ -85,6 +111,7 @@ class Migration(migrations.Migration):
             name="custom_parameters",
             field=models.TextField(
                 blank=True,
+                db_default="",
                 help_text="Sent with every launch, one key=value per line; keys in lower-case letters, digits and underscores. A value that is exactly a substitution variable is replaced at each launch: $User.id, $User.username, $Person.sourcedId, $Person.name.full, $Person.name.given, $Person.name.family, $Person.email.primary, $Context.id, $Context.title, $Context.label, $CourseSection.sourcedId (the space code), $ResourceLink.id, $ResourceLink.title. Variables are case-sensitive; an unknown one, or one the privacy level withholds, is sent as written.",
                 verbose_name="custom parameters",
             ),
@@ -94,6 +121,7 @@ class Migration(migrations.Migration):
             name="launch_opens",
             field=models.CharField(
                 choices=[("same_window", "in the same window"), ("new_tab", "in a new tab")],
+                db_default="same_window",
                 default="same_window",
                 help_text="Where a launch from the portal opens Panopto. In a new tab the portal stays open; every check of the launch is the same.",
                 max_length=16,
@@ -104,6 +132,7 @@ class Migration(migrations.Migration):
             model_name="panoptoregistration",
             name="is_production_site",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 help_text="Tick for the registration of the production Panopto site. The self-test warns when a portal whose environment (PORTAL_ENVIRONMENT) is not production points at it — for example a test portal restored from a production backup — because its launches would create real folders and accounts.",
                 verbose_name="production Panopto site",

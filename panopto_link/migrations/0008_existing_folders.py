@@ -163,6 +163,7 @@ class Migration(migrations.Migration):
             model_name="panoptofolder",
             name="is_existing_folder",
             field=models.BooleanField(
+                db_default=False,
                 default=False,
                 editable=False,
                 help_text="The context id was given by an IT administrator for a folder that already existed in Panopto (from an earlier integration).",

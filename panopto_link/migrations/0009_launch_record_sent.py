@@ -14,6 +14,10 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="launchrecord",
             name="sent",
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="sent"),
+            # Nullable: the launch records of servers of the previous release, which run beside
+            # this one during a release, do not name it.
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, null=True, verbose_name="sent"
+            ),
         ),
     ]

@@ -87,3 +87,52 @@ def test_folders_a_launch_used_are_marked_and_keep_their_context_id(before_issue
         with pytest.raises(IntegrityError, match="never changes"), transaction.atomic():
             Folder.objects.filter(pk=folder.pk).update(context_id="changed")
     Folder.objects.filter(pk=unused.pk).update(context_id="an-existing-folder")
+
+
+def test_the_previous_release_keeps_working_beside_this_one(before_issue_12):
+    """During a release, servers of the previous release read and insert rows of the tables
+    this release changed: the removed switches' columns are still there, and every new column
+    has a database default (docs/operations.md, "A release")."""
+    migrate(AFTER)
+    # SQLite serves one process (the demo): no two releases run side by side, and it rebuilds
+    # a table without the columns its model no longer has. PostgreSQL keeps them.
+    switches = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        # The previous release's model, as its SQL names the columns.
+        cursor.execute(
+            "INSERT INTO panopto_link_panoptoregistration (id, is_enabled, client_id, "
+            "deployment_id, login_url, launch_url, redirect_uris, deep_linking_url, jwks_url, "
+            "site_url, updated_at" + (", send_name, send_email" if switches else "") + ") "
+            "VALUES (1, %s, 'c', '', '', '', '', '', '', '', %s"
+            + (", %s, %s" if switches else "")
+            + ")",
+            [True, timezone.now(), *([True, False] if switches else [])],
+        )
+        if switches:
+            cursor.execute("SELECT send_name, send_email FROM panopto_link_panoptoregistration")
+            assert cursor.fetchone() == (True, False)
+        cursor.execute(
+            "INSERT INTO virtualspaces_virtualspace (name, code, space_type, semester, "
+            "is_public, description, created_at) VALUES ('S', 'S1', 'subject', '', %s, '', %s)",
+            [False, timezone.now()],
+        )
+        cursor.execute("SELECT id FROM virtualspaces_virtualspace WHERE code = 'S1'")
+        space_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO panopto_link_panoptofolder (space_id, context_id, resource_link_id, "
+            "state, is_enabled) VALUES (%s, 'ctx', 'rl', 'not_created', %s)",
+            [space_id, True],
+        )
+        cursor.execute(
+            "INSERT INTO panopto_link_launchrecord (created_at, stage, outcome, reason, detail, "
+            "context_id, role_sent, message_type, client_id, hint_id, attempts) "
+            "VALUES (%s, 'initiation', 'accepted', '', '', 'ctx', '', '', 'c', '', 1)",
+            [timezone.now()],
+        )
+    apps = migrate(AFTER)
+    registration = apps.get_model("panopto_link", "PanoptoRegistration").objects.get()
+    assert (registration.privacy_level, registration.identifier_kind) == ("name", "username")
+    assert registration.custom_parameters == "" and registration.launch_opens == "same_window"
+    folder = apps.get_model("panopto_link", "PanoptoFolder").objects.get()
+    assert folder.is_existing_folder is False
+    assert apps.get_model("panopto_link", "LaunchRecord").objects.get().sent is None
