@@ -60,10 +60,10 @@ def _choice_label(choices: type[models.TextChoices], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
-def sent_in_words(sent: Mapping) -> str:
+def sent_in_words(sent: Mapping | None) -> str:
     """A launch record's `sent` (or a registration's preview of it) in words: the privacy
     level, the personal data, the identifier, the custom parameters' keys, where Panopto
-    opens."""
+    opens. Nothing for a record that kept none (a refusal, a previous release's row)."""
     if not sent:
         return ""
     tool = sent.get("tool") or {}
