@@ -198,6 +198,7 @@ class PanoptoRegistration(models.Model):
     )
     identifier_parameter = models.CharField(
         _("custom parameter of the identifier"),
+        default="",
         db_default="",
         max_length=64,
         blank=True,
@@ -209,6 +210,7 @@ class PanoptoRegistration(models.Model):
     )
     custom_parameters = models.TextField(
         _("custom parameters"),
+        default="",
         db_default="",
         blank=True,
         help_text=_(

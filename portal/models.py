@@ -33,6 +33,7 @@ class User(AbstractUser):
     neptun_code = models.CharField(
         _("Neptun code"),
         max_length=64,
+        default="",
         db_default="",
         blank=True,
         validators=[directory_identifier],

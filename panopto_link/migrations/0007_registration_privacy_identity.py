@@ -101,6 +101,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 db_default="",
+                default="",
                 help_text="Also send the identifier as this custom parameter (e.g. neptun_code), the name to enter in Panopto's username parameter override. Lower-case letters, digits and underscores. Empty: only lis.person_sourcedid.",
                 max_length=64,
                 verbose_name="custom parameter of the identifier",
@@ -112,6 +113,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 db_default="",
+                default="",
                 help_text="Sent with every launch, one key=value per line; keys in lower-case letters, digits and underscores. A value that is exactly a substitution variable is replaced at each launch: $User.id, $User.username, $Person.sourcedId, $Person.name.full, $Person.name.given, $Person.name.family, $Person.email.primary, $Context.id, $Context.title, $Context.label, $CourseSection.sourcedId (the space code), $ResourceLink.id, $ResourceLink.title. Variables are case-sensitive; an unknown one, or one the privacy level withholds, is sent as written.",
                 verbose_name="custom parameters",
             ),

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='neptun_code',
-            field=models.CharField(blank=True, db_default='', help_text="The person's Neptun code or identifier in the university's directory, e.g. ABC123. Sent to Panopto as the institutional identifier when the Panopto registration says so; then it must not change, or Panopto sees a new person.", max_length=64, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*\\Z', 'Use letters and digits (a Neptun code such as ABC123); a directory identifier may also contain dots, hyphens and underscores, but no spaces.', code='invalid_neptun_code')], verbose_name='Neptun code'),
+            field=models.CharField(blank=True, db_default='', default='', help_text="The person's Neptun code or identifier in the university's directory, e.g. ABC123. Sent to Panopto as the institutional identifier when the Panopto registration says so; then it must not change, or Panopto sees a new person.", max_length=64, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]*\\Z', 'Use letters and digits (a Neptun code such as ABC123); a directory identifier may also contain dots, hyphens and underscores, but no spaces.', code='invalid_neptun_code')], verbose_name='Neptun code'),
         ),
         migrations.AddConstraint(
             model_name='user',
