@@ -4,8 +4,8 @@ button on the registration's admin page): every check with pass, warn or fail an
 The Panopto part's checks — the registration, Panopto's JWKS and login URL, the redirect URIs,
 which site the portal points at — and the platform's (`lti_platform.self_test`: the issuer, its
 own JWKS and OpenID configuration, the signing keys, the clock). Every outbound request is one
-short probe (`core.http_probe`: a few seconds at most), all made at once, so a page asking for
-the test waits for the slowest only.
+probe through `core.outbound` (`http_probe`: `OUTBOUND_TIMEOUT_SECONDS` at most), all made at
+once, so a page asking for the test waits for the slowest only.
 """
 
 from collections.abc import Callable
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.http_probe import Probe, probe
+from core.outbound import Probe, http_probe
 from panopto_link.lti_platform.self_test import (
     PRODUCTION,
     CheckResult,
@@ -273,13 +273,13 @@ Prober = Callable[[str, bool], Probe]
 
 
 def _probe(url: str, want_json: bool) -> Probe:
-    return probe(url, want_json=want_json)
+    return http_probe(url, want_json=want_json)
 
 
 def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) -> SelfTestReport:
     """Run every check. `served_origin` is the scheme://host the asking page was served on
     (None from the command line). The outbound probes run at the same time, each within
-    `core.http_probe`'s few seconds."""
+    `OUTBOUND_TIMEOUT_SECONDS`."""
     environment = settings.PORTAL_ENVIRONMENT
     setting = panopto_setting()
     registration = setting.registration

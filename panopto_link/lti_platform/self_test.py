@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.http_probe import Probe
+from core.outbound import Probe
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.models import KeyState, PlatformKey

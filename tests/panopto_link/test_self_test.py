@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from core.http_probe import Probe, probe
+from core.outbound import Probe, http_probe
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.self_test import Status, check_clock, check_signing_keys
 from panopto_link.models import KeyState, PanoptoRegistration, PlatformKey
@@ -464,7 +464,7 @@ def test_a_server_that_never_answers_is_given_up_within_the_time_limit():
         listener.listen()
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/jwks"
         started = time.monotonic()
-        answer = probe(url, want_json=True, total_seconds=0.5)
+        answer = http_probe(url, want_json=True, timeout=0.5)
         elapsed = time.monotonic() - started
     assert not answer.answered and "time limit" in answer.error
     assert elapsed < 2
@@ -490,7 +490,7 @@ def test_a_server_that_trickles_its_answer_is_given_up_at_the_deadline():
 
         threading.Thread(target=trickle, daemon=True).start()
         started = time.monotonic()
-        answer = probe(url, want_json=True, total_seconds=0.5)
+        answer = http_probe(url, want_json=True, timeout=0.5)
         elapsed = time.monotonic() - started
     assert answer.status == 200 and "longer than" in answer.error
     assert elapsed < 2

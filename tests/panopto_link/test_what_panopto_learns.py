@@ -341,7 +341,9 @@ def test_launch_forms_open_a_new_tab_only_when_the_registration_says_so(
     )
     client.force_login(member)
     home = parse(client.get(f"/spaces/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
-    launch_page = parse(client.get(f"/panopto/launch/{world.course.pk}/"))
+    launch_page = parse(
+        client.get(f"/panopto/launch/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    )
     forms = [
         home.find("form", action=f"/panopto/launch/{world.course.pk}/"),
         home.find("form", action=f"/panopto/videos/{world.course.pk}/{video.pk}/open/"),
