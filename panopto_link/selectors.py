@@ -316,9 +316,18 @@ def _launch_sql(vendor: str) -> str:
     )
 
 
+# The largest id the database stores (a signed 64-bit integer on SQLite and PostgreSQL).
+MAX_ROW_ID = 2**63 - 1
+
+
 def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto | None]:
     """The setting and one space's Panopto entries for the user (None when the space does not
     exist), in one statement — what `panopto_setting` and `space_panopto` read in three."""
+    if not 0 < space_pk <= MAX_ROW_ID:
+        # A URL's id beyond what the database stores names no space: the ORM's lookups answer
+        # so, but a bound parameter would overflow (SQLite's OverflowError, PostgreSQL's
+        # "bigint out of range") and answer 500.
+        space_pk = 0
     today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute(_launch_sql(connection.vendor), [today, today, user.pk, user.pk, space_pk])
