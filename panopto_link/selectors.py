@@ -89,6 +89,11 @@ def request_panopto_setting(request: HttpRequest) -> PanoptoSetting:
     return setting
 
 
+def request_panopto_setting_if_read(request: HttpRequest) -> PanoptoSetting | None:
+    """The setting this request has read already, or None; never a query."""
+    return getattr(request, _SETTING_ATTR, None)
+
+
 @dataclass(frozen=True)
 class FolderEntry:
     """One folder link as a page shows it and a launch uses it."""

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "panopto_link.middleware.ToolImagesMiddleware",  # after CSPMiddleware: it updates img-src
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.errors.ErrorPagesMiddleware",
@@ -191,8 +192,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # Video thumbnails come from the Panopto site, whose address is configured at run time.
-        "img-src": [SELF, "https:"],
+        # And from the registered Panopto site, for the video thumbnails of a page that read the
+        # registration (panopto_link.middleware.ToolImagesMiddleware): nowhere else.
+        "img-src": [SELF],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
