@@ -23,6 +23,9 @@ with its refusal (the deep-linking return's 400) rather than holding a worker.
 """
 
 import contextlib
+import dataclasses
+import datetime
+import email.utils
 import hashlib
 import json
 import logging
@@ -71,37 +74,119 @@ def retry_seconds() -> float:
 # --- one GET -----------------------------------------------------------------------------------
 
 
+def _read_body(response: requests.Response, *, budget: float, max_bytes: int) -> bytes:
+    """The answer's body, read within `budget` seconds and at most `max_bytes` long. Raises
+    OutboundUnavailable."""
+    deadline = time.monotonic() + budget
+    content = bytearray()
+    # The read timeout holds for each read from the socket: a source that trickles its answer a
+    # byte at a time is stopped by the deadline, checked after every read (read1: one read
+    # from the socket, not as many as it takes to fill a chunk).
+    while chunk := response.raw.read1(16 * 1024, decode_content=True):
+        content += chunk
+        if len(content) > max_bytes:
+            raise OutboundUnavailable(f"the document is larger than {max_bytes} bytes")
+        if time.monotonic() > deadline:
+            raise OutboundUnavailable(f"the answer took longer than {budget:g} s")
+    return bytes(content)
+
+
+def _get(url: str, *, budget: float, accept: str, redirects: bool = True) -> requests.Response:
+    return requests.get(
+        url,
+        timeout=(min(CONNECT_TIMEOUT_SECONDS, budget), budget),
+        stream=True,
+        allow_redirects=redirects,
+        headers={"Accept": accept},
+    )
+
+
 def http_get_json(
     url: str, *, timeout: float | None = None, max_bytes: int = MAX_DOCUMENT_BYTES
 ) -> Any:
     """GET a JSON document of at most `max_bytes`, its body read within `timeout` seconds
     (`OUTBOUND_TIMEOUT_SECONDS`) and each read too. Raises OutboundUnavailable."""
     budget = timeout_seconds() if timeout is None else timeout
-    deadline = time.monotonic() + budget
-    content = bytearray()
     try:
-        with requests.get(
-            url,
-            timeout=(min(CONNECT_TIMEOUT_SECONDS, budget), budget),
-            stream=True,
-            headers={"Accept": "application/json"},
-        ) as response:
+        with _get(url, budget=budget, accept="application/json") as response:
             response.raise_for_status()
-            # The read timeout holds for each read from the socket: a source that trickles its
-            # answer a byte at a time is stopped by the deadline, checked after every read
-            # (read1: one read from the socket, not as many as it takes to fill a chunk).
-            while chunk := response.raw.read1(16 * 1024, decode_content=True):
-                content += chunk
-                if len(content) > max_bytes:
-                    raise OutboundUnavailable(f"the document is larger than {max_bytes} bytes")
-                if time.monotonic() > deadline:
-                    raise OutboundUnavailable(f"the answer took longer than {budget:g} s")
+            content = _read_body(response, budget=budget, max_bytes=max_bytes)
     except requests.RequestException as error:
         raise OutboundUnavailable(f"cannot be fetched: {error}") from error
     try:
         return json.loads(content)
     except ValueError as error:
         raise OutboundUnavailable("the document is not JSON") from error
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one diagnostic GET found (`http_probe`)."""
+
+    url: str
+    status: int | None = None  # None: no answer (refused, timed out, not HTTP)
+    date: datetime.datetime | None = None  # the answer's Date header (RFC 9110 §6.6.1)
+    document: Any = None  # the JSON body, when asked for and readable
+    error: str = ""  # why there is no answer, or no document
+    received_at: float = 0.0  # time.time() when the answer arrived
+
+    @property
+    def answered(self) -> bool:
+        return self.status is not None
+
+
+def http_probe(url: str, *, want_json: bool = False, timeout: float | None = None) -> Probe:
+    """One GET for a diagnosis (the configuration self-test): the status, the Date header and,
+    with `want_json`, the JSON body — within the same time limits as every fetch here, and
+    never an exception. Unlike `get_json` it keeps no copy and takes no turn: a self-test must
+    see the party as it is now, and a party being fetched by a worker is probed all the same
+    (this is not on any page's path)."""
+    budget = timeout_seconds() if timeout is None else timeout
+    try:
+        accept = "application/json" if want_json else "*/*"
+        # Redirects are not followed: a login URL that redirects has answered, and a key set
+        # must be where the registration says.
+        with _get(url, budget=budget, accept=accept, redirects=False) as answer:
+            found = Probe(
+                url=url,
+                status=answer.status_code,
+                date=_date_header(answer.headers.get("Date")),
+                received_at=time.time(),
+            )
+            if not want_json:
+                return found
+            try:
+                content = _read_body(answer, budget=budget, max_bytes=MAX_DOCUMENT_BYTES)
+            except OutboundUnavailable as error:
+                return dataclasses.replace(found, error=str(error))
+    except requests.RequestException as error:
+        return Probe(url=url, error=_in_words(error))
+    try:
+        return dataclasses.replace(found, document=json.loads(content))
+    except ValueError:
+        return dataclasses.replace(found, error="the answer is not JSON")
+
+
+def _date_header(value: str | None) -> datetime.datetime | None:
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _in_words(error: requests.RequestException) -> str:
+    """A failed request in a few words (requests' own messages nest the whole chain)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return "no connection within the time limit"
+    if isinstance(error, requests.ReadTimeout):
+        return "no answer within the time limit"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "the TLS certificate could not be verified"
+    if isinstance(error, requests.ConnectionError):
+        return "the connection was refused or the host is unknown"
+    return type(error).__name__
 
 
 # --- what the processes share ----------------------------------------------------------------

@@ -34,9 +34,10 @@ class SpaceVideos:
     may_open: bool
     may_manage: bool
     refusal: Reason | None
+    new_tab: bool = False  # "Play" opens Panopto in a new tab (the registration says so)
 
 
-def videos_of(target: SpacePanopto) -> SpaceVideos:
+def videos_of(target: SpacePanopto, *, new_tab: bool = False) -> SpaceVideos:
     decision = target.folder.decision
     return SpaceVideos(
         videos=space_videos(target.space),
@@ -44,6 +45,7 @@ def videos_of(target: SpacePanopto) -> SpaceVideos:
         may_open=may_open_videos(decision),
         may_manage=may_manage_videos(target.access),
         refusal=decision.refusal,
+        new_tab=new_tab,
     )
 
 
@@ -58,6 +60,7 @@ def panopto_home_elements(request: HttpRequest, home: AccessibleSpace) -> list[H
     return [
         HomeElement("panopto_link/_element.html", {"panopto": target}),
         HomeElement(
-            "panopto_link/_space_videos.html", {"target": target, "videos": videos_of(target)}
+            "panopto_link/_space_videos.html",
+            {"target": target, "videos": videos_of(target, new_tab=setting.opens_in_new_tab)},
         ),
     ]

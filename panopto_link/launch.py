@@ -8,7 +8,7 @@ linked one, maybe), and a video. The plan for a request is built here and nowher
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -18,17 +18,28 @@ from panopto_link import services
 from panopto_link.lti import claims
 from panopto_link.lti.deep_linking import ContentItem
 from panopto_link.lti.errors import AccessDenied
-from panopto_link.lti.messages import Context, LaunchUser
+from panopto_link.lti.messages import Context, LaunchUser, personal_claims
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti.substitution import Variable, substitute
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
-from panopto_link.models import PanoptoRegistration, VideoLink
+from panopto_link.models import (
+    LINKED_FOLDERS_PARAMETER,
+    IdentifierKind,
+    PanoptoRegistration,
+    VideoLink,
+)
 from panopto_link.permissions import (
+    PersonalData,
+    identifier_refusal,
+    identifier_released,
     lti_roles,
     may_open_videos,
     may_pick_videos,
     names_linked_folder,
     registration_complete,
+    released_personal_data,
+    variable_released,
     video_picker_refusal,
 )
 from panopto_link.selectors import (
@@ -76,14 +87,147 @@ def tool_registration(registration: PanoptoRegistration, setting: PanoptoSetting
     )
 
 
-def _launch_user(user, registration: PanoptoRegistration) -> LaunchUser:
+# --- who the user is to Panopto (issue 12) ---------------------------------------------------
+
+
+def institutional_identifier(user, identifier_kind: str) -> str:
+    """The user's value of the registration's institutional identifier ("" when missing)."""
+    if identifier_kind == IdentifierKind.EMAIL:
+        return user.email or ""
+    if identifier_kind == IdentifierKind.NEPTUN_CODE:
+        return user.neptun_code or ""
+    return user.get_username()
+
+
+def launch_user(user, registration: PanoptoRegistration) -> LaunchUser:
+    """The user as Panopto sees them: the opaque `sub` always; name, e-mail address and the
+    institutional identifier as the privacy level releases them (`permissions`)."""
+    released = released_personal_data(registration.privacy_level)
+    send_name = PersonalData.NAME in released
+    send_email = PersonalData.EMAIL in released
+    sends_identifier = identifier_released(
+        privacy_level=registration.privacy_level, identifier_kind=registration.identifier_kind
+    )
+    identifier = institutional_identifier(user, registration.identifier_kind)
     return LaunchUser(
         sub=str(user.lti_subject),
-        name=(user.get_full_name() or None) if registration.send_name else None,
-        given_name=(user.first_name or None) if registration.send_name else None,
-        family_name=(user.last_name or None) if registration.send_name else None,
-        email=(user.email or None) if registration.send_email else None,
+        name=(user.get_full_name() or None) if send_name else None,
+        given_name=(user.first_name or None) if send_name else None,
+        family_name=(user.last_name or None) if send_name else None,
+        email=(user.email or None) if send_email else None,
+        person_sourcedid=(identifier or None) if sends_identifier else None,
     )
+
+
+def _substitution_values(
+    user,
+    registration: PanoptoRegistration,
+    sent: LaunchUser,
+    *,
+    context: Context,
+    section_code: str,
+    resource_link_id: str,
+    resource_link_title: str,
+) -> dict[Variable, str]:
+    """The value of every variable this launch can substitute: those the privacy level
+    releases (`permissions.variable_released`), and the resource link's only when the
+    message names one. Any other variable is sent as written."""
+    values = {
+        Variable.USER_ID: sent.sub,
+        Variable.USER_USERNAME: user.get_username(),
+        Variable.PERSON_NAME_FULL: user.get_full_name(),
+        Variable.PERSON_NAME_GIVEN: user.first_name,
+        Variable.PERSON_NAME_FAMILY: user.last_name,
+        Variable.PERSON_EMAIL_PRIMARY: user.email,
+        Variable.CONTEXT_ID: context.id,
+        Variable.CONTEXT_TITLE: context.title,
+        Variable.CONTEXT_LABEL: context.label,
+        Variable.COURSE_SECTION_SOURCED_ID: section_code,
+    }
+    if sent.person_sourcedid:
+        values[Variable.PERSON_SOURCED_ID] = sent.person_sourcedid
+    if resource_link_id:
+        values[Variable.RESOURCE_LINK_ID] = resource_link_id
+        values[Variable.RESOURCE_LINK_TITLE] = resource_link_title
+    return {
+        variable: value
+        for variable, value in values.items()
+        if variable_released(
+            variable,
+            privacy_level=registration.privacy_level,
+            identifier_kind=registration.identifier_kind,
+        )
+    }
+
+
+def custom_claim(
+    registration: PanoptoRegistration,
+    sent: LaunchUser,
+    values: Mapping[Variable, str],
+    *,
+    item_custom: Mapping[str, str] | None = None,
+    own: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The custom claim (LTI Core §5.4.6): the registration's custom parameters, then a
+    video's own (Deep Linking 2.0 §3.4.1: its variables substituted as well), then the
+    identifier's parameter — which content cannot override, since Panopto matches accounts on
+    it — and the portal's own parameters (`linked_folders`)."""
+    custom = substitute(registration.custom_parameter_items(), values)
+    if item_custom:
+        custom |= substitute(((str(key), str(value)) for key, value in item_custom.items()), values)
+    if registration.identifier_parameter:
+        if sent.person_sourcedid:
+            custom[registration.identifier_parameter] = sent.person_sourcedid
+        else:  # withheld by the privacy level: never a stale value from the content
+            custom.pop(registration.identifier_parameter, None)
+    return custom | dict(own or {})
+
+
+def audit_facts(registration: PanoptoRegistration) -> dict[str, str]:
+    """What the launch record keeps of the registration's choices besides the claims sent."""
+    return {
+        "privacy_level": registration.privacy_level,
+        "identifier_kind": registration.identifier_kind,
+        "identifier_parameter": registration.identifier_parameter,
+    }
+
+
+def document_target(registration: PanoptoRegistration, kind: LaunchKind) -> str:
+    """Where the portal opens the launch (LTI Core §5.4.4): a new tab ("window") when the
+    registration says so, else in place of the portal's page ("frame"). The content picker
+    always opens in place: it comes back to the portal's page when the choice is made."""
+    if kind is not LaunchKind.PICKER and registration.opens_in_new_tab:
+        return claims.DOCUMENT_TARGET_WINDOW
+    return claims.DOCUMENT_TARGET_FRAME
+
+
+def sent_preview(registration: PanoptoRegistration) -> dict:
+    """What a launch sends under the registration's settings, in the shape of a launch
+    record's `sent`, for the admin to show before anyone launches: the personal claims of a
+    user who has every value."""
+    released = released_personal_data(registration.privacy_level)
+    sample = LaunchUser(
+        sub="-",
+        name="-" if PersonalData.NAME in released else None,
+        given_name="-" if PersonalData.NAME in released else None,
+        family_name="-" if PersonalData.NAME in released else None,
+        email="-" if PersonalData.EMAIL in released else None,
+        person_sourcedid="-"
+        if identifier_released(
+            privacy_level=registration.privacy_level,
+            identifier_kind=registration.identifier_kind,
+        )
+        else None,
+    )
+    custom = [key for key, _value in registration.custom_parameter_items()]
+    if registration.identifier_parameter and sample.person_sourcedid:
+        custom.append(registration.identifier_parameter)
+    return {
+        "claims": list(personal_claims(sample)),
+        "custom": sorted(custom),
+        "document_target": document_target(registration, LaunchKind.FOLDER),
+        "tool": audit_facts(registration),
+    }
 
 
 def _linked_folders(target: SpacePanopto, entry: FolderEntry) -> dict[str, str]:
@@ -101,7 +245,7 @@ def _linked_folders(target: SpacePanopto, entry: FolderEntry) -> dict[str, str]:
         if linked.folder is not None
         and names_linked_folder(launches_own_folder=launches_own_folder, linked=linked.decision)
     ]
-    return {"linked_folders": json.dumps(linked, ensure_ascii=False)} if linked else {}
+    return {LINKED_FOLDERS_PARAMETER: json.dumps(linked, ensure_ascii=False)} if linked else {}
 
 
 def plan(
@@ -137,48 +281,76 @@ def plan(
     registration = setting.registration
     if registration is None:  # an active decision has a complete registration
         raise AccessDenied(Reason.REGISTRATION_INCOMPLETE, "Panopto is not configured.")
+    user_sent = launch_user(user, registration)
+    refusal = identifier_refusal(
+        released=identifier_released(
+            privacy_level=registration.privacy_level,
+            identifier_kind=registration.identifier_kind,
+        ),
+        identifier=user_sent.person_sourcedid or "",
+    )
+    if refusal is not None:
+        raise AccessDenied(refusal, "The user has no institutional identifier to send.")
     folder = entry.folder or services.folder_ensure(space=entry.owner)
+    if folder.context_used_at is None:  # from now on the context id never changes
+        services.folder_mark_context_used(folder=folder)
     owner: VirtualSpace = entry.owner
     request = {"space": target.space.pk, "folder": owner.pk}
     if video is not None:
         request["video"] = video.pk
-    dashboard = LaunchPlan(
-        message_type=kind.message_type,
-        user=_launch_user(user, registration),
-        roles=lti_roles(decision),
-        context=Context(
-            id=folder.context_id,
-            label=owner.code,
-            title=owner.name,
-            type=CONTEXT_TYPES[SpaceType(owner.space_type)],
-        ),
-        target_link_uri=registration.launch_url,
-        document_target="window",
-        return_url=absolute_url(reverse("virtualspaces:space_home", args=[target.space.pk])),
-        resource_link_id=folder.resource_link_id,
+    context = Context(
+        id=folder.context_id,
+        label=owner.code,
         title=owner.name,
-        custom=_linked_folders(target, entry),
+        type=CONTEXT_TYPES[SpaceType(owner.space_type)],
+    )
+    if kind is LaunchKind.PICKER:
+        resource_link_id, title = "", owner.name
+    elif video is not None:
+        resource_link_id, title = video.resource_link_id, video.title
+    else:
+        resource_link_id, title = folder.resource_link_id, owner.name
+    values = _substitution_values(
+        user,
+        registration,
+        user_sent,
+        context=context,
+        section_code=owner.code,
+        resource_link_id=resource_link_id,
+        resource_link_title=title,
+    )
+    custom = custom_claim(
+        registration,
+        user_sent,
+        values,
+        item_custom=video.custom if video is not None else None,
+        own=_linked_folders(target, entry) if video is None else None,
+    )
+    launch_plan = LaunchPlan(
+        message_type=kind.message_type,
+        user=user_sent,
+        roles=lti_roles(decision),
+        context=context,
+        target_link_uri=registration.launch_url,
+        document_target=document_target(registration, kind),
+        return_url=absolute_url(reverse("virtualspaces:space_home", args=[target.space.pk])),
+        resource_link_id=resource_link_id,
+        title=title,
+        custom=custom,
         request=request,
         space_id=target.space.pk,
         creates_context=decision.creates_context,
+        audit=audit_facts(registration),
     )
     if kind is LaunchKind.PICKER:
         return replace(
-            dashboard,
+            launch_plan,
             target_link_uri=registration.deep_linking_target,
-            resource_link_id="",
             deep_link_return_url=absolute_url(reverse("panopto_link:deep_linking_return")),
         )
     if video is not None:
-        return replace(
-            dashboard,
-            target_link_uri=video.url,
-            document_target=video.document_target,
-            resource_link_id=video.resource_link_id,
-            title=video.title,
-            custom={str(key): str(value) for key, value in video.custom.items()},
-        )
-    return dashboard
+        return replace(launch_plan, target_link_uri=video.url)
+    return launch_plan
 
 
 # --- the platform asks again: PanoptoTool ----------------------------------------------------

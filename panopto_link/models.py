@@ -11,6 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from panopto_link.lti.substitution import (
+    CustomParameters,
+    Problem,
+    key_problem,
+    parse_custom_parameters,
+)
 from virtualspaces.models import SpaceType, VirtualSpace
 
 
@@ -58,6 +64,50 @@ class PanoptoLicence(models.Model):
 
 
 # --- Registration ----------------------------------------------------------------------------
+
+
+class PrivacyLevel(models.TextChoices):
+    """What Panopto learns of a person besides the opaque `sub` and the roles (as Canvas's
+    privacy levels). Who receives what is `permissions.released_personal_data`."""
+
+    ANONYMOUS = "anonymous", _("anonymous: no name, e-mail address or identifier")
+    NAME = "name", _("name only")
+    EMAIL = "email", _("e-mail address only")
+    NAME_AND_EMAIL = "name_and_email", _("name and e-mail address")
+
+
+class IdentifierKind(models.TextChoices):
+    """What is sent as the person's institutional identifier (lis.person_sourcedid)."""
+
+    USERNAME = "username", _("portal username")
+    EMAIL = "email", _("e-mail address")
+    NEPTUN_CODE = "neptun_code", _("Neptun code (directory identifier)")
+
+
+class LaunchOpens(models.TextChoices):
+    """Where "Continue to the Panopto system" and "Play" open Panopto."""
+
+    SAME_WINDOW = "same_window", _("in the same window")
+    NEW_TAB = "new_tab", _("in a new tab")
+
+
+# The custom parameter the portal itself sends with a course's dashboard launch (SPEC §3).
+LINKED_FOLDERS_PARAMETER = "linked_folders"
+RESERVED_CUSTOM_KEYS = (LINKED_FOLDERS_PARAMETER,)
+
+CUSTOM_PARAMETER_PROBLEMS = {
+    Problem.NO_EQUALS: _("Line %(line)d: write each parameter as key=value."),
+    Problem.BAD_KEY: _(
+        "Line %(line)d: the key “%(key)s” may contain only lower-case letters, digits and "
+        "underscores, and starts with a letter (no spaces)."
+    ),
+    Problem.KEY_TOO_LONG: _("Line %(line)d: the key “%(key)s” is too long."),
+    Problem.VALUE_TOO_LONG: _("Line %(line)d: the value of “%(key)s” is too long."),
+    Problem.DUPLICATE_KEY: _("Line %(line)d: the key “%(key)s” is already given above."),
+    Problem.RESERVED_KEY: _(
+        "Line %(line)d: the portal sends “%(key)s” itself; choose another key."
+    ),
+}
 
 
 class PanoptoRegistration(models.Model):
@@ -110,13 +160,79 @@ class PanoptoRegistration(models.Model):
         help_text=_("Panopto's public keys, which sign the videos it returns from its picker."),
     )
     site_url = models.URLField(_("Panopto site URL"), max_length=500, blank=True)
-    send_name = models.BooleanField(
-        _("send names"), default=True, help_text=_("Privacy: send the user's name to Panopto.")
+    is_production_site = models.BooleanField(
+        _("production Panopto site"),
+        db_default=False,
+        default=False,
+        help_text=_(
+            "Tick for the registration of the production Panopto site. The self-test warns when "
+            "a portal whose environment (PORTAL_ENVIRONMENT) is not production points at it — "
+            "for example a test portal restored from a production backup — because its launches "
+            "would create real folders and accounts."
+        ),
     )
-    send_email = models.BooleanField(
-        _("send e-mail addresses"),
-        default=True,
-        help_text=_("Privacy: send the user's e-mail address to Panopto."),
+    privacy_level = models.CharField(
+        _("privacy level"),
+        db_default=PrivacyLevel.NAME,
+        max_length=16,
+        choices=PrivacyLevel.choices,
+        default=PrivacyLevel.NAME,
+        help_text=_(
+            "What Panopto learns of a person besides an opaque, stable id and the role. Send no "
+            "more than Panopto needs: names show who recorded or commented; e-mail addresses "
+            "let Panopto send notifications. Anonymous also withholds the institutional "
+            "identifier."
+        ),
+    )
+    identifier_kind = models.CharField(
+        _("institutional identifier"),
+        db_default=IdentifierKind.USERNAME,
+        max_length=16,
+        choices=IdentifierKind.choices,
+        default=IdentifierKind.USERNAME,
+        help_text=_(
+            "Sent as lis.person_sourcedid (and as the custom parameter below): what Panopto "
+            "matches its accounts on. Choose the value your single sign-on gives Panopto, or "
+            "lecturers end up with a second, empty Panopto account."
+        ),
+    )
+    identifier_parameter = models.CharField(
+        _("custom parameter of the identifier"),
+        default="",
+        db_default="",
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Also send the identifier as this custom parameter (e.g. neptun_code), the name to "
+            "enter in Panopto's username parameter override. Lower-case letters, digits and "
+            "underscores. Empty: only lis.person_sourcedid."
+        ),
+    )
+    custom_parameters = models.TextField(
+        _("custom parameters"),
+        default="",
+        db_default="",
+        blank=True,
+        help_text=_(
+            "Sent with every launch, one key=value per line; keys in lower-case letters, digits "
+            "and underscores. A value that is exactly a substitution variable is replaced at "
+            "each launch: $User.id, $User.username, $Person.sourcedId, $Person.name.full, "
+            "$Person.name.given, $Person.name.family, $Person.email.primary, $Context.id, "
+            "$Context.title, $Context.label, $CourseSection.sourcedId (the space code), "
+            "$ResourceLink.id, $ResourceLink.title. Variables are case-sensitive; an unknown one, "
+            "or one the privacy level withholds, is sent as written."
+        ),
+    )
+    launch_opens = models.CharField(
+        _("Panopto opens"),
+        db_default=LaunchOpens.SAME_WINDOW,
+        max_length=16,
+        choices=LaunchOpens.choices,
+        default=LaunchOpens.SAME_WINDOW,
+        help_text=_(
+            "Where a launch from the portal opens Panopto. In a new tab the portal stays open; "
+            "every check of the launch is the same."
+        ),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -125,6 +241,18 @@ class PanoptoRegistration(models.Model):
         verbose_name_plural = _("Panopto registration")
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="registration_single_row"),
+            models.CheckConstraint(
+                condition=Q(privacy_level__in=PrivacyLevel.values),
+                name="registration_privacy_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(identifier_kind__in=IdentifierKind.values),
+                name="registration_identifier_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(launch_opens__in=LaunchOpens.values),
+                name="registration_launch_opens_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +269,17 @@ class PanoptoRegistration(models.Model):
     @property
     def deep_linking_target(self) -> str:
         return self.deep_linking_url or self.launch_url
+
+    @property
+    def opens_in_new_tab(self) -> bool:
+        return self.launch_opens == LaunchOpens.NEW_TAB
+
+    def parsed_custom_parameters(self) -> CustomParameters:
+        return parse_custom_parameters(self.custom_parameters, reserved=RESERVED_CUSTOM_KEYS)
+
+    def custom_parameter_items(self) -> tuple[tuple[str, str], ...]:
+        """The valid `key=value` lines, in order (a saved registration has no invalid one)."""
+        return self.parsed_custom_parameters().items
 
     def tool_origins(self) -> tuple[str, ...]:
         """The scheme://host[:port] origins where the tool lives: video links must point there."""
@@ -163,6 +302,59 @@ class PanoptoRegistration(models.Model):
     def missing_field_labels(self) -> list[str]:
         return [self.field_label(name) for name in self.missing_fields()]
 
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        parsed = self.parsed_custom_parameters()
+        for problem in parsed.problems:
+            errors.setdefault("custom_parameters", []).append(
+                ValidationError(
+                    CUSTOM_PARAMETER_PROBLEMS[problem.problem],
+                    code=problem.problem.value,
+                    params={"line": problem.line, "key": problem.key},
+                )
+            )
+        parameter = self.identifier_parameter.strip()
+        self.identifier_parameter = parameter
+        if parameter:
+            if key_problem(parameter, reserved=RESERVED_CUSTOM_KEYS) is not None:
+                errors.setdefault("identifier_parameter", []).append(
+                    ValidationError(
+                        _(
+                            "Use lower-case letters, digits and underscores, starting with a "
+                            "letter (no spaces), and not “%(reserved)s”."
+                        ),
+                        code="bad_key",
+                        params={"reserved": LINKED_FOLDERS_PARAMETER},
+                    )
+                )
+            elif parameter in dict(parsed.items):
+                errors.setdefault("identifier_parameter", []).append(
+                    ValidationError(
+                        _(
+                            "“%(key)s” is also one of the custom parameters below: the "
+                            "identifier's parameter needs a key of its own."
+                        ),
+                        code="duplicate_key",
+                        params={"key": parameter},
+                    )
+                )
+        if self.identifier_kind == IdentifierKind.EMAIL and self.privacy_level not in (
+            PrivacyLevel.EMAIL,
+            PrivacyLevel.NAME_AND_EMAIL,
+        ):
+            errors.setdefault("identifier_kind", []).append(
+                ValidationError(
+                    _(
+                        "The e-mail address cannot be the identifier while the privacy level "
+                        "withholds e-mail addresses: choose another identifier or a privacy "
+                        "level with e-mail addresses."
+                    ),
+                    code="identifier_withheld",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 # --- Folders ---------------------------------------------------------------------------------
 
@@ -173,9 +365,11 @@ class FolderState(models.TextChoices):
 
 
 class PanoptoFolder(models.Model):
-    """A space's Panopto folder. Panopto keys it by `context_id`, which therefore never changes:
-    a changed id would make Panopto open a new, empty folder. The database refuses the change
-    (see the trigger in migration 0003), not only this model."""
+    """A space's Panopto folder. Panopto keys it by `context_id`, which therefore never changes
+    once a launch has used it: a changed id would make Panopto open a new, empty folder. Before
+    that, an IT administrator may give it the context id of a folder that already exists in
+    Panopto (`services.folder_give_existing_context`). The database refuses a change of a used
+    context id (see the trigger in migration 0008), not only this model."""
 
     space = models.OneToOneField(
         VirtualSpace,
@@ -183,14 +377,35 @@ class PanoptoFolder(models.Model):
         on_delete=models.CASCADE,
         related_name="panopto_folder",
     )
+    # LTI Core §5.4.1: at most 255 ASCII characters (an existing folder's id may be long).
     context_id = models.CharField(
-        _("context id"), max_length=64, unique=True, default=new_opaque_id, editable=False
+        _("context id"), max_length=255, unique=True, default=new_opaque_id, editable=False
     )
     resource_link_id = models.CharField(
         _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False
     )
     state = models.CharField(
         _("state"), max_length=16, choices=FolderState.choices, default=FolderState.NOT_CREATED
+    )
+    context_used_at = models.DateTimeField(
+        _("context id first sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When a launch first named the folder's context id (its message hint was issued); "
+            "from then on the context id never changes."
+        ),
+    )
+    is_existing_folder = models.BooleanField(
+        _("existing Panopto folder"),
+        db_default=False,
+        default=False,
+        editable=False,
+        help_text=_(
+            "The context id was given by an IT administrator for a folder that already existed "
+            "in Panopto (from an earlier integration)."
+        ),
     )
     is_enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(_("context created at"), null=True, blank=True)
@@ -364,11 +579,16 @@ class LaunchRecord(models.Model):
         blank=True,
         related_name="panopto_launches",
     )
-    context_id = models.CharField(_("context id"), max_length=64, blank=True)
+    context_id = models.CharField(_("context id"), max_length=255, blank=True)
     role_sent = models.CharField(_("role sent"), max_length=200, blank=True)
     message_type = models.CharField(_("message type"), max_length=64, blank=True)
     client_id = models.CharField(_("client id"), max_length=255, blank=True)
     hint_id = models.CharField(_("hint id"), max_length=64, blank=True)
+    # What an accepted step sent, as the platform recorded it from the plan: the personal
+    # claims, the custom parameters' keys, where the tool opens, and the tool's own facts
+    # (for Panopto: the privacy level and the identifier). The admin shows it in words. NULL
+    # for the rows of refusals and of servers of the previous release.
+    sent = models.JSONField(_("sent"), null=True, blank=True, default=dict, editable=False)
     attempts = models.PositiveIntegerField(
         _("attempts"),
         default=1,

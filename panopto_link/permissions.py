@@ -1,7 +1,9 @@
 """SPEC §3 and §6 in one place: who sees the Panopto link of a folder, whether it is active,
 with which role the user enters Panopto and what a launch names; who links, opens and manages
-videos; who is told how to fix the configuration. The screens, the click, the authorization and
-the deep-linking return all ask these functions by name; none re-derives any part of them.
+videos; who is told how to fix the configuration; what Panopto learns of a person at each
+privacy level; when a folder may still be given an existing Panopto folder's context id. The
+screens, the click, the authorization, the deep-linking return and the admin all ask these
+functions by name; none re-derives any part of them.
 
 Pure functions on plain values: no queries, no request.
 """
@@ -14,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti.substitution import Variable
+from panopto_link.models import IdentifierKind, PrivacyLevel
 from virtualspaces.permissions import SpaceAccess
 
 
@@ -44,6 +48,10 @@ REFUSAL_MESSAGES: dict[Reason, Promise] = {
         "Available once the space's administrator has opened the Panopto folder."
     ),
     Reason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
+    Reason.IDENTIFIER_MISSING: _(
+        "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
+        "a Neptun code). Please contact the IT administrators."
+    ),
 }
 
 
@@ -210,3 +218,86 @@ def configuration_fix(*, is_staff: bool, refusal: Reason | None) -> Configuratio
     if refusal is Reason.FOLDER_DISABLED:
         return ConfigurationFix.FOLDER
     return None
+
+
+# --- what Panopto learns of a person (issue 12) ----------------------------------------------
+
+
+class PersonalData(StrEnum):
+    """The kinds of personal data a launch may carry besides the opaque `sub` and the roles."""
+
+    IDENTITY = "identity"  # who the person is in the university's directory: username, Neptun code
+    NAME = "name"
+    EMAIL = "email"
+
+
+PRIVACY_RELEASES: dict[str, frozenset[PersonalData]] = {
+    PrivacyLevel.ANONYMOUS: frozenset(),
+    PrivacyLevel.NAME: frozenset({PersonalData.IDENTITY, PersonalData.NAME}),
+    PrivacyLevel.EMAIL: frozenset({PersonalData.IDENTITY, PersonalData.EMAIL}),
+    PrivacyLevel.NAME_AND_EMAIL: frozenset(
+        {PersonalData.IDENTITY, PersonalData.NAME, PersonalData.EMAIL}
+    ),
+}
+
+
+def released_personal_data(privacy_level: str) -> frozenset[PersonalData]:
+    """What the registration's privacy level lets Panopto learn (as Canvas's levels): nothing
+    at "anonymous" (only `sub` and the roles), the directory identity (username, Neptun code)
+    at every other level, names and e-mail addresses as the level says. An unknown level
+    releases nothing."""
+    return PRIVACY_RELEASES.get(privacy_level, frozenset())
+
+
+def identifier_data(identifier_kind: str) -> PersonalData:
+    """The kind of personal data the institutional identifier is: the e-mail address is one."""
+    return PersonalData.EMAIL if identifier_kind == IdentifierKind.EMAIL else PersonalData.IDENTITY
+
+
+def identifier_released(*, privacy_level: str, identifier_kind: str) -> bool:
+    """The institutional identifier (lis.person_sourcedid, and its custom parameter) is sent
+    when the privacy level releases the kind of data it is."""
+    return identifier_data(identifier_kind) in released_personal_data(privacy_level)
+
+
+# Which personal data each substitution variable reveals; the others reveal none.
+VARIABLE_DATA: dict[Variable, PersonalData] = {
+    Variable.USER_USERNAME: PersonalData.IDENTITY,
+    Variable.PERSON_NAME_FULL: PersonalData.NAME,
+    Variable.PERSON_NAME_GIVEN: PersonalData.NAME,
+    Variable.PERSON_NAME_FAMILY: PersonalData.NAME,
+    Variable.PERSON_EMAIL_PRIMARY: PersonalData.EMAIL,
+}
+
+
+def variable_released(variable: Variable, *, privacy_level: str, identifier_kind: str) -> bool:
+    """A substitution variable is replaced only when the privacy level releases what it
+    reveals ($Person.sourcedId: the identifier's rule); otherwise it is sent as written."""
+    if variable is Variable.PERSON_SOURCED_ID:
+        return identifier_released(privacy_level=privacy_level, identifier_kind=identifier_kind)
+    data = VARIABLE_DATA.get(variable)
+    return data is None or data in released_personal_data(privacy_level)
+
+
+def identifier_refusal(*, released: bool, identifier: str) -> Reason | None:
+    """A launch that must carry the institutional identifier is refused for a user without
+    one: Panopto would otherwise match them on something else and open a second, empty
+    account for them."""
+    return Reason.IDENTIFIER_MISSING if released and not identifier else None
+
+
+def identifier_change_warned(*, has_launched: bool) -> bool:
+    """Changing what is sent as the identifier (or its custom parameter) on a registration that
+    has launched asks for confirmation: Panopto may then open new accounts for everyone."""
+    return has_launched
+
+
+# --- existing Panopto folders (issue 12) -----------------------------------------------------
+
+
+def existing_context_may_be_given(*, is_created: bool, context_used: bool) -> bool:
+    """An IT administrator may give a space's folder the context id of a folder that already
+    exists in Panopto only while the folder's own context id has never been used: the folder
+    is not created and no launch has named its context id (no message hint issued, no accepted
+    launch record). After that Panopto keys a folder by the id, and it never changes."""
+    return not is_created and not context_used

@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from panopto_link.models import (
     FolderLink,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
     PanoptoFolder,
     PanoptoLicence,
     PanoptoRegistration,
@@ -38,6 +41,11 @@ class PanoptoSetting:
     licence_valid: bool
     registration: PanoptoRegistration | None
     registration_facts: RegistrationFacts
+
+    @property
+    def opens_in_new_tab(self) -> bool:
+        """Launch buttons open Panopto in a new tab (the registration says so)."""
+        return bool(self.registration and self.registration.opens_in_new_tab)
 
 
 def panopto_setting() -> PanoptoSetting:
@@ -313,18 +321,19 @@ def _launch_sql(vendor: str) -> str:
     )
 
 
-# The largest id a bigint column holds. A URL may name a larger one; the ORM answers it with no
-# row, but a parameter of hand-written SQL is refused by the driver (SQLite: OverflowError,
-# PostgreSQL: out of range) — a 500 the fuzzer found.
-_LARGEST_ID = 2**63 - 1
+# The largest id the database stores (a signed 64-bit integer on SQLite and PostgreSQL).
+MAX_ROW_ID = 2**63 - 1
 
 
 def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto | None]:
     """The setting and one space's Panopto entries for the user (None when the space does not
     exist), in one statement — what `panopto_setting` and `space_panopto` read in three."""
+    if not 0 < space_pk <= MAX_ROW_ID:
+        # A URL's id beyond what the database stores names no space: the ORM's lookups answer
+        # so, but a bound parameter would overflow (SQLite's OverflowError, PostgreSQL's
+        # "bigint out of range") and answer 500.
+        space_pk = 0
     today = timezone.localdate()
-    if not 0 < space_pk <= _LARGEST_ID:
-        space_pk = 0  # no space has it: ids start at 1
     with connection.cursor() as cursor:
         cursor.execute(_launch_sql(connection.vendor), [today, today, user.pk, user.pk, space_pk])
         rows = cursor.fetchall()
@@ -404,3 +413,30 @@ def user_semesters(user) -> list[str]:
         .order_by("-semester")
     )
     return list(semesters)
+
+
+# --- facts for the admin (issue 12) ----------------------------------------------------------
+
+
+def context_id_used(context_id: str) -> bool:
+    """A launch went ahead naming this context id: an accepted launch record names it (one
+    query; the records of a deleted space count too)."""
+    return LaunchRecord.objects.filter(
+        context_id=context_id, outcome=LaunchOutcome.ACCEPTED
+    ).exists()
+
+
+def folder_context_used(folder: PanoptoFolder) -> bool:
+    """The folder's own context id has been used: a message hint naming it was issued
+    (`context_used_at`), or an accepted launch record names it."""
+    return folder.context_used_at is not None or context_id_used(folder.context_id)
+
+
+def registration_has_launched(registration: PanoptoRegistration) -> bool:
+    """Panopto has received an id_token from this registration (one query): its accounts and
+    folders now depend on what the registration sends."""
+    return LaunchRecord.objects.filter(
+        client_id=registration.client_id,
+        stage=LaunchStage.AUTHORIZATION,
+        outcome=LaunchOutcome.ACCEPTED,
+    ).exists()

@@ -3,23 +3,30 @@ and the pruning of old launch data. (The LTI platform writes its own: audit rows
 values in `lti_platform/services.py`, signing keys in `lti_platform/keys.py`.)"""
 
 import datetime
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core.csv_rows import CsvImportResult, CsvRowProblem, read_csv_rows
 from panopto_link.lti.deep_linking import ContentItem
 from panopto_link.models import (
     ConsumedToken,
     FolderLink,
     FolderState,
+    LaunchOutcome,
     LaunchRecord,
     PanoptoFolder,
     PanoptoRegistration,
     VideoLink,
 )
+from panopto_link.permissions import existing_context_may_be_given
+from panopto_link.selectors import folder_context_used
 from virtualspaces.models import VirtualSpace
 
 
@@ -37,6 +44,17 @@ def folder_mark_created(*, context_id: str, user) -> bool:
         context_id=context_id, state=FolderState.NOT_CREATED
     ).update(state=FolderState.CREATED, created_at=timezone.now(), created_by=user)
     return changed == 1
+
+
+def folder_mark_context_used(*, folder: PanoptoFolder) -> None:
+    """Record that a launch names the folder's context id now (its message hint is about to be
+    issued): from then on the id never changes (the database's trigger holds it). One
+    conditional update, made by the first launch only."""
+    now = timezone.now()
+    PanoptoFolder.objects.filter(pk=folder.pk, context_used_at__isnull=True).update(
+        context_used_at=now
+    )
+    folder.context_used_at = folder.context_used_at or now
 
 
 def folder_set_enabled(*, space: VirtualSpace, is_enabled: bool) -> PanoptoFolder:
@@ -58,6 +76,216 @@ def folder_link_create(
     link.save()
     folder_ensure(space=linked_space)
     return link
+
+
+# --- existing Panopto folders (issue 12) -----------------------------------------------------
+
+# LTI Core §5.4.1: a context id is at most 255 ASCII characters; Panopto keys folders by it as
+# written, so no spaces or control characters (a pasted value keeps no stray whitespace).
+CONTEXT_ID_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+@dataclass(frozen=True)
+class GivenContext:
+    folder: PanoptoFolder
+    changed: bool  # False: the folder already had this existing folder's context id
+
+
+def existing_context_problem(
+    *, space: VirtualSpace, context_id: str, folder: PanoptoFolder | None
+) -> str | None:
+    """Why `space` cannot be given the existing folder's `context_id`, in words; None when it
+    can (or already has it)."""
+    if not CONTEXT_ID_FORMAT.fullmatch(context_id):
+        return _(
+            "A context id is 1 to 255 characters of plain ASCII text, without spaces: copy it "
+            "exactly as Panopto or the earlier integration shows it."
+        )
+    if folder is not None and folder.context_id == context_id and folder.is_existing_folder:
+        return None
+    holder = (
+        PanoptoFolder.objects.filter(context_id=context_id)
+        .exclude(space=space)
+        .select_related("space")
+        .first()
+    )
+    if holder is not None:
+        return _("The context id already belongs to the space “%(code)s”.") % {
+            "code": holder.space.code
+        }
+    used_elsewhere = LaunchRecord.objects.filter(
+        Q(space__isnull=True) | ~Q(space=space),
+        context_id=context_id,
+        outcome=LaunchOutcome.ACCEPTED,
+    )
+    if used_elsewhere.exists():
+        return _("The context id was already used by launches of another space.")
+    if folder is not None and not existing_context_may_be_given(
+        is_created=folder.is_created, context_used=folder_context_used(folder)
+    ):
+        return _(
+            "The space's Panopto folder has already been launched with its own context id, "
+            "which Panopto keys the folder by; it can no longer be changed."
+        )
+    return None
+
+
+def _give_existing_context(
+    *, space: VirtualSpace, context_id: str, folder: PanoptoFolder | None, user
+) -> GivenContext | None:
+    """Write one checked row; None when a launch overtook the check (the conditional update
+    found the folder used)."""
+    now = timezone.now()
+    if folder is None:
+        folder = PanoptoFolder.objects.create(
+            space=space,
+            context_id=context_id,
+            state=FolderState.CREATED,
+            created_at=now,
+            created_by=user,
+            is_existing_folder=True,
+        )
+        return GivenContext(folder=folder, changed=True)
+    if folder.context_id == context_id and folder.is_existing_folder:
+        return GivenContext(folder=folder, changed=False)
+    # Conditional: a launch that names the old context id first wins, and this changes nothing.
+    changed = PanoptoFolder.objects.filter(
+        pk=folder.pk, state=FolderState.NOT_CREATED, context_used_at__isnull=True
+    ).update(
+        context_id=context_id,
+        state=FolderState.CREATED,
+        created_at=now,
+        created_by=user,
+        is_existing_folder=True,
+    )
+    if not changed:
+        return None
+    folder.refresh_from_db()
+    return GivenContext(folder=folder, changed=True)
+
+
+@transaction.atomic
+def folder_give_existing_context(
+    *, space: VirtualSpace, context_id: str, user=None
+) -> GivenContext:
+    """Give the space's Panopto folder the context id of a folder that already exists in
+    Panopto (from an earlier integration), and count the folder as created: its members may
+    enter at once. Only while the folder's own context id has never been used
+    (`permissions.existing_context_may_be_given`); one context id belongs to one space.
+
+    Raises ValidationError saying why not. Giving a folder the id it already has changes
+    nothing."""
+    context_id = context_id.strip()
+    folder = PanoptoFolder.objects.select_for_update().filter(space=space).first()
+    problem = existing_context_problem(space=space, context_id=context_id, folder=folder)
+    if problem is not None:
+        raise ValidationError(problem, code="context_not_given")
+    given = _give_existing_context(space=space, context_id=context_id, folder=folder, user=user)
+    if given is None:
+        raise ValidationError(
+            _("A launch used the folder's own context id a moment ago; it can no longer change."),
+            code="context_used",
+        )
+    return given
+
+
+EXISTING_FOLDER_HEADER_CELLS = {"space code", "space", "code", "kód", "tér kódja", "a tér kódja"}
+
+
+def _is_existing_folder_header(row: list[str]) -> bool:
+    return len(row) >= 2 and (
+        row[0].lower() in EXISTING_FOLDER_HEADER_CELLS
+        or row[1].lower().replace("_", " ") in {"context id", "kontextusazonosító"}
+    )
+
+
+def existing_folders_import_csv(*, data: bytes, user=None) -> CsvImportResult:
+    """Give spaces the context ids of folders that already exist in Panopto, from CSV rows
+    `space code, context id`, as `folder_give_existing_context` does for one.
+
+    Every row is checked first; if any is wrong, nothing is written and the result lists every
+    problem. Otherwise all rows are written in one transaction (a launch overtaking a row's
+    check rolls all of it back and is listed). Importing the same file again changes nothing.
+    Raises CsvFileError when the file itself cannot be read."""
+    rows = read_csv_rows(
+        data,
+        is_header=_is_existing_folder_header,
+        no_rows_message=_("The file has no rows of space codes and context ids."),
+    )
+    result = CsvImportResult(rows=len(rows))
+    codes = {row[0] for _line, row in rows if row}
+    spaces = {space.code: space for space in VirtualSpace.objects.filter(code__in=codes)}
+    folders = {
+        folder.space_id: folder
+        for folder in PanoptoFolder.objects.filter(space__in=spaces.values())
+    }
+    wanted: dict[str, tuple[str, int]] = {}  # space code → (context id, line)
+    owners: dict[str, tuple[str, int]] = {}  # context id → (space code, line)
+    checked: list[tuple[VirtualSpace, str]] = []
+    for line, row in rows:
+        reason = None
+        if len(row) != 2:
+            reason = _("Expected 2 columns (space code, context id), found %(count)d.") % {
+                "count": len(row)
+            }
+        else:
+            code, context_id = row
+            space = spaces.get(code)
+            earlier = wanted.get(code)
+            owner = owners.get(context_id)
+            if space is None:
+                reason = _("No virtual space with the code “%(code)s”.") % {"code": code}
+            elif earlier is not None and earlier[0] != context_id:
+                reason = _(
+                    "The same space already appears on line %(line)d with another context id."
+                ) % {"line": earlier[1]}
+            elif owner is not None and owner[0] != code:
+                reason = _(
+                    "The same context id is already given to the space “%(code)s” on line %(line)d."
+                ) % {"code": owner[0], "line": owner[1]}
+            elif earlier is None:
+                reason = existing_context_problem(
+                    space=space, context_id=context_id, folder=folders.get(space.pk)
+                )
+                if reason is None:
+                    wanted[code] = (context_id, line)
+                    owners[context_id] = (code, line)
+                    checked.append((space, context_id))
+        if reason:
+            result.problems.append(CsvRowProblem(line=line, row=tuple(row), reason=reason))
+    if result.problems:
+        return result
+    with transaction.atomic():
+        locked = {
+            folder.space_id: folder
+            for folder in PanoptoFolder.objects.select_for_update(of=("self",))
+            .filter(space__in=[space for space, _context in checked])
+            .order_by("pk")
+        }
+        for space, context_id in checked:
+            given = _give_existing_context(
+                space=space, context_id=context_id, folder=locked.get(space.pk), user=user
+            )
+            if given is None:
+                transaction.set_rollback(True)
+                line = wanted[space.code][1]
+                result.problems.append(
+                    CsvRowProblem(
+                        line=line,
+                        row=(space.code, context_id),
+                        reason=_(
+                            "A launch used the folder's own context id a moment ago; it can no "
+                            "longer change."
+                        ),
+                    )
+                )
+                result.created = result.unchanged = 0
+                return result
+            if given.changed:
+                result.created += 1
+            else:
+                result.unchanged += 1
+    return result
 
 
 # --- video links (SPEC §6) ------------------------------------------------------------------

@@ -100,7 +100,12 @@ def launch(request: HttpRequest, space_pk: int) -> HttpResponse:
             entry=found.entry,
             kind=LaunchKind.FOLDER,
         )
-    context = {"target": found.target, "entry": found.entry, "decision": found.entry.decision}
+    context = {
+        "target": found.target,
+        "entry": found.entry,
+        "decision": found.entry.decision,
+        "new_tab": found.setting.opens_in_new_tab,
+    }
     return render(request, "panopto_link/launch.html", context)
 
 

@@ -7,11 +7,20 @@ from portal.models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "last_name", "first_name", "email", "is_staff", "is_active")
+    list_display = (
+        "username",
+        "neptun_code",
+        "last_name",
+        "first_name",
+        "email",
+        "is_staff",
+        "is_active",
+    )
+    search_fields = ("username", "neptun_code", "first_name", "last_name", "email")
     readonly_fields = ("lti_subject",)
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Panopto"), {"fields": ("lti_subject",)}),
+        (_("Panopto"), {"fields": ("neptun_code", "lti_subject")}),
     )
 
 

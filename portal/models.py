@@ -3,17 +3,45 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# A Neptun code is six letters and digits (ABC123); a directory identifier may be longer and
+# carry dots, hyphens and underscores. No spaces: it is what Panopto matches accounts on.
+directory_identifier = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z",
+    _(
+        "Use letters and digits (a Neptun code such as ABC123); a directory identifier may also "
+        "contain dots, hyphens and underscores, but no spaces."
+    ),
+    code="invalid_neptun_code",
+)
 
 
 class User(AbstractUser):
-    """A student, lecturer or administrator; `username` is the Neptun code."""
+    """A student, lecturer or administrator. `username` is what the person signs in with;
+    `neptun_code` the identifier of the university's student information system (or
+    directory), which Panopto may be told to match accounts on."""
 
     # Sent to Panopto as the LTI `sub`: random, so it reveals neither the Neptun code nor the
     # database id, and stored, so it survives a change of SECRET_KEY or a database reload.
     lti_subject = models.UUIDField(
         _("LTI subject"), default=uuid.uuid4, unique=True, editable=False
+    )
+    neptun_code = models.CharField(
+        _("Neptun code"),
+        max_length=64,
+        default="",
+        db_default="",
+        blank=True,
+        validators=[directory_identifier],
+        help_text=_(
+            "The person's Neptun code or identifier in the university's directory, e.g. ABC123. "
+            "Sent to Panopto as the institutional identifier when the Panopto registration says "
+            "so; then it must not change, or Panopto sees a new person."
+        ),
     )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # django-stubs lacks it
@@ -21,6 +49,14 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "username"]
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neptun_code"],
+                condition=~Q(neptun_code=""),
+                name="user_neptun_code_unique",
+                violation_error_message=_("Another user already has this Neptun code."),
+            )
+        ]
 
     def __str__(self) -> str:
         full_name = self.get_full_name()

@@ -1,13 +1,10 @@
 """Every write to virtual spaces and memberships goes through these functions."""
 
-import csv
-import io
-from dataclasses import dataclass, field
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.csv_rows import CsvFileError, CsvImportResult, CsvRowProblem, read_csv_rows
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
 
 
@@ -51,9 +48,6 @@ def membership_set(*, user, space: VirtualSpace, role: str) -> Membership:
 
 # --- CSV import ------------------------------------------------------------------------------
 
-CSV_MAX_BYTES = 10 * 1024 * 1024
-CSV_MAX_ROWS = 200_000
-
 # Accepted spellings of a role in the file: the stored value, the English and the Hungarian
 # label, so a file exported from either language of the portal imports.
 ROLE_ALIASES = {
@@ -71,71 +65,12 @@ ROLE_ALIASES = {
 HEADER_ROLE_CELLS = {"role", "szerepkör", "szerep"}
 
 
-class MembershipCsvError(Exception):
-    """The file as a whole cannot be read (encoding, format, size); nothing was imported."""
+# The importer's errors and results are those of every all-or-nothing CSV import (core).
+MembershipCsvError = CsvFileError
 
 
-@dataclass(frozen=True)
-class CsvRowProblem:
-    line: int
-    row: tuple[str, ...]
-    reason: str
-
-
-@dataclass
-class CsvImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list[CsvRowProblem] = field(default_factory=list)
-
-    @property
-    def imported(self) -> bool:
-        return not self.problems
-
-
-def _read_csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    if len(data) > CSV_MAX_BYTES:
-        raise MembershipCsvError(
-            _("The file is larger than %(limit)d MB.") % {"limit": CSV_MAX_BYTES // (1024 * 1024)}
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise MembershipCsvError(
-            _("The file is not UTF-8 encoded text (byte %(position)d). Save it as CSV UTF-8.")
-            % {"position": error.start + 1}
-        ) from error
-    if "\x00" in text:
-        raise MembershipCsvError(_("The file contains NUL characters; it is not a CSV file."))
-    if not text.strip():
-        raise MembershipCsvError(_("The file is empty."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row in reader:
-            if len(rows) >= CSV_MAX_ROWS:
-                raise MembershipCsvError(
-                    _("The file has more than %(limit)d rows.") % {"limit": CSV_MAX_ROWS}
-                )
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append((reader.line_num, [cell.strip() for cell in row]))
-    except csv.Error as error:
-        raise MembershipCsvError(
-            _("The file is not valid CSV near line %(line)d.") % {"line": reader.line_num}
-        ) from error
-    if rows and len(rows[0][1]) >= 3 and rows[0][1][2].lower() in HEADER_ROLE_CELLS:
-        rows = rows[1:]
-    if not rows:
-        raise MembershipCsvError(_("The file has no membership rows."))
-    return rows
+def _is_header(row: list[str]) -> bool:
+    return len(row) >= 3 and row[2].lower() in HEADER_ROLE_CELLS
 
 
 def memberships_import_csv(*, data: bytes) -> CsvImportResult:
@@ -145,7 +80,9 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
     every problem; otherwise all rows are written in one transaction. Importing the same file
     again changes nothing. Raises MembershipCsvError when the file itself cannot be read.
     """
-    rows = _read_csv_rows(data)
+    rows = read_csv_rows(
+        data, is_header=_is_header, no_rows_message=_("The file has no membership rows.")
+    )
     result = CsvImportResult(rows=len(rows))
 
     usernames = {row[0] for _line, row in rows if row}

@@ -21,6 +21,10 @@ CONTEXT = LTI + "context"
 TOOL_PLATFORM = LTI + "tool_platform"
 LAUNCH_PRESENTATION = LTI + "launch_presentation"
 CUSTOM = LTI + "custom"
+# LTI Core §5.4.5 Learning Information Services: `person_sourcedid`, the person's identifier in
+# the institution's student information system (the one tools such as Panopto match accounts on).
+LIS = LTI + "lis"
+LIS_PERSON_SOURCEDID = "person_sourcedid"
 # Deep Linking 2.0 §4.4.1 settings of a request; §4.5.2 items, §4.5.3 data, §4.5.4-7 messages.
 DEEP_LINKING_SETTINGS = DL + "deep_linking_settings"
 DL_CONTENT_ITEMS = DL + "content_items"
@@ -46,6 +50,12 @@ INSTITUTION_GUEST = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#G
 CONTEXT_COURSE_TEMPLATE = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseTemplate"
 CONTEXT_COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
 CONTEXT_GROUP = "http://purl.imsglobal.org/vocab/lis/v2/course#Group"
+
+# LTI Core §5.4.4: where the platform shows the launched tool. "frame" replaces the platform's
+# own page, "window" is a new window or tab, "iframe" is embedded in the platform's page.
+DOCUMENT_TARGET_FRAME = "frame"
+DOCUMENT_TARGET_WINDOW = "window"
+DOCUMENT_TARGET_IFRAME = "iframe"
 
 # LTI Dynamic Registration §3.5.1: the platform-configuration block of the OpenID configuration.
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"

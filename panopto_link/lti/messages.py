@@ -28,13 +28,27 @@ class Recipient:
 @dataclass(frozen=True)
 class LaunchUser:
     """The user as the tool sees them. `sub` is stable and opaque (LTI Core §5.3.6); the
-    personal claims are None when the institute's privacy setting withholds them."""
+    personal claims are None when the institute's privacy setting withholds them.
+    `person_sourcedid` is the institutional identifier (LTI Core §5.4.5), sent in the `lis`
+    claim."""
 
     sub: str
     name: str | None = None
     given_name: str | None = None
     family_name: str | None = None
     email: str | None = None
+    person_sourcedid: str | None = None
+
+
+# The personal claims an id_token may carry beside `sub`, in the order they are named: OIDC
+# Core §5.1 standard claims, and the LIS claim's person_sourcedid (LTI Core §5.4.5).
+PERSONAL_CLAIMS = ("name", "given_name", "family_name", "email", "lis.person_sourcedid")
+
+
+def personal_claims(user: LaunchUser) -> tuple[str, ...]:
+    """The names (from PERSONAL_CLAIMS) of the personal claims a message for `user` carries."""
+    values = (user.name, user.given_name, user.family_name, user.email, user.person_sourcedid)
+    return tuple(name for name, value in zip(PERSONAL_CLAIMS, values, strict=True) if value)
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,8 @@ def _common_claims(
         value = getattr(user, name)
         if value:
             body[name] = value
+    if user.person_sourcedid:
+        body[claims.LIS] = {claims.LIS_PERSON_SOURCEDID: user.person_sourcedid}
     if message.custom:
         body[claims.CUSTOM] = dict(message.custom)
     return body

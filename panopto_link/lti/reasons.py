@@ -20,6 +20,8 @@ class Reason(StrEnum):
     NOT_VIDEO_PICKER = "not_video_picker"
     VIDEO_REMOVED = "video_removed"
     VIDEO_REFUSED = "video_refused"
+    # Issue 12: the registration sends an institutional identifier the user's account lacks.
+    IDENTIFIER_MISSING = "identifier_missing"
 
     # --- what an accepted step did ------------------------------------------------------------
     CONTEXT_CREATION = "context_creation"  # the click that will create the folder's context

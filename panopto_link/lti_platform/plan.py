@@ -44,7 +44,7 @@ class LaunchPlan:
     roles: tuple[str, ...]
     context: Context
     target_link_uri: str
-    document_target: str  # "window" or "iframe" (LTI Core §5.4.4)
+    document_target: str  # "frame", "iframe" or "window" (LTI Core §5.4.4)
     return_url: str
     # An LtiResourceLinkRequest names its resource link (LTI Core §5.3.5); an
     # LtiDeepLinkingRequest names the picker's title instead (Deep Linking 2.0 §4.4.1).
@@ -53,8 +53,11 @@ class LaunchPlan:
     deep_link_return_url: str = ""
     custom: Mapping[str, str] = field(default_factory=dict)
     request: LaunchRequest = field(default_factory=dict)
-    # For the audit: the portal space the launch came from.
+    # For the audit: the portal space the launch came from, and the tool's part's own facts
+    # about what it sent (Panopto: its privacy level and identifier), which the platform keeps
+    # in the accepted launch record without reading them.
     space_id: int | None = None
+    audit: Mapping[str, str] = field(default_factory=dict)
     # The launch creates its context in the tool (the first launch of a Panopto folder); the
     # tool's part makes it so when the id_token is issued (`LaunchTool.issued`).
     creates_context: bool = False

@@ -15,6 +15,7 @@ REASON_LABELS: dict[Reason, Promise] = {
     Reason.NOT_VIDEO_PICKER: _("only the space's administrator adds videos"),
     Reason.VIDEO_REMOVED: _("video link removed"),
     Reason.VIDEO_REFUSED: _("video cannot be opened now"),
+    Reason.IDENTIFIER_MISSING: _("the user has no institutional identifier to send"),
     Reason.CONTEXT_CREATION: _("first launch: creates the folder"),
     Reason.CONTEXT_CREATED: _("folder created"),
     Reason.VIDEOS_ADDED: _("videos linked"),

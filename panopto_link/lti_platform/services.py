@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core import metrics, shared_cache
 from core.rate_limits import Taken, configured_rate, rate_limit_take
+from panopto_link.lti.messages import personal_claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.text import plain_text
 from panopto_link.lti_platform.plan import LaunchPlan
@@ -55,6 +56,18 @@ def single_use_consume(*, kind: ConsumedToken.Kind, value: str, lifetime: int) -
             )
     except IntegrityError:
         raise AlreadyUsed(kind) from None
+
+
+def sent_of(plan: LaunchPlan) -> dict:
+    """What a launch with `plan` tells the tool, as its accepted record keeps it: the names of
+    the personal claims (never their values), the custom parameters' keys, where the tool
+    opens, and the tool's part's own facts."""
+    return {
+        "claims": list(personal_claims(plan.user)),
+        "custom": sorted(plan.custom),
+        "document_target": plan.document_target,
+        "tool": dict(plan.audit),
+    }
 
 
 def accepted_once(
@@ -144,11 +157,12 @@ def _accepted_record(
         reason=reason.value if reason else "",
         user=user if user is not None and user.is_authenticated else None,
         space_id=plan.space_id,
-        context_id=plain_text(plan.context.id, 64),
+        context_id=plain_text(plan.context.id, 255),
         role_sent=plain_text(" ".join(plan.roles), 200),
         message_type=plain_text(plan.message_type, 64),
         client_id=plain_text(client_id, 255),
         hint_id=plain_text(hint_id, 64),
+        sent=sent_of(plan),
     )
 
 
@@ -183,6 +197,7 @@ def launch_record_write(
     message_type: str = "",
     client_id: str = "",
     hint_id: str = "",
+    sent: dict | None = None,
 ) -> LaunchRecord:
     """Write the audit row of one launch step (and count it). Text may come from the request (a
     parameter's name in a refusal), so it is cut to its column and made plain: the record of a
@@ -194,11 +209,12 @@ def launch_record_write(
         detail=plain_text(detail, 500),
         user=user if user is not None and user.is_authenticated else None,
         space_id=space_id,
-        context_id=plain_text(context_id, 64),
+        context_id=plain_text(context_id, 255),
         role_sent=plain_text(" ".join(roles), 200),
         message_type=plain_text(message_type, 64),
         client_id=plain_text(client_id, 255),
         hint_id=plain_text(hint_id, 64),
+        sent=sent or {},
     )
     _step_counted(stage=stage, outcome=outcome, reason=reason)
     return record

@@ -112,6 +112,7 @@ def openid_configuration(request: HttpRequest) -> JsonResponse:
             claims.TOOL_PLATFORM,
             claims.LAUNCH_PRESENTATION,
             claims.CUSTOM,
+            claims.LIS,
         ],
         claims.PLATFORM_CONFIGURATION: {
             "product_family_code": settings.LTI_PRODUCT_FAMILY_CODE,

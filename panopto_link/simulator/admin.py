@@ -32,7 +32,7 @@ class RecordingInline(admin.TabularInline):
 
 @admin.register(PlatformRegistration)
 class PlatformRegistrationAdmin(ReadOnlyAdmin):
-    list_display = ("issuer", "client_id", "public_origin", "updated_at")
+    list_display = ("issuer", "client_id", "public_origin", "username_parameter", "updated_at")
 
 
 @admin.register(Folder)

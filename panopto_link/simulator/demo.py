@@ -4,6 +4,7 @@ The portal's side goes through `manage.py panopto_configure`, exactly as an IT a
 registers a real Panopto site; the stand-in's side is what a Panopto administrator enters for an
 LTI 1.3 identity provider (see docs/connecting-panopto.md)."""
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management import call_command
@@ -13,6 +14,52 @@ from panopto_link.simulator.services import registration_configure
 
 DEMO_CLIENT_ID = "neptun-demo-panopto"
 DEMO_DEPLOYMENT_ID = "neptun-demo-deployment-1"
+
+
+@dataclass(frozen=True)
+class LaunchAgreement:
+    """What the portal is set to send with every launch, and how the stand-in reads it: the
+    two administrators' halves of one agreement (docs/connecting-panopto.md, "The Panopto side
+    of these settings"). The values are the portal's `panopto_configure` flags; the stand-in
+    is told which claims were promised, as a Panopto administrator would read them off the
+    portal's documentation."""
+
+    privacy_level: str = "name_and_email"
+    identifier: str = "neptun_code"
+    identifier_parameter: str = "neptun_code"
+    custom: tuple[str, ...] = (
+        "space_code=$CourseSection.sourcedId",
+        "space_name=$Context.title",
+    )
+    opens: str = "same_window"
+
+    def promised_claims(self) -> list[str]:
+        promised = []
+        if self.privacy_level in ("name", "name_and_email"):
+            promised.append("name")
+        if self.privacy_level in ("email", "name_and_email"):
+            promised.append("email")
+        if self.privacy_level != "anonymous":
+            promised.append("lis.person_sourcedid")
+            if self.identifier_parameter:
+                promised.append(f"custom.{self.identifier_parameter}")
+        return promised
+
+    def configure_flags(self) -> list[str]:
+        flags = [
+            "--privacy-level", self.privacy_level,
+            "--identifier", self.identifier,
+            "--identifier-parameter", self.identifier_parameter,
+            "--opens", self.opens,
+        ]  # fmt: skip
+        for parameter in self.custom:
+            flags += ["--custom", parameter]
+        return flags if self.custom else [*flags, "--no-custom"]
+
+
+# The demo's agreement: names, e-mail addresses and the Neptun code, which Panopto's username
+# parameter override reads from the custom parameter neptun_code.
+DEMO_LAUNCH = LaunchAgreement()
 
 
 def stand_in_origin_for(portal_url: str) -> str:
@@ -32,10 +79,12 @@ def connect_stand_in(
     stand_in_origin: str,
     client_id: str = DEMO_CLIENT_ID,
     deployment_id: str = DEMO_DEPLOYMENT_ID,
+    launch: LaunchAgreement | None = None,
     stdout=None,
 ) -> None:
     """Register the stand-in with the portal and the portal with the stand-in (idempotent).
-    `portal_url` must be the portal's issuer (settings.LTI_ISSUER)."""
+    `portal_url` must be the portal's issuer (settings.LTI_ISSUER). With `launch`, both sides
+    are also set to its agreement; without, what they have is kept."""
     portal_url, stand_in_origin = portal_url.rstrip("/"), stand_in_origin.rstrip("/")
 
     def tool(name: str) -> str:
@@ -52,6 +101,7 @@ def connect_stand_in(
         "--redirect-uri", tool("deep_link"),
         "--jwks-url", tool("jwks"),
         "--site-url", tool("dashboard"),
+        *(launch.configure_flags() if launch else []),
         stdout=stdout,
     )  # fmt: skip
     registration_configure(
@@ -61,4 +111,6 @@ def connect_stand_in(
         auth_login_url=portal_url + reverse("lti_platform:authorize"),
         key_set_url=portal_url + reverse("lti_platform:jwks"),
         public_origin=stand_in_origin,
+        promised_claims=launch.promised_claims() if launch else None,
+        username_parameter=launch.identifier_parameter if launch else None,
     )

@@ -32,6 +32,7 @@ from pylti1p3.exception import LtiException
 from pylti1p3.tool_config import ToolConfDict
 
 from panopto_link.lti import claims
+from panopto_link.lti.substitution import is_variable
 from panopto_link.simulator import platform_jwks
 from panopto_link.simulator.keys import tool_key
 from panopto_link.simulator.models import ConsumedNonce, LoginState, PlatformRegistration
@@ -335,6 +336,7 @@ class StrictMessageLaunch(DjangoMessageLaunch):
         if not isinstance(iat, int | float) or iat < time.time() - MAX_TOKEN_AGE_SECONDS:
             raise LaunchRefused("too_old", "The id_token was issued too long ago.")
         self._check_audience(body)
+        self._check_promises(body)
         login = LoginState.objects.filter(
             state=self._get_request_param("state"), expires_at__gte=timezone.now()
         ).first()
@@ -366,6 +368,66 @@ class StrictMessageLaunch(DjangoMessageLaunch):
         self.target = target
         return self
 
+    def _check_promises(self, body: Mapping) -> None:
+        """What the platform promised to send (the stand-in's registration says what) must be
+        in every launch, and the username parameter override's value must be a value, not a
+        variable the platform left unsubstituted: Panopto would otherwise match the person on
+        something else and open a second account for them."""
+        missing = [
+            name
+            for name in self._standin.promised_claim_list
+            if not promised_claim_present(body, name)
+        ]
+        if missing:
+            raise LaunchRefused(
+                "promised_claim_missing",
+                f"The id_token lacks what the platform promised to send: {', '.join(missing)}.",
+            )
+        parameter = self._standin.username_parameter
+        if parameter:
+            value = custom_value(body, parameter)
+            if not value:
+                raise LaunchRefused(
+                    "username_parameter_missing",
+                    f"The custom parameter {parameter} (the username override) is missing.",
+                )
+            if is_variable(value):
+                raise LaunchRefused(
+                    "username_parameter_unsubstituted",
+                    f"The custom parameter {parameter} (the username override) arrived as the "
+                    f"variable {value}, not its value.",
+                )
+
+    def username(self) -> str:
+        """Who the person is here, as Panopto decides it: the username parameter override's
+        value, else lis.person_sourcedid (else nothing: the stand-in keys users by sub)."""
+        body: Mapping = self._get_jwt_body()
+        if self._standin.username_parameter:
+            return custom_value(body, self._standin.username_parameter)
+        return person_sourcedid(body)
+
+    def received(self) -> dict:
+        """What the launch carried that the folder page shows: the identifier, the custom
+        parameters and where the platform opened the stand-in."""
+        body: Mapping = self._get_jwt_body()
+        custom = body.get(claims.CUSTOM)
+        presentation = body.get(claims.LAUNCH_PRESENTATION)
+        presentation = presentation if isinstance(presentation, Mapping) else {}
+        return_url = str(presentation.get("return_url") or "")
+        return {
+            "username": self.username()[:255],
+            "person_sourcedid": person_sourcedid(body)[:255],
+            "custom": sorted(
+                (str(key)[:64], str(value)[:300])
+                for key, value in (custom.items() if isinstance(custom, Mapping) else [])
+            )[:50],
+            "document_target": str(presentation.get("document_target") or "")[:16],
+            # Shown as a link: only an http(s) address of the platform's own.
+            "return_url": return_url
+            if return_url.startswith(self._standin.issuer.rstrip("/") + "/")
+            else "",
+        }
+
     def _check_audience(self, body: Mapping) -> None:
         """OIDC Core §3.1.3.7 (3)-(5): we are an audience; with several audiences `azp` is
         required (a list counts as several); an `azp` that is present names us."""
@@ -379,6 +441,29 @@ class StrictMessageLaunch(DjangoMessageLaunch):
             raise LaunchRefused("azp_missing", "An id_token with an audience list needs azp.")
         if azp is not None and azp != client_id:
             raise LaunchRefused("wrong_azp", "The id_token's azp is not the stand-in's client id.")
+
+
+def custom_value(body: Mapping, key: str) -> str:
+    custom = body.get(claims.CUSTOM)
+    value = custom.get(key) if isinstance(custom, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def person_sourcedid(body: Mapping) -> str:
+    lis = body.get(claims.LIS)
+    value = lis.get(claims.LIS_PERSON_SOURCEDID) if isinstance(lis, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def promised_claim_present(body: Mapping, name: str) -> bool:
+    """One promise of the registration kept: a personal claim (name, given_name, family_name,
+    email), lis.person_sourcedid, or custom.<key>, with a non-empty text value."""
+    if name.startswith("custom."):
+        return bool(custom_value(body, name.removeprefix("custom.")))
+    if name == "lis.person_sourcedid":
+        return bool(person_sourcedid(body))
+    value = body.get(name)
+    return isinstance(value, str) and bool(value)
 
 
 def launch_validate(

@@ -38,6 +38,24 @@ class PlatformRegistration(models.Model):
         validators=[http_url],
         help_text=_("scheme://host:port where browsers reach the stand-in."),
     )
+    promised_claims = models.TextField(
+        _("promised claims"),
+        blank=True,
+        help_text=_(
+            "What the platform promised to send with every launch, one per line: name, "
+            "given_name, family_name, email, lis.person_sourcedid, or custom.<key>. A launch "
+            "without one of them is refused."
+        ),
+    )
+    username_parameter = models.CharField(
+        _("username parameter override"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "As Panopto's option of that name: the custom parameter whose value is the user's "
+            "username here. Empty: lis.person_sourcedid is the username."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -57,6 +75,10 @@ class PlatformRegistration(models.Model):
     @property
     def deployment_id_list(self) -> list[str]:
         return [line.strip() for line in self.deployment_ids.splitlines() if line.strip()]
+
+    @property
+    def promised_claim_list(self) -> list[str]:
+        return [line.strip() for line in self.promised_claims.splitlines() if line.strip()]
 
 
 class ToolKey(models.Model):
@@ -84,6 +106,15 @@ class ToolUser(models.Model):
 
     issuer = models.CharField(_("issuer"), max_length=500)
     subject = models.CharField(_("LTI subject"), max_length=255)
+    username = models.CharField(
+        _("username"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the stand-in matches the person on, as Panopto does: the username parameter "
+            "override's custom parameter, else lis.person_sourcedid."
+        ),
+    )
     name = models.CharField(_("name"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     last_launch_at = models.DateTimeField(_("last launch"), default=timezone.now)

@@ -47,9 +47,12 @@ def registration_configure(
     auth_login_url: str,
     key_set_url: str,
     public_origin: str,
+    promised_claims: list[str] | None = None,
+    username_parameter: str | None = None,
 ) -> tuple[PlatformRegistration, list[str]]:
     """Create or update the stand-in's registration of the portal; returns it and the names of
-    the fields that changed (empty when nothing did)."""
+    the fields that changed (empty when nothing did). `promised_claims` and
+    `username_parameter` left None keep what the registration has."""
     registration = PlatformRegistration.objects.select_for_update().filter(pk=1).first()
     created = registration is None
     registration = registration or PlatformRegistration(pk=1)
@@ -61,6 +64,10 @@ def registration_configure(
         "key_set_url": key_set_url,
         "public_origin": public_origin.rstrip("/"),
     }
+    if promised_claims is not None:
+        wanted["promised_claims"] = "\n".join(promised_claims)
+    if username_parameter is not None:
+        wanted["username_parameter"] = username_parameter
     changed = [name for name, value in wanted.items() if getattr(registration, name) != value]
     for name in changed:
         setattr(registration, name, wanted[name])
@@ -132,14 +139,16 @@ def _linked_folders(custom: Mapping) -> list[dict]:
 
 
 @transaction.atomic
-def launch_enter(*, body: Mapping, is_instructor: bool) -> LaunchEntry:
-    """Apply a validated resource-link launch: record the user, create the context's folder on
-    an instructor's first launch (Creator), refuse a learner before that (NotProvisioned), and
-    give access to the linked folders the platform names that exist here."""
+def launch_enter(*, body: Mapping, is_instructor: bool, username: str = "") -> LaunchEntry:
+    """Apply a validated resource-link launch: record the user (with the `username` Panopto
+    would match them on), create the context's folder on an instructor's first launch
+    (Creator), refuse a learner before that (NotProvisioned), and give access to the linked
+    folders the platform names that exist here."""
     user, _created = ToolUser.objects.update_or_create(
         issuer=body["iss"],
         subject=body["sub"],
         defaults={
+            "username": username[:255],
             "name": str(body.get("name") or "")[:300],
             "email": str(body.get("email") or "")[:254],
             "last_launch_at": timezone.now(),

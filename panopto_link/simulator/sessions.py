@@ -15,6 +15,7 @@ COOKIE_NAME = "panopto_sim_session"
 SESSION_SECONDS = 8 * 60 * 60
 _USER = "panopto_sim_user"
 _LOCALE = "panopto_sim_locale"
+_RECEIVED = "panopto_sim_received"
 
 
 def _store(session_key: str | None = None):
@@ -25,10 +26,16 @@ def _store(session_key: str | None = None):
 class ToolSession:
     user: ToolUser
     locale: str
+    received: dict | None = None  # what the last launch carried (StrictMessageLaunch.received)
 
 
 def session_start(
-    request: HttpRequest, response: HttpResponse, *, user: ToolUser, locale: str
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    user: ToolUser,
+    locale: str,
+    received: dict | None = None,
 ) -> None:
     """Sign the user in to the stand-in (replacing any earlier stand-in session of the browser).
 
@@ -40,6 +47,7 @@ def session_start(
     store = _store()
     store[_USER] = user.pk
     store[_LOCALE] = locale
+    store[_RECEIVED] = received
     store.set_expiry(SESSION_SECONDS)
     store.create()
     response.set_cookie(
@@ -66,7 +74,7 @@ def session_get(request: HttpRequest) -> ToolSession | None:
     if user is None:
         return None
     locale = store.get(_LOCALE) or settings.LANGUAGE_CODE
-    return ToolSession(user=user, locale=locale)
+    return ToolSession(user=user, locale=locale, received=store.get(_RECEIVED))
 
 
 def session_end(request: HttpRequest, response: HttpResponse) -> None:

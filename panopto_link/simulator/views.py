@@ -131,7 +131,9 @@ def launch(request: HttpRequest) -> HttpResponse:
     except LaunchRefused as error:
         return _refused(request, error.reason, error.description)
     try:
-        entry = launch_enter(body=body, is_instructor=message.check_teacher_access())
+        entry = launch_enter(
+            body=body, is_instructor=message.check_teacher_access(), username=message.username()
+        )
     except NotProvisioned as missing:
         return _not_provisioned(request, missing, locale)
     if recording_id is not None:
@@ -141,7 +143,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         location = reverse("panopto_simulator:folder", args=[entry.folder.public_id])
     response = HttpResponseRedirect(location)
     response.status_code = 303  # See Other: the browser follows a POST with a GET
-    session_start(request, response, user=entry.user, locale=locale)
+    session_start(request, response, user=entry.user, locale=locale, received=message.received())
     return response
 
 
@@ -177,7 +179,9 @@ def deep_link(request: HttpRequest) -> HttpResponse:
     body = message.get_launch_data()
     locale = _launch_locale(body)
     try:
-        entry = launch_enter(body=body, is_instructor=message.check_teacher_access())
+        entry = launch_enter(
+            body=body, is_instructor=message.check_teacher_access(), username=message.username()
+        )
     except NotProvisioned as missing:  # a deep-linking request without a context
         return _not_provisioned(request, missing, locale)
     with translation.override(locale):
@@ -186,7 +190,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
             picker_open(message, folder=entry.folder),
             ToolSession(user=entry.user, locale=locale),
         )
-    session_start(request, response, user=entry.user, locale=locale)
+    session_start(request, response, user=entry.user, locale=locale, received=message.received())
     return response
 
 

@@ -83,5 +83,6 @@ def panopto_folder(context, space: VirtualSpace, entry: FolderEntry) -> dict:
         "state": folder_state(entry),
         "dom_id": f"panopto-{space.pk}-{entry.owner.pk}",
         "help": configuration_help(request.user, setting.registration, entry),
+        "new_tab": setting.opens_in_new_tab,
         "csrf_token": context.get("csrf_token"),
     }

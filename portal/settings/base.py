@@ -256,6 +256,23 @@ LAUNCH_RECORD_RETENTION_DAYS = env_int("LAUNCH_RECORD_RETENTION_DAYS", default=3
 LTI_PRODUCT_FAMILY_CODE = "neptun-panopto"
 LTI_PRODUCT_VERSION = "0.1.0"
 
+# Which portal this is: production, test or development. `manage.py panopto_check` warns when a
+# portal that is not production points at the registration marked as the production Panopto
+# site (a test portal restored from a production backup would create real folders).
+PORTAL_ENVIRONMENTS = ("production", "test", "development")
+
+
+def portal_environment(default: str) -> str:
+    value = env_str("PORTAL_ENVIRONMENT", default=default).strip().lower()
+    if value not in PORTAL_ENVIRONMENTS:
+        raise ImproperlyConfigured(
+            f"PORTAL_ENVIRONMENT must be one of {', '.join(PORTAL_ENVIRONMENTS)}, not {value!r}."
+        )
+    return value
+
+
+PORTAL_ENVIRONMENT = portal_environment("development")
+
 
 # LOG_FORMAT: "plain" lines for a person at a terminal, "json" lines (production's default) for
 # a log collector; both on stdout, each line with the request id when there is one.

@@ -8,7 +8,13 @@ may be recomputed (the JWKS document, the Panopto stand-in's state).
 import dj_database_url
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import LOGGING, cache_from_url, database_options, log_format
+from portal.settings.base import (
+    LOGGING,
+    cache_from_url,
+    database_options,
+    log_format,
+    portal_environment,
+)
 from portal.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
@@ -21,6 +27,8 @@ LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[]) or [
     env_str("LTI_KEY_ENCRYPTION_KEY")
 ]
 PANOPTO_SIMULATOR = False
+# A test portal runs these settings too: it says so with PORTAL_ENVIRONMENT=test.
+PORTAL_ENVIRONMENT = portal_environment("production")
 
 # No default database: an app server that silently fell back to its own SQLite file would
 # accept a replayed hint that another server has consumed. Connections are kept for a minute

@@ -45,6 +45,25 @@
     }
   });
 
+  // Launch forms that open Panopto in a new tab (target="_blank", set by the registration):
+  // once the form is sent, this page says where Panopto went, as a status message that screen
+  // readers announce. The launch itself is the same POST, with every check of the portal.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.getAttribute("target") !== "_blank") {
+      return;
+    }
+    var note = document.getElementById(form.getAttribute("data-opened-note"));
+    if (!note) {
+      return;
+    }
+    note.textContent = "";
+    note.classList.add("is-shown");
+    window.setTimeout(function () {
+      note.textContent = note.getAttribute("data-message");
+    }, 50);
+  });
+
   // Escape hides the tooltip under the pointer or focus until the pointer or focus leaves
   // (WCAG 2.2 SC 1.4.13: content on hover or focus is dismissible).
   document.addEventListener("keydown", function (event) {

@@ -204,6 +204,7 @@ def deployment(transactional_db, tmp_path):
             "LTI_ISSUER": issuer,
             "ALLOWED_HOSTS": PORTAL_HOST,
             "CSRF_TRUSTED_ORIGINS": issuer,
+            "PORTAL_ENVIRONMENT": "production",
             "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
             "CACHE_URL": settings.CACHES["default"]["LOCATION"],
             "GUNICORN_BIND": f"127.0.0.1:{port}",
@@ -315,6 +316,7 @@ def deployment(transactional_db, tmp_path):
             *("--redirect-uri", stand_in_url("launch")),
             *("--redirect-uri", stand_in_url("deep_link")),
             *("--jwks-url", stand_in_url("jwks"), "--site-url", stand_in_url("dashboard")),
+            "--production-site",  # this production portal's Panopto site (panopto_check)
         )
         # The stand-in's side: its own database, and its registration of the portal.
         manage(stand_in_env, "migrate", "--noinput", "--verbosity", "0")

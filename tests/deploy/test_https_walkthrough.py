@@ -17,6 +17,7 @@ to the launch records, nothing of it logged — and refused by nginx to the brow
 It fails when the session cookie loses `Secure`, when the stand-in's cookies lose
 `SameSite=None`, and when nginx stops sending `X-Forwarded-Proto`."""
 
+import json
 import os
 import subprocess
 import time
@@ -230,6 +231,17 @@ def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
         viewer = page.locator("article.sim-viewer")
         assert viewer.get_attribute("data-role") == "viewer", page.content()[-800:]
         assert viewer.locator("h1").inner_text() == second_title
+
+    with step(timings, "7. the self-test passes in production shape"):
+        # As docs/operations.md runs it after a release: through nginx over HTTPS, against the
+        # stand-in as the production Panopto site.
+        report = json.loads(
+            manage(deployment.portal_env, "panopto_check", "--format=json", "--language=en")
+        )
+        assert report["environment"] == "production" and report["issuer"] == portal
+        not_passed = [c for c in report["checks"] if c["status"] != "pass"]
+        assert not_passed == [], not_passed
+        assert len(report["checks"]) == 11
 
     # What the browser saw.
     assert_cookies(context.cookies(), portal=portal, stand_in=stand_in)

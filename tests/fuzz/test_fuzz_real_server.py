@@ -90,7 +90,11 @@ def test_every_answer_of_a_real_server_is_as_long_as_it_says(live_server, fuzz_w
             REPORT.server_errors += 1
         assert response.status < 500, (method, path)
         if method == "HEAD":
-            assert response.body == b""
+            # A request line over 64 KiB is refused (414) by the server before it has read the
+            # method, so it cannot know the answer is to a HEAD: it sends its page. Any other
+            # answer to a HEAD has no body.
+            if response.status != 414:
+                assert response.body == b""
             return
         assert response.content_length_matches(), (
             method,

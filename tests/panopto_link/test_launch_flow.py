@@ -106,16 +106,6 @@ def test_linked_folder_launch_uses_its_own_context_and_role(client, world, tool)
     assert launch.check_teacher_access()
 
 
-def test_personal_claims_follow_the_privacy_setting(client, world, tool, registration):
-    world.create_context()
-    _r, launch = launch_as(client, world.member, world.course, tool)
-    assert launch.get_launch_data()["email"] == world.member.email
-    registration.send_name = registration.send_email = False
-    registration.save()
-    _r, launch = launch_as(Client(), world.member, world.course, tool)
-    assert not {"name", "email", "given_name", "family_name"} & set(launch.get_launch_data())
-
-
 def test_iat_is_an_integer_never_ahead_of_the_clock(client, world, tool):
     import time
 

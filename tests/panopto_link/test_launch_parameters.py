@@ -45,3 +45,22 @@ def test_a_nul_in_the_folder_parameter_gets_the_400_page(client, world):
     client.force_login(world.member)
     response = client.post(f"/panopto/launch/{world.course.pk}/", {"folder": "1\x00"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/panopto/launch/{huge}/"),
+        ("post", "/panopto/launch/{huge}/"),
+        ("post", "/panopto/videos/{huge}/pick/"),
+        ("post", "/panopto/videos/{huge}/1/open/"),
+        ("post", "/panopto/videos/{huge}/1/manage/"),
+    ],
+)
+def test_a_space_id_beyond_what_the_database_stores_is_not_found(client, world, method, path):
+    """Found by the fuzzers once the launch read its facts in one hand-written statement: the
+    path's id went to the database as it was, and overflowed it (500)."""
+    client.force_login(world.member)
+    for huge in ("9" * 30, str(2**63)):
+        response = getattr(client, method)(path.format(huge=huge))
+        assert response.status_code == 404, (path, huge)

@@ -123,21 +123,58 @@ def test_folder_gets_an_opaque_context_id_once():
     assert again.pk == folder.pk and again.context_id == folder.context_id
 
 
-def test_context_id_cannot_change_through_the_orm():
-    folder = FolderFactory()
+def used(folder: PanoptoFolder, how: str) -> PanoptoFolder:
+    """The folder after a launch used its context id: its hint issued, or its context created."""
+    if how == "hint issued":
+        PanoptoFolder.objects.filter(pk=folder.pk).update(context_used_at=timezone.now())
+    else:
+        PanoptoFolder.objects.filter(pk=folder.pk).update(
+            state=FolderState.CREATED, created_at=timezone.now()
+        )
+    folder.refresh_from_db()
+    return folder
+
+
+@pytest.mark.parametrize("how", ["hint issued", "context created"])
+def test_a_used_context_id_cannot_change_through_the_orm(how):
+    folder = used(FolderFactory(), how)
     folder.context_id = "a-new-id"
     with pytest.raises(IntegrityError, match="never changes"), transaction.atomic():
         folder.save()
 
 
-def test_context_id_cannot_change_through_a_bulk_update():
-    folder = FolderFactory()
+@pytest.mark.parametrize("how", ["hint issued", "context created"])
+def test_a_used_context_id_cannot_change_through_a_bulk_update(how):
+    folder = used(FolderFactory(), how)
     with pytest.raises(IntegrityError, match="never changes"), transaction.atomic():
         PanoptoFolder.objects.filter(pk=folder.pk).update(context_id="bulk")
+    folder.refresh_from_db()
+    assert folder.context_id != "bulk"
+
+
+def test_the_resource_link_id_never_changes_even_before_a_launch():
+    folder = FolderFactory()
     with pytest.raises(IntegrityError, match="never changes"), transaction.atomic():
         PanoptoFolder.objects.filter(pk=folder.pk).update(resource_link_id="bulk")
     folder.refresh_from_db()
-    assert folder.context_id != "bulk" and folder.resource_link_id != "bulk"
+    assert folder.resource_link_id != "bulk"
+
+
+def test_an_unused_context_id_may_change_in_the_database():
+    """Before any launch named it, the database lets the id change: that is how a folder is
+    given an existing Panopto folder's context id (services.folder_give_existing_context)."""
+    folder = FolderFactory()
+    PanoptoFolder.objects.filter(pk=folder.pk).update(context_id="existing-1")
+    folder.refresh_from_db()
+    assert folder.context_id == "existing-1"
+
+
+def test_a_used_context_id_cannot_be_unlocked_by_clearing_when_it_was_used():
+    folder = used(FolderFactory(), "hint issued")
+    with pytest.raises(IntegrityError, match="never changes"), transaction.atomic():
+        PanoptoFolder.objects.filter(pk=folder.pk).update(context_used_at=None)
+    with pytest.raises(IntegrityError, match="never changes"), transaction.atomic():
+        PanoptoFolder.objects.filter(pk=folder.pk).update(context_used_at=None, context_id="other")
 
 
 def test_other_folder_fields_can_change():

@@ -72,3 +72,72 @@ def test_disable_and_enable(capsys):
     assert not registration_complete(panopto_setting().registration_facts)
     call_command("panopto_configure", "--enable")
     assert registration_complete(panopto_setting().registration_facts)
+
+
+# --- what Panopto learns, custom parameters, where launches open (issue 12) --------------------
+
+LIVE_FLAGS = [
+    "--privacy-level=name",
+    "--identifier=neptun_code",
+    "--identifier-parameter=neptun_code",
+    "--custom=section=$CourseSection.sourcedId",
+    "--custom=site=neptun",
+    "--opens=new_tab",
+    "--production-site",
+]
+
+
+def test_the_live_settings_are_set_from_flags_idempotently(capsys):
+    call_command("panopto_configure", *FLAGS, *LIVE_FLAGS)
+    registration = PanoptoRegistration.load()
+    assert (
+        registration.privacy_level,
+        registration.identifier_kind,
+        registration.identifier_parameter,
+        registration.launch_opens,
+        registration.is_production_site,
+    ) == ("name", "neptun_code", "neptun_code", "new_tab", True)
+    assert registration.custom_parameter_items() == (
+        ("section", "$CourseSection.sourcedId"),
+        ("site", "neptun"),
+    )
+    capsys.readouterr()
+    call_command("panopto_configure", *FLAGS, *LIVE_FLAGS)
+    assert "No changes." in capsys.readouterr().out
+    call_command("panopto_configure", "--no-custom", "--not-production-site")
+    registration = PanoptoRegistration.load()
+    assert registration.custom_parameters == "" and not registration.is_production_site
+
+
+@pytest.mark.parametrize(
+    ("flags", "field"),
+    [
+        (["--custom=Bad Key=1"], "custom_parameters"),
+        (["--custom=linked_folders=1"], "custom_parameters"),
+        (["--identifier-parameter=Neptun Code"], "identifier_parameter"),
+        (["--identifier=email", "--privacy-level=name"], "identifier_kind"),
+    ],
+)
+def test_invalid_live_settings_are_refused_and_nothing_is_written(flags, field):
+    call_command("panopto_configure", *FLAGS)
+    before = PanoptoRegistration.load().updated_at
+    with pytest.raises(CommandError, match=field):
+        call_command("panopto_configure", *flags)
+    assert PanoptoRegistration.load().updated_at == before
+
+
+def test_changing_the_identifier_after_launches_needs_confirmation(capsys):
+    from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+
+    call_command("panopto_configure", *FLAGS, "--identifier=username")
+    call_command("panopto_configure", "--identifier=neptun_code")  # no launch yet: no question
+    LaunchRecord.objects.create(
+        stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.ACCEPTED, client_id="abc"
+    )
+    with pytest.raises(CommandError, match="--confirm-identifier-change"):
+        call_command("panopto_configure", "--identifier=username")
+    assert PanoptoRegistration.load().identifier_kind == "neptun_code"
+    call_command("panopto_configure", "--identifier=neptun_code")  # unchanged: no question
+    call_command("panopto_configure", "--identifier=username", "--confirm-identifier-change")
+    assert PanoptoRegistration.load().identifier_kind == "username"
+    assert "new, empty account" in capsys.readouterr().err

@@ -4,15 +4,22 @@ import pytest
 
 from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti.substitution import Variable
+from panopto_link.models import IdentifierKind, PrivacyLevel
 from panopto_link.permissions import (
     NEW_FOLDER,
     REFUSAL_MESSAGES,
     ConfigurationFix,
     FolderFacts,
     PanoptoRole,
+    PersonalData,
     RegistrationFacts,
     configuration_fix,
     decide_folder,
+    existing_context_may_be_given,
+    identifier_change_warned,
+    identifier_refusal,
+    identifier_released,
     lti_roles,
     may_manage_videos,
     may_open_videos,
@@ -20,6 +27,8 @@ from panopto_link.permissions import (
     names_linked_folder,
     refused_as_not_found,
     registration_complete,
+    released_personal_data,
+    variable_released,
     video_picker_refusal,
 )
 from virtualspaces.permissions import SpaceAccess, strongest_role
@@ -221,3 +230,96 @@ def test_the_registration_is_complete_when_enabled_and_filled_in():
     assert registration_complete(COMPLETE)
     assert not registration_complete(INCOMPLETE)
     assert not registration_complete(DISABLED)
+
+
+# --- what Panopto learns of a person (issue 12) ----------------------------------------------
+
+IDENTITY, NAME, EMAIL = PersonalData.IDENTITY, PersonalData.NAME, PersonalData.EMAIL
+
+
+@pytest.mark.parametrize(
+    ("level", "released"),
+    [
+        (PrivacyLevel.ANONYMOUS, set()),
+        (PrivacyLevel.NAME, {IDENTITY, NAME}),
+        (PrivacyLevel.EMAIL, {IDENTITY, EMAIL}),
+        (PrivacyLevel.NAME_AND_EMAIL, {IDENTITY, NAME, EMAIL}),
+        ("something-else", set()),
+    ],
+)
+def test_each_privacy_level_releases_its_personal_data_and_an_unknown_one_nothing(level, released):
+    assert released_personal_data(level) == released
+
+
+@pytest.mark.parametrize(
+    ("level", "kind", "sent"),
+    [
+        (PrivacyLevel.ANONYMOUS, IdentifierKind.USERNAME, False),
+        (PrivacyLevel.ANONYMOUS, IdentifierKind.NEPTUN_CODE, False),
+        (PrivacyLevel.NAME, IdentifierKind.USERNAME, True),
+        (PrivacyLevel.NAME, IdentifierKind.NEPTUN_CODE, True),
+        (PrivacyLevel.NAME, IdentifierKind.EMAIL, False),  # the e-mail address is withheld
+        (PrivacyLevel.EMAIL, IdentifierKind.EMAIL, True),
+        (PrivacyLevel.NAME_AND_EMAIL, IdentifierKind.EMAIL, True),
+    ],
+)
+def test_the_identifier_is_sent_when_the_level_releases_the_data_it_is(level, kind, sent):
+    assert identifier_released(privacy_level=level, identifier_kind=kind) is sent
+
+
+@pytest.mark.parametrize(
+    ("variable", "level", "released"),
+    [
+        (Variable.USER_ID, PrivacyLevel.ANONYMOUS, True),
+        (Variable.CONTEXT_TITLE, PrivacyLevel.ANONYMOUS, True),
+        (Variable.COURSE_SECTION_SOURCED_ID, PrivacyLevel.ANONYMOUS, True),
+        (Variable.USER_USERNAME, PrivacyLevel.ANONYMOUS, False),
+        (Variable.USER_USERNAME, PrivacyLevel.EMAIL, True),
+        (Variable.PERSON_NAME_FULL, PrivacyLevel.EMAIL, False),
+        (Variable.PERSON_NAME_FULL, PrivacyLevel.NAME, True),
+        (Variable.PERSON_EMAIL_PRIMARY, PrivacyLevel.NAME, False),
+        (Variable.PERSON_EMAIL_PRIMARY, PrivacyLevel.NAME_AND_EMAIL, True),
+        (Variable.PERSON_SOURCED_ID, PrivacyLevel.ANONYMOUS, False),
+        (Variable.PERSON_SOURCED_ID, PrivacyLevel.NAME, True),
+    ],
+)
+def test_a_variable_is_substituted_only_when_the_level_releases_what_it_reveals(
+    variable, level, released
+):
+    assert (
+        variable_released(variable, privacy_level=level, identifier_kind=IdentifierKind.USERNAME)
+        is released
+    )
+
+
+def test_sourced_id_follows_the_identifier_when_the_identifier_is_the_email():
+    for level, released in ((PrivacyLevel.NAME, False), (PrivacyLevel.EMAIL, True)):
+        assert (
+            variable_released(
+                Variable.PERSON_SOURCED_ID,
+                privacy_level=level,
+                identifier_kind=IdentifierKind.EMAIL,
+            )
+            is released
+        )
+
+
+def test_a_launch_that_must_carry_the_identifier_is_refused_for_a_user_without_one():
+    assert identifier_refusal(released=True, identifier="") is Reason.IDENTIFIER_MISSING
+    assert identifier_refusal(released=True, identifier="ABC123") is None
+    assert identifier_refusal(released=False, identifier="") is None
+
+
+def test_changing_the_identifier_asks_for_confirmation_only_after_launches():
+    assert identifier_change_warned(has_launched=True)
+    assert not identifier_change_warned(has_launched=False)
+
+
+@pytest.mark.parametrize(
+    ("is_created", "context_used", "may"),
+    [(False, False, True), (False, True, False), (True, False, False), (True, True, False)],
+)
+def test_an_existing_folders_context_id_may_be_given_only_before_any_launch(
+    is_created, context_used, may
+):
+    assert existing_context_may_be_given(is_created=is_created, context_used=context_used) is may

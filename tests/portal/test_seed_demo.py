@@ -36,6 +36,39 @@ def test_seed_demo_twice_gives_the_same_row_counts(capsys):
         assert account in output
 
 
+def test_every_demo_user_has_a_realistic_neptun_code_which_panopto_is_told_to_match_on():
+    import re
+
+    from panopto_link.models import PanoptoRegistration
+    from panopto_link.simulator.models import PlatformRegistration
+    from portal.models import User
+
+    call_command("seed_demo")
+    codes = list(User.objects.values_list("neptun_code", flat=True))
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]{5}", code) for code in codes), codes[:5]
+    assert len(set(codes)) == len(codes)
+    assert User.objects.get(username="hallgato").neptun_code == "HK7Q2D"
+    registration = PanoptoRegistration.load()
+    assert (
+        registration.privacy_level,
+        registration.identifier_kind,
+        registration.identifier_parameter,
+    ) == ("name_and_email", "neptun_code", "neptun_code")
+    stand_in = PlatformRegistration.load()
+    assert stand_in.username_parameter == "neptun_code"
+    assert "lis.person_sourcedid" in stand_in.promised_claim_list
+
+
+def test_seed_demo_gives_users_seeded_before_neptun_codes_theirs():
+    from portal.models import User
+
+    call_command("seed_demo")
+    User.objects.update(neptun_code="")
+    call_command("seed_demo")
+    assert not User.objects.filter(neptun_code="").exists()
+    assert User.objects.get(username="oktato").neptun_code == "SZG4T1"
+
+
 def test_seed_demo_refuses_under_the_production_settings():
     """It creates the superuser itadmin with the published password `demo`: never in
     production unless forced. Refused before the database is even opened (this one cannot be

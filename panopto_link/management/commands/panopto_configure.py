@@ -5,6 +5,9 @@ stand-in."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from panopto_link.models import IdentifierKind, LaunchOpens, PanoptoRegistration, PrivacyLevel
+from panopto_link.permissions import identifier_change_warned
+from panopto_link.selectors import registration_has_launched
 from panopto_link.services import registration_configure
 
 FLAG_FIELDS = {
@@ -15,7 +18,12 @@ FLAG_FIELDS = {
     "deep_linking_url": "deep_linking_url",
     "jwks_url": "jwks_url",
     "site_url": "site_url",
+    "privacy_level": "privacy_level",
+    "identifier": "identifier_kind",
+    "identifier_parameter": "identifier_parameter",
+    "opens": "launch_opens",
 }
+IDENTITY_FIELDS = ("identifier_kind", "identifier_parameter")
 
 
 class Command(BaseCommand):
@@ -41,6 +49,51 @@ class Command(BaseCommand):
         state = parser.add_mutually_exclusive_group()
         state.add_argument("--enable", action="store_true", help="Enable the registration.")
         state.add_argument("--disable", action="store_true", help="Disable the registration.")
+        parser.add_argument(
+            "--privacy-level",
+            choices=PrivacyLevel.values,
+            help="What Panopto learns of a person besides an opaque id and the roles.",
+        )
+        parser.add_argument(
+            "--identifier",
+            choices=IdentifierKind.values,
+            help="What is sent as the institutional identifier (lis.person_sourcedid).",
+        )
+        parser.add_argument(
+            "--identifier-parameter",
+            help="Also send the identifier as this custom parameter (Panopto's username "
+            'parameter override); "" for none.',
+        )
+        custom = parser.add_mutually_exclusive_group()
+        custom.add_argument(
+            "--custom",
+            action="append",
+            dest="custom_parameters",
+            metavar="KEY=VALUE",
+            help="A custom parameter sent with every launch, e.g. section=$CourseSection.sourcedId "
+            "(repeatable; replaces the list).",
+        )
+        custom.add_argument("--no-custom", action="store_true", help="Send no custom parameters.")
+        parser.add_argument(
+            "--opens", choices=LaunchOpens.values, help="Where a launch opens Panopto."
+        )
+        site = parser.add_mutually_exclusive_group()
+        site.add_argument(
+            "--production-site",
+            action="store_true",
+            help="This registration is the production Panopto site.",
+        )
+        site.add_argument(
+            "--not-production-site",
+            action="store_true",
+            help="This registration is not the production Panopto site (a test site).",
+        )
+        parser.add_argument(
+            "--confirm-identifier-change",
+            action="store_true",
+            help="Change the identifier (or its parameter) of a registration that has launched: "
+            "Panopto may then open new accounts.",
+        )
 
     def handle(self, *args, **options) -> None:
         values: dict = {}
@@ -53,6 +106,15 @@ class Command(BaseCommand):
             values["is_enabled"] = True
         if options.get("disable"):
             values["is_enabled"] = False
+        if options.get("custom_parameters"):
+            values["custom_parameters"] = "\n".join(options["custom_parameters"])
+        if options.get("no_custom"):
+            values["custom_parameters"] = ""
+        if options.get("production_site"):
+            values["is_production_site"] = True
+        if options.get("not_production_site"):
+            values["is_production_site"] = False
+        self.refuse_unconfirmed_identity_change(values, options["confirm_identifier_change"])
         try:
             result = registration_configure(values=values)
         except ValidationError as error:
@@ -68,6 +130,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label}: {old or '—'} → {new}")
         if not result.created and not result.changes:
             self.stdout.write("No changes.")
+        if registration.custom_parameters:
+            self.stdout.write("Custom parameters sent with every launch:")
+            for key, value in registration.custom_parameter_items():
+                self.stdout.write(f"  {key} = {value}")
         missing = registration.missing_field_labels()
         if missing:
             self.stdout.write(
@@ -75,3 +141,28 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS("The registration is complete."))
+
+    def refuse_unconfirmed_identity_change(self, values: dict, confirmed: bool) -> None:
+        """Panopto matches accounts on the identifier: changing it (or its parameter) on a
+        registration that has launched needs --confirm-identifier-change."""
+        registration = PanoptoRegistration.load()
+        if registration is None:
+            return
+        changing = [
+            field
+            for field in IDENTITY_FIELDS
+            if values.get(field) is not None and values[field] != getattr(registration, field)
+        ]
+        if not changing or not identifier_change_warned(
+            has_launched=registration_has_launched(registration)
+        ):
+            return
+        warning = (
+            "Panopto has received launches from this registration and matches its accounts on "
+            "the identifier: with another identifier (or parameter) it may open a new, empty "
+            "account for each person at their next launch, unless Panopto's username parameter "
+            "override is changed at the same moment."
+        )
+        if not confirmed:
+            raise CommandError(f"{warning} Add --confirm-identifier-change to change it anyway.")
+        self.stderr.write(self.style.WARNING(warning))

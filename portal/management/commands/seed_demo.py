@@ -155,6 +155,11 @@ PUBLIC_SUBJECTS = {"NPUINF302"}
 WALKTHROUGH_COURSE = "NPUINF101-EA-" + CURRENT_SEMESTER.replace("/", "-")
 
 
+# The demo accounts' Neptun codes (the other people's usernames are their Neptun codes). Panopto
+# is told to match accounts on the Neptun code (see panopto_link.simulator.demo.DEMO_LAUNCH).
+DEMO_NEPTUN_CODES = {DEMO_STUDENT: "HK7Q2D", DEMO_LECTURER: "SZG4T1", DEMO_IT_ADMIN: "RK9AD3"}
+
+
 def neptun_code(rng: random.Random) -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     return rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + "".join(rng.choices(alphabet, k=5))
@@ -227,6 +232,7 @@ class Command(BaseCommand):
         lecturers = person("l", LECTURER_COUNT)
         wanted += [(code, first, last, False, False) for code, first, last in students]
         wanted += [(code, first, last, False, False) for code, first, last in lecturers]
+        wanted_names = {w[0] for w in wanted}
 
         existing = set(
             User.objects.filter(username__in=[w[0] for w in wanted]).values_list(
@@ -236,6 +242,7 @@ class Command(BaseCommand):
         new = [
             User(
                 username=username,
+                neptun_code=DEMO_NEPTUN_CODES.get(username, username),
                 first_name=first,
                 last_name=last,
                 email=f"{username.lower()}@demo.neptun-egyetem.hu",
@@ -248,6 +255,15 @@ class Command(BaseCommand):
         ]
         User.objects.bulk_create(new, batch_size=500)
         by_name = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
+        # Users seeded before Neptun codes were stored get theirs now (a second run: none).
+        without_code = [
+            user
+            for user in by_name.values()
+            if not user.neptun_code and user.username in wanted_names
+        ]
+        for user in without_code:
+            user.neptun_code = DEMO_NEPTUN_CODES.get(user.username, user.username)
+        User.objects.bulk_update(without_code, ["neptun_code"], batch_size=500)
         self.stdout.write(f"      {len(wanted)} users ({len(new)} new)")
         return {
             "student": by_name[DEMO_STUDENT],
@@ -410,11 +426,16 @@ class Command(BaseCommand):
         if not apps.is_installed("panopto_link.simulator"):
             self.stdout.write("      skipped: the stand-in is not installed in these settings")
             return
-        from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
+        from panopto_link.simulator.demo import DEMO_LAUNCH, connect_stand_in, stand_in_origin_for
 
         origin = panopto_url or stand_in_origin_for(settings.LTI_ISSUER)
         self.stdout.write(f"      portal (LTI issuer) {settings.LTI_ISSUER}, stand-in {origin}")
-        connect_stand_in(portal_url=settings.LTI_ISSUER, stand_in_origin=origin, stdout=self.stdout)
+        connect_stand_in(
+            portal_url=settings.LTI_ISSUER,
+            stand_in_origin=origin,
+            launch=DEMO_LAUNCH,
+            stdout=self.stdout,
+        )
 
     def print_accounts(self) -> None:
         self.stdout.write("")
