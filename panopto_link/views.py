@@ -6,8 +6,8 @@ from the decisions the selectors attach."""
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import cast
+from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,13 +31,15 @@ from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
 from panopto_link.selectors import (
     FolderEntry,
+    FolderRow,
     PanoptoSetting,
     SpacePanopto,
+    panopto_page,
     request_panopto_setting,
     user_semesters,
-    user_spaces_panopto,
 )
 from virtualspaces.models import SpaceType
+from virtualspaces.semesters import current_semester
 
 # --- launches --------------------------------------------------------------------------------
 
@@ -203,54 +205,105 @@ TYPE_GROUPS: tuple[tuple[str, Promise], ...] = (
     (SpaceType.COURSE, gettext_lazy("Courses")),
     (SpaceType.OTHER, gettext_lazy("Other spaces")),
 )
+ALL_SEMESTERS = "all"
+SEARCH_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
-class SpaceGroup:
+class RowGroup:
     space_type: str
     title: Promise
-    spaces: list[SpacePanopto]
+    rows: list[FolderRow]
 
 
-def group_by_type(spaces: list[SpacePanopto]) -> list[SpaceGroup]:
-    """Subject, course and other spaces in that order; empty groups are left out."""
+def group_by_type(rows: list[FolderRow]) -> list[RowGroup]:
+    """Subject, course and other spaces' folders in that order; empty groups are left out."""
     groups = []
     for space_type, title in TYPE_GROUPS:
-        members = [entry for entry in spaces if entry.space.space_type == space_type]
+        members = [row for row in rows if row.owner.space_type == space_type]
         if members:
-            groups.append(SpaceGroup(space_type=space_type, title=title, spaces=members))
+            groups.append(RowGroup(space_type=space_type, title=title, rows=members))
     return groups
 
 
-class SemesterFilterForm(forms.Form):
-    semester = forms.ChoiceField(label=gettext_lazy("Semester"), required=False)
+@dataclass(frozen=True)
+class SemesterOption:
+    value: str  # the query value: a semester, or ALL_SEMESTERS
+    label: str
+    is_current: bool  # today's semester
+    chosen: bool
+    query: str  # the page's query string choosing it (the search kept)
 
-    def __init__(self, *args, semesters: list[str], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["semester"]).choices = [
-            ("", gettext_lazy("All semesters")),
-            *((semester, semester) for semester in semesters),
-        ]
 
-    def chosen_semester(self) -> str:
-        """The valid choice, or "" (every semester) for a missing or unknown one."""
-        return self.cleaned_data["semester"] if self.is_valid() else ""
+@dataclass(frozen=True)
+class SemesterChoice:
+    semester: str  # the filter: a semester, or "" for every semester
+    unknown: bool  # the query named a semester the user has no space in
+    options: list[SemesterOption]
+
+
+def semester_choice(
+    asked: str | None, *, semesters: list[str], current: str, search: str
+) -> SemesterChoice:
+    """Today's semester by default when the user has spaces in it (else every semester); the
+    user's other semesters, and every semester, one link away."""
+    unknown = False
+    if asked is None or asked == "":
+        semester = current if current in semesters else ""
+    elif asked == ALL_SEMESTERS:
+        semester = ""
+    elif asked in semesters:
+        semester = asked
+    else:
+        semester, unknown = "", True
+
+    def query(value: str) -> str:
+        params = {"semester": value, **({"q": search} if search else {})}
+        return "?" + urlencode(params)
+
+    options = [
+        SemesterOption(
+            value=value,
+            label=value,
+            is_current=value == current,
+            chosen=value == semester,
+            query=query(value),
+        )
+        for value in semesters
+    ]
+    options.append(
+        SemesterOption(
+            value=ALL_SEMESTERS,
+            label=str(gettext_lazy("All semesters")),
+            is_current=False,
+            chosen=semester == "",
+            query=query(ALL_SEMESTERS),
+        )
+    )
+    return SemesterChoice(semester=semester, unknown=unknown, options=options)
 
 
 @login_required
 def studies_panopto(request: HttpRequest) -> HttpResponse:
-    """Every space the user belongs to, grouped by type, with its folders and launch buttons."""
+    """Every folder of the spaces the user belongs to: ready ones first, the ones waiting for
+    their administrator's first visit together, of today's semester unless another is chosen,
+    and matching the search."""
     setting = request_panopto_setting(request)
     if not panopto_shown(licence_valid=setting.licence_valid):
         raise Http404
-    form = SemesterFilterForm(request.GET or None, semesters=user_semesters(request.user))
-    semester = form.chosen_semester() if form.is_bound else ""
-    spaces = user_spaces_panopto(user=request.user, setting=setting, semester=semester)
+    search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    choice = semester_choice(
+        request.GET.get("semester"),
+        semesters=user_semesters(request.user),
+        current=current_semester(),
+        search=search,
+    )
+    page = panopto_page(user=request.user, setting=setting, semester=choice.semester, search=search)
     context = {
-        "form": form,
-        "semester": semester,
-        "groups": group_by_type(spaces),
-        "space_count": len(spaces),
+        "semesters": choice,
+        "search": search,
+        "page": page,
+        "ready_groups": group_by_type(page.ready),
         "panopto_setting": setting,
     }
     return render(request, "panopto_link/studies_panopto.html", context)

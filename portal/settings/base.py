@@ -22,6 +22,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "portal",
+    "core",
     "virtualspaces",
     "panopto_link",
     "django.contrib.admin",
