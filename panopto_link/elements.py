@@ -6,14 +6,18 @@ Panopto."""
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
 from panopto_link.permissions import (
+    REFUSAL_MESSAGES,
     may_manage_videos,
     may_open_videos,
     may_pick_videos,
     panopto_shown,
+    shows_video_picker,
+    video_picker_refusal,
 )
 from panopto_link.selectors import (
     SpacePanopto,
@@ -31,6 +35,8 @@ class SpaceVideos:
 
     videos: list[VideoLink]
     may_pick: bool
+    shows_picker: bool  # "Add videos from Panopto" shown, inactive unless `may_pick`
+    picker_refusal: Promise | None  # why it is inactive
     may_open: bool
     may_manage: bool
     refusal: Reason | None
@@ -38,9 +44,12 @@ class SpaceVideos:
 
 def videos_of(target: SpacePanopto) -> SpaceVideos:
     decision = target.folder.decision
+    may_pick = may_pick_videos(decision, is_own_folder=True)
     return SpaceVideos(
         videos=space_videos(target.space),
-        may_pick=may_pick_videos(decision, is_own_folder=True),
+        may_pick=may_pick,
+        shows_picker=shows_video_picker(target.access),
+        picker_refusal=None if may_pick else REFUSAL_MESSAGES.get(video_picker_refusal(decision)),
         may_open=may_open_videos(decision),
         may_manage=may_manage_videos(target.access),
         refusal=decision.refusal,

@@ -206,6 +206,11 @@ def space_videos(space: VirtualSpace) -> list[VideoLink]:
     return list(VideoLink.objects.filter(space=space).order_by("position", "id"))
 
 
+def space_videos_by_id(space: VirtualSpace, ids: list[int]) -> dict[int, VideoLink]:
+    """One query: those of the space's video links, by id (a removed one is missing)."""
+    return {video.pk: video for video in VideoLink.objects.filter(space=space, pk__in=ids)}
+
+
 # --- page-shaped reads for the screens -------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +37,7 @@ from panopto_link.selectors import (
     SpacePanopto,
     panopto_page,
     request_panopto_setting,
+    space_videos_by_id,
     user_semesters,
 )
 from virtualspaces.models import SpaceType
@@ -142,22 +144,34 @@ def open_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpRespon
 VIDEO_MOVES = {"up": -1, "down": 1}
 
 
+def _may_not_manage() -> HttpResponse:
+    return error_page(
+        status=HTTPStatus.FORBIDDEN,
+        title=_("Access denied"),
+        message=_("Only the space's administrator manages its videos."),
+    )
+
+
+def _videos_of(space_pk: int) -> str:
+    return reverse("virtualspaces:space_home", args=[space_pk]) + "#videos"
+
+
 @login_required
 @require_POST
 def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
-    """Remove a video link or move it up or down: the space's administrator only (403 for
-    anyone else who sees the space)."""
+    """Remove a video link (the confirmation page's form) or move it up or down: the space's
+    administrator only (403 for anyone else who sees the space)."""
     found = access_video(request, space_pk, video_pk)
     if not may_manage_videos(found.target.access):
-        return error_page(
-            status=HTTPStatus.FORBIDDEN,
-            title=_("Access denied"),
-            message=_("Only the space's administrator manages its videos."),
-        )
+        return _may_not_manage()
     action = request.POST.get("action")
     if action == "remove":
         services.video_remove(video=found.video)
-        messages.success(request, _("The video link was removed."))
+        messages.success(
+            request,
+            _("“%(title)s” was removed from the space's videos.") % {"title": found.video.title},
+            extra_tags="videos",
+        )
     elif action in VIDEO_MOVES:
         services.video_move(video=found.video, offset=VIDEO_MOVES[action])
     else:
@@ -166,7 +180,22 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
             title=_("The request cannot be processed"),
             message=_("Unknown action."),
         )
-    return redirect(reverse("virtualspaces:space_home", args=[found.target.space.pk]) + "#videos")
+    return redirect(_videos_of(found.target.space.pk))
+
+
+@login_required
+@require_http_methods(["GET"])
+def remove_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
+    """ "Remove": asks first, on a page of its own (no script needed); its form posts to
+    `manage_video`."""
+    found = access_video(request, space_pk, video_pk)
+    if not may_manage_videos(found.target.access):
+        return _may_not_manage()
+    return render(
+        request,
+        "panopto_link/remove_video.html",
+        {"space": found.target.space, "video": found.video, "back": _videos_of(space_pk)},
+    )
 
 
 # The tool posts its response from its own site: no CSRF token, no session cookie (SameSite).
@@ -175,7 +204,10 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
 @csrf_exempt
 @require_POST
 def deep_linking_return(request: HttpRequest) -> HttpResponse:
-    """The deep-linking return endpoint (Deep Linking 2.0 §4.5)."""
+    """The deep-linking return endpoint (Deep Linking 2.0 §4.5). What was linked is shown by
+    `videos_linked`, a page of the portal's own site that the browser reaches next: this
+    cross-site post carries no session cookie, so a page rendered here would show nobody
+    signed in."""
     result = receive_content(
         request.POST.get("JWT", ""), tool=PANOPTO, client_address=client_address(request)
     )
@@ -189,13 +221,91 @@ def deep_linking_return(request: HttpRequest) -> HttpResponse:
             status=HTTPStatus.BAD_REQUEST,
         )
     linked = cast(LinkedVideos, result.accepted)  # what PanoptoTool accepts
+    outcome = LinkingOutcome(
+        space_id=linked.space.pk,
+        user_id=linked.user_id,
+        added=[video.pk for video in linked.added],
+        already_linked=[video.pk for video in linked.already_linked],
+        msg=result.response.msg,
+        errormsg=result.response.errormsg,
+        skipped_items=result.response.skipped_items,
+    )
     response = render(
         request,
-        "panopto_link/deep_linking_done.html",
-        {"space": linked.space, "added": linked.added, "response": result.response},
+        "panopto_link/deep_linking_continue.html",
+        {
+            "action": reverse("panopto_link:videos_linked", args=[linked.space.pk]),
+            "outcome": outcome.seal(),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@dataclass(frozen=True)
+class LinkingOutcome:
+    """What a deep-linking return did, signed for the page that shows it (`videos_linked`):
+    the ids are the portal's own, the texts the tool's, already made plain."""
+
+    space_id: int
+    user_id: int
+    added: list[int]
+    already_linked: list[int]
+    msg: str
+    errormsg: str
+    skipped_items: int
+
+    SALT = "panopto_link.videos_linked"
+    MAX_AGE = 15 * 60  # seconds: the page is reached at once, or reloaded soon after
+
+    def seal(self) -> str:
+        return signing.dumps(
+            [
+                self.space_id,
+                self.user_id,
+                self.added,
+                self.already_linked,
+                self.msg,
+                self.errormsg,
+                self.skipped_items,
+            ],
+            salt=self.SALT,
+            compress=True,
+        )
+
+    @classmethod
+    def open(cls, value: str) -> "LinkingOutcome | None":
+        try:
+            fields = signing.loads(value, salt=cls.SALT, max_age=cls.MAX_AGE)
+            return cls(*fields)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+
+@login_required
+@require_http_methods(["GET"])
+def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
+    """The videos a content picker linked, on a full portal page: the user's own outcome only
+    (signed, for this user and space), 400 for any other value."""
+    outcome = LinkingOutcome.open(request.GET.get("outcome", "")[:4000])
+    if outcome is None or outcome.space_id != space_pk or outcome.user_id != request.user.pk:
+        return error_page(
+            status=HTTPStatus.BAD_REQUEST,
+            title=_("The request cannot be processed"),
+            message=_("This link is not valid any more. The videos are on the space's page."),
+        )
+    found = access_folder(request, space_pk)
+    videos = space_videos_by_id(found.target.space, [*outcome.added, *outcome.already_linked])
+    return render(
+        request,
+        "panopto_link/deep_linking_done.html",
+        {
+            "space": found.target.space,
+            "added": [videos[pk] for pk in outcome.added if pk in videos],
+            "already_linked": [videos[pk] for pk in outcome.already_linked if pk in videos],
+            "response": outcome,
+        },
+    )
 
 
 # --- Studies → Information → Panopto ---------------------------------------------------------

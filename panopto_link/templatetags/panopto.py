@@ -118,3 +118,13 @@ def waiting_note(row: FolderRow) -> str:
         "available after the first visit of one of them.",
         count,
     ) % {"names": people(row.administrators)}
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """A recording's length as players show it: 5640 → "1:34:00", 330 → "5:30"."""
+    if not seconds:
+        return ""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "hu"
 LANGUAGES = [("hu", _("Hungarian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them: "2026. 11. 10." in Hungarian, "2026-11-10" in English.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = env_str("TIME_ZONE", default="Europe/Budapest")
 USE_I18N = True
 USE_TZ = True

@@ -98,7 +98,7 @@ def test_guest_of_a_public_space_is_told_so_and_sees_the_panopto_element_as_gues
     assert document.find(class_="badge--guest").text == "guest"
     assert document.find(role="note") is not None
     role = document.find(class_="launch__role")
-    assert role.text == "You will enter as Viewer, as a guest."
+    assert role.text == "You will enter as a Viewer, as a guest of the space."
 
 
 def test_space_without_a_folder_row_counts_as_not_created(client, licence, registration):
@@ -108,7 +108,7 @@ def test_space_without_a_folder_row_counts_as_not_created(client, licence, regis
     client.force_login(user)
     document = home(client, space)
     block = document.by_id(f"panopto-{space.pk}-{space.pk}")
-    assert block.find(class_="badge").text == "Not created"
+    assert block.find(class_="badge").text == "Not opened yet"
     assert block.find(class_="hint") is not None
 
 
