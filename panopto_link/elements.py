@@ -6,7 +6,9 @@ Panopto."""
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
@@ -26,7 +28,7 @@ from panopto_link.selectors import (
     space_videos,
 )
 from virtualspaces.access import AccessibleSpace
-from virtualspaces.elements import HomeElement
+from virtualspaces.elements import Crumb, HomeElement
 
 
 @dataclass(frozen=True)
@@ -69,4 +71,15 @@ def panopto_home_elements(request: HttpRequest, home: AccessibleSpace) -> list[H
         HomeElement(
             "panopto_link/_space_videos.html", {"target": target, "videos": videos_of(target)}
         ),
+    ]
+
+
+def panopto_list_origin(request: HttpRequest, home: AccessibleSpace) -> list[Crumb] | None:
+    """Studies → Information → Panopto as the way back to it, where the licence shows it."""
+    if not panopto_shown(licence_valid=request_panopto_setting(request).licence_valid):
+        return None
+    return [
+        Crumb(_("Studies")),
+        Crumb(_("Information"), reverse("portal:studies_information")),
+        Crumb(_("Panopto"), reverse("panopto_link:studies_panopto")),
     ]
