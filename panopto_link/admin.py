@@ -4,7 +4,9 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -153,7 +155,7 @@ class LaunchRecordAdmin(admin.ModelAdmin):
     types, reason codes) are shown in words."""
 
     list_display = (
-        "created_at",
+        "time",
         "stage",
         "kind_in_words",
         "outcome",
@@ -173,6 +175,12 @@ class LaunchRecordAdmin(admin.ModelAdmin):
     list_select_related = ("user", "space")
     date_hierarchy = "created_at"
     list_per_page = 50
+
+    @admin.display(description=_("time"), ordering="created_at")
+    def time(self, obj: LaunchRecord) -> str:
+        return date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT") + (
+            timezone.localtime(obj.created_at).strftime(":%S")
+        )
 
     @admin.display(description=_("reason"), ordering="reason")
     def reason_in_words(self, obj: LaunchRecord) -> str:

@@ -13,6 +13,35 @@ from virtualspaces.models import Membership, VirtualSpace
 from virtualspaces.services import MembershipCsvError, memberships_import_csv
 
 
+class SemesterFilter(admin.SimpleListFilter):
+    """The semesters in use, newest first, and "no semester" in words (Django's own filter
+    lists subjects' empty semester as a link without a name)."""
+
+    title = _("semester")
+    parameter_name = "semester"
+    NONE = "none"
+    field = "semester"
+
+    def lookups(self, request, model_admin):
+        semesters = (
+            VirtualSpace.objects.exclude(semester="")
+            .order_by("-semester")
+            .values_list("semester", flat=True)
+            .distinct()
+        )
+        return [*((semester, semester) for semester in semesters), (self.NONE, _("no semester"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(**{self.field: "" if value == self.NONE else value})
+
+
+class SpaceSemesterFilter(SemesterFilter):
+    field = "space__semester"
+
+
 @admin.register(VirtualSpace)
 class VirtualSpaceAdmin(admin.ModelAdmin):
     """A space's memberships are not an inline here: a course of hundreds of members would be a
@@ -20,7 +49,7 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
     link on this page opens it filtered to the space) and the CSV import."""
 
     list_display = ("code", "name", "space_type", "semester", "is_public", "subject")
-    list_filter = ("space_type", "is_public", "semester")
+    list_filter = ("space_type", "is_public", SemesterFilter)
     search_fields = ("code", "name")
     autocomplete_fields = ("subject",)
     list_select_related = ("subject",)
@@ -57,7 +86,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     list_display = ("user", "space", "role", "created_at")
     list_per_page = 50
-    list_filter = ("role", "space__space_type", "space__semester")
+    list_filter = ("role", "space__space_type", SpaceSemesterFilter)
     search_fields = (
         "user__username",
         "user__first_name",
