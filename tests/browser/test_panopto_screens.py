@@ -1,6 +1,7 @@
 """The Panopto screens in real Chromium: the menu, Studies → Information → Panopto, the Home
 screen's Panopto element, tooltips by mouse and keyboard, the licence, the language switch."""
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from core import clock
 from panopto_link.models import FolderState, PanoptoFolder, PanoptoLicence, PanoptoRegistration
 from tests.browser.conftest import PHONE
 from tests.factories import (
@@ -240,14 +242,17 @@ def demo_semester(university):
     return university
 
 
-def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester):
+def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester, monkeypatch):
     """Takes the README's screenshots (`make screenshots` writes them to docs/screenshots/),
-    and checks that neither page scrolls sideways on a 375 px wide phone."""
+    and checks that neither page scrolls sideways on a 375 px wide phone. The Panopto page
+    shows ready folders and, opened, the ones not opened yet."""
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 9, 14))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     log_in(demo_semester["student"])
     course = demo_semester["course"]
     page = context.new_page()
     page.goto("/studies/information/panopto/")
+    page.locator("details.waiting summary").click()
     page.screenshot(path=SCREENSHOTS / "studies-information-panopto.png", full_page=True)
     page.goto(f"/spaces/{course.pk}/")
     folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU)).hover()
@@ -260,6 +265,8 @@ def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester):
         (f"/spaces/{course.pk}/", "space-home-phone.png"),
     ]:
         phone.goto(path)
+        if "panopto" in path:
+            phone.locator("details.waiting summary").click()
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
         phone.screenshot(path=SCREENSHOTS / name, full_page=True)
     for name in ("studies-information-panopto.png", "space-home.png"):
