@@ -94,8 +94,10 @@ screenshots: $(VENV)/.installed-dev browsers
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser -k screenshot
 
 ## The benchmark (not part of the tests): installs wrk (and PostgreSQL, Redis) from Debian when
-## missing, seeds a large institute once, loads gunicorn with wrk; writes bench/results/<date>.*
-## BENCH_ARGS go to `python -m bench.run` (see its --help), e.g. "--duration 20 --repeat 5".
+## missing, seeds a large institute once, loads gunicorn with wrk, then runs the capacity test of
+## the lecture-hour rush with locust; writes bench/results/<date>.* and <date>-capacity.*
+## BENCH_ARGS go to `python -m bench.run` (see its --help), e.g. "--duration 20 --repeat 5";
+## "--capacity-only" runs the capacity test alone, "--no-capacity" the ratios alone.
 BENCH_ARGS ?= --profile
 bench: $(VENV)/.installed-dev
 	bench/services

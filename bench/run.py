@@ -21,24 +21,30 @@ import datetime
 import json
 import math
 import os
-import platform
 import re
-import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "bench" / ".work"
-RESULTS = ROOT / "bench" / "results"
-ISSUER = "https://neptun.bench.example.edu"
-# Hints are made before the runs and used up to an hour later; production keeps 300 s.
-HINT_MAX_AGE = 7200
+from bench import paths
+from bench.common import (
+    HINT_MAX_AGE,
+    RESULTS,
+    WORK,
+    Server,
+    authorization_request,
+    bench_env,
+    database_ensure,
+    git_commit,
+    launch_data_reset,
+    machine,
+    say,
+    signed_in,
+)
+
 PANOPTO_PAGE_URL_NAME = "panopto_link:studies_panopto"
 TARGETS = {
     "authorization": 0.8,
@@ -65,6 +71,43 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile", action="store_true", help="afterwards, sample a worker with py-spy"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where results are written")
+    capacity = parser.add_argument_group("the capacity test (bench/capacity.py)")
+    which = capacity.add_mutually_exclusive_group()
+    which.add_argument(
+        "--capacity-only", action="store_true", help="run the capacity test, not the ratios"
+    )
+    which.add_argument("--no-capacity", action="store_true", help="run the ratios only")
+    capacity.add_argument(
+        "--capacity-step-duration", type=int, default=20, help="seconds per step of the search"
+    )
+    capacity.add_argument(
+        "--capacity-lecture-duration",
+        type=int,
+        default=60,
+        help="seconds at the lecture-hour rate",
+    )
+    capacity.add_argument("--capacity-warmup", type=int, default=10, help="seconds of warm-up")
+    capacity.add_argument(
+        "--capacity-people", type=int, default=2000, help="signed-in people the requests come from"
+    )
+    capacity.add_argument(
+        "--capacity-panopto-share",
+        type=float,
+        default=0.6,
+        help="the Panopto page's share of the pages (the rest are Home screens)",
+    )
+    capacity.add_argument(
+        "--capacity-start",
+        type=float,
+        default=0.25,
+        help="the search's first rate, as a share of the lecture-hour rate",
+    )
+    capacity.add_argument(
+        "--capacity-precision",
+        type=float,
+        default=0.05,
+        help="bisect until the failing rate is within this share of the passing one",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -78,114 +121,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.repeat < 3:
         parser.error("--repeat must be at least 3: the median of fewer says little")
     return args
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-# --- environment -----------------------------------------------------------------------------
-
-
-def bench_env(args: argparse.Namespace) -> dict[str, str]:
-    """The settings of the driver and the server alike. The secrets are made once and kept in
-    bench/.work/, so that the platform keys stored in the bench database stay readable."""
-    from cryptography.fernet import Fernet
-
-    secrets_file = WORK / "secrets.json"
-    if not secrets_file.exists():
-        secrets_file.write_text(
-            json.dumps(
-                {
-                    "SECRET_KEY": secrets.token_urlsafe(50),
-                    "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-                }
-            )
-        )
-    return {
-        **json.loads(secrets_file.read_text()),
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "LTI_ISSUER": ISSUER,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DATABASE_URL": args.database_url,
-        "CACHE_URL": args.cache_url,
-        "STATIC_ROOT": str(WORK / "static"),
-        "SECURE_SSL_REDIRECT": "false",  # wrk talks plain HTTP to the app server, as a proxy does
-        "LTI_MESSAGE_HINT_MAX_AGE": str(HINT_MAX_AGE),
-        # One user clicks hundreds of times a second here: a per-user launch limit (where the
-        # checkout has one) is raised out of reach, not switched off, so its cost is measured.
-        "RATE_LIMIT_LAUNCH": "1000000/60",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def database_ensure(url: str) -> None:
-    """Create the bench database when it does not exist yet."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    db = dj_database_url.parse(url)
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if exists.fetchone() is None:
-            say(f"Creating the database {db['NAME']}")
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
-
-
-def machine() -> dict:
-    def first_line(command: list[str]) -> str:
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, check=False)
-        except FileNotFoundError:
-            return ""
-        return (result.stdout or result.stderr).strip().splitlines()[0] if result else ""
-
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    memory_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": round(memory_kb / 1024 / 1024, 1),
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "postgresql": postgres,
-        "redis": first_line(["redis-server", "--version"]),
-        "wrk": first_line(["wrk", "--version"]),
-        "note": "wrk, PostgreSQL, Redis and gunicorn share the machine's cores",
-    }
-
-
-def git_commit() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return result.stdout.strip() + ("+changes" if dirty else "")
 
 
 # --- what is measured ------------------------------------------------------------------------
@@ -222,23 +157,6 @@ class Subject:
     login_hint: str
 
 
-def signed_in(username: str):
-    """A session for the user, made as a sign-in makes it, and a CSRF token pair."""
-    from django.conf import settings
-    from django.test import Client
-    from django.utils.crypto import get_random_string
-
-    from portal.models import User
-
-    client = Client()
-    user = User.objects.get(username=username)
-    client.force_login(user)
-    csrf = get_random_string(32)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    return user, cookie, csrf
-
-
 def subject_prepare(username: str) -> Subject:
     """BENCH040 launching into a course of theirs whose folder (and its linked subject's)
     exists, so every launch issues an id_token as a Viewer."""
@@ -263,31 +181,9 @@ def subject_prepare(username: str) -> Subject:
         username=username,
         cookie=cookie,
         csrf=csrf,
-        launch_path=f"/panopto/launch/{membership.space_id}/",
+        launch_path=paths.LAUNCH.format(space=membership.space_id),
         login_hint=str(user.lti_subject),
     )
-
-
-def launch_data_reset() -> None:
-    """Each run starts from empty launch records, consumed hints and sessions; the platform
-    keys are made again when the stored ones cannot be read with this checkout's secret."""
-    from django.core.exceptions import ImproperlyConfigured
-    from django.db import connection
-
-    from panopto_link.lti_platform import keys
-    from panopto_link.models import ConsumedToken, LaunchRecord, PlatformKey
-
-    tables = [LaunchRecord._meta.db_table, ConsumedToken._meta.db_table, "django_session"]
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)}")
-    try:
-        keys.signing_key()
-    except ImproperlyConfigured:
-        PlatformKey.objects.all().delete()
-        keys.keys_ensure()
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 class HintPool:
@@ -305,27 +201,12 @@ class HintPool:
         self.seconds = 0.0
 
     def grow(self, count: int) -> None:
-        from bench.seed import CLIENT_ID, LAUNCH_URL
-
         started = time.monotonic()
         for done in range(count):
             response = self.client.post(self.subject.launch_path)
             if response.status_code != 302:
                 raise SystemExit(f"login initiation answered {response.status_code}")
-            login = {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
-            params = {
-                "scope": "openid",
-                "response_type": "id_token",
-                "response_mode": "form_post",
-                "prompt": "none",
-                "client_id": CLIENT_ID,
-                "redirect_uri": LAUNCH_URL,
-                "login_hint": login["login_hint"],
-                "lti_message_hint": login["lti_message_hint"],
-                "state": secrets.token_urlsafe(16),
-                "nonce": secrets.token_urlsafe(16),
-            }
-            self.unused.append("/lti/authorize/?" + urlencode(params))
+            self.unused.append(authorization_request(response["Location"]))
             self.made += 1
             if done % 500 == 0:
                 sys.stderr.write(f"\r  hints {done:,}/{count:,}")
@@ -354,7 +235,7 @@ def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
     pairs = [
         Pair(
             "authorization",
-            Load("authorization", "GET", "/lti/authorize/", cookie, pool=True),
+            Load("authorization", "GET", paths.AUTHORIZE, cookie, pool=True),
             Load("RS256 signature", "GET", f"/bench/sign/?size={id_token_claims_bytes}"),
             TARGETS["authorization"],
         ),
@@ -383,7 +264,7 @@ def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
     pairs.append(
         Pair(
             "JWKS",
-            Load("JWKS", "GET", "/.well-known/jwks.json"),
+            Load("JWKS", "GET", paths.JWKS),
             Load("bare JSON", "GET", "/bench/json/"),
             TARGETS["JWKS"],
         )
@@ -415,7 +296,7 @@ def request_in_process(load: Load, path: str | None = None):
 
 
 def id_token_of(html: str) -> str:
-    match = re.search(r'name="id_token" value="([^"]+)"', html)
+    match = re.search(rf'name="{paths.ID_TOKEN_FIELD}" value="([^"]+)"', html)
     if match is None:
         raise SystemExit("the authorization endpoint issued no id_token:\n" + html[:2000])
     return match.group(1)
@@ -460,76 +341,6 @@ def panopto_page_queries(pairs: list[Pair]) -> dict | None:
             Load(page.endpoint.name, "GET", page.endpoint.path, {"Cookie": cookie})
         )
     return {**counts, "constant": len(set(counts.values())) == 1}
-
-
-# --- the server ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict[str, str], workers: int) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = WORK / "gunicorn.log"
-        command = [
-            *(sys.executable, "-m", "gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi"),
-            *("--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)),
-            *("--pythonpath", str(ROOT)),
-        ]
-        with self.log.open("wb") as output:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env={**os.environ, **env},
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        self._wait()
-
-    def _wait(self, timeout: float = 60) -> None:
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                requests.get(self.url + "/.well-known/openid-configuration", timeout=2)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not start")
-
-    def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
-
-    def worker_memory(self) -> list[dict]:
-        """Peak (VmHWM) and current resident memory of each worker, in MiB."""
-        result = []
-        for pid in self.workers():
-            status = Path(f"/proc/{pid}/status").read_text()
-            values = {
-                key: int(re.search(rf"{key}:\s+(\d+) kB", status).group(1)) / 1024
-                for key in ("VmHWM", "VmRSS")
-            }
-            result.append(
-                {
-                    "pid": pid,
-                    "peak_rss_mib": round(values["VmHWM"], 1),
-                    "rss_mib": round(values["VmRSS"], 1),
-                }
-            )
-        return result
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
 
 
 # --- wrk -------------------------------------------------------------------------------------
@@ -841,7 +652,6 @@ def markdown_table(result: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    started_at = datetime.datetime.now(datetime.UTC)
     env = bench_env(args)
     os.environ.update(env)
     database_ensure(args.database_url)
@@ -851,7 +661,6 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench.chart import chart
     from bench.seed import Size, seed_institute
 
     say("Migrating")
@@ -862,13 +671,44 @@ def main(argv: list[str] | None = None) -> None:
     if args.seed_only:
         return
     call_command("collectstatic", interactive=False, verbosity=0)
+    seeding_summary = {
+        **asdict(seeding.size),
+        "seconds": round(seeding.seconds, 1),
+        "seeded_in_this_run": seeding.seeded_now,
+        "seeded_at": seeding.seeded_at,
+    }
+    if not args.capacity_only:
+        ratios_measure(args, env, seeding_summary)
+    if not args.no_capacity:
+        capacity_measure(args, env, seeding_summary)
+
+
+def capacity_measure(args: argparse.Namespace, env: dict[str, str], seeding: dict) -> None:
+    """The capacity test of the lecture-hour rush (bench/capacity.py), in a file of its own."""
+    from bench.capacity import capacity_test, markdown
+    from bench.chart import capacity_chart
+
+    result = {**capacity_test(args, env, seeded_users=seeding["users"]), "seeding": seeding}
+    args.output.mkdir(parents=True, exist_ok=True)
+    json_path = args.output / f"{result['date']}-capacity.json"
+    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    png_path = capacity_chart(result, args.output / f"{result['date']}-capacity.png")
+    print(markdown(result))
+    say(f"Wrote {json_path} and {png_path} ({result['duration_s']:.0f} s)")
+
+
+def ratios_measure(args: argparse.Namespace, env: dict[str, str], seeding: dict) -> None:
+    """Each endpoint against its bare baseline, with wrk: <date>.json and .png."""
+    from bench.chart import chart
+
+    started_at = datetime.datetime.now(datetime.UTC)
     launch_data_reset()
     subject = subject_prepare("BENCH040")
     pool = HintPool(subject)
     say("Making authorization requests by real login initiations")
     pool.grow(200)
     response, _ = request_in_process(
-        Load("authorization", "GET", "/lti/authorize/", {"Cookie": subject.cookie}),
+        Load("authorization", "GET", paths.AUTHORIZE, {"Cookie": subject.cookie}),
         pool.take(1)[0],
     )
     pairs = pairs_for(subject, claims_bytes(id_token_of(response.content.decode())))
@@ -908,12 +748,7 @@ def main(argv: list[str] | None = None) -> None:
             "hints_made_by_initiation": pool.made,
             "hint_making_seconds": round(pool.seconds, 1),
         },
-        "seeding": {
-            **asdict(seeding.size),
-            "seconds": round(seeding.seconds, 1),
-            "seeded_in_this_run": seeding.seeded_now,
-            "seeded_at": seeding.seeded_at,
-        },
+        "seeding": seeding,
         "endpoints": summarise(pairs, runs, counts),
         "panopto_page_queries": page_queries,
         "profiles": profiles,

@@ -35,6 +35,7 @@ CLIENT_ID = "panopto-bench-client"
 DEPLOYMENT_ID = "bench-deployment-1"
 PANOPTO = "https://panopto.bench.example.edu/Panopto"
 LAUNCH_URL = PANOPTO + "/LTI/LTI13.aspx"
+LOGIN_URL = PANOPTO + "/oidc/login"
 LAST_NAMES = ("Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Varga", "Kiss", "Molnár", "Papp")
 FIRST_NAMES = ("Bence", "Máté", "Levente", "Hanna", "Anna", "Zsófia", "Luca", "Lili", "Eszter")
 
@@ -240,10 +241,15 @@ def _copy_spaces(size: Size, now: datetime.datetime) -> None:
     )
 
 
+def folder_created(space_id: int) -> bool:
+    """Whether the seeded space's Panopto folder is created: all but one in ten."""
+    return space_id % 10 != 0
+
+
 def _copy_folders(size: Size, rng: random.Random, now: datetime.datetime) -> None:
     def rows():
         for space_id in range(1, size.spaces + 1):
-            created = space_id % 10 != 0  # one folder in ten is not created yet
+            created = folder_created(space_id)
             yield (
                 *(space_id, space_id, uuid.UUID(int=rng.getrandbits(128)).hex),
                 uuid.UUID(int=rng.getrandbits(128)).hex,
@@ -334,7 +340,7 @@ def _configure(now: datetime.datetime) -> None:
         id=1,
         client_id=CLIENT_ID,
         deployment_id=DEPLOYMENT_ID,
-        login_url=PANOPTO + "/oidc/login",
+        login_url=LOGIN_URL,
         launch_url=LAUNCH_URL,
         redirect_uris=LAUNCH_URL,
         jwks_url=PANOPTO + "/LTI/jwks",

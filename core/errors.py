@@ -13,6 +13,7 @@ never touch the database that may be the very thing that is down.
 
 import logging
 import sys
+from http import HTTPStatus
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -47,7 +48,7 @@ def error_page(
 
 def service_unavailable() -> HttpResponse:
     return error_page(
-        status=503,
+        status=HTTPStatus.SERVICE_UNAVAILABLE,
         title=_("The portal is temporarily unavailable"),
         message=_(
             "The portal cannot reach its database at the moment. Nothing you did caused this, "
@@ -59,7 +60,7 @@ def service_unavailable() -> HttpResponse:
 
 def too_many_requests(retry_after: int) -> HttpResponse:
     return error_page(
-        status=429,
+        status=HTTPStatus.TOO_MANY_REQUESTS,
         title=_("Too many attempts"),
         message=_(
             "You have tried this too many times in a short while. Please wait a little and "
@@ -70,19 +71,19 @@ def too_many_requests(retry_after: int) -> HttpResponse:
 
 
 def _bodyless_page(status: int) -> tuple[str, str]:
-    if status == 405:
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
         return (
             _("This address does not work that way"),
             _("The page cannot be opened like this. Please use the portal's links and buttons."),
         )
-    if status == 404:
+    if status == HTTPStatus.NOT_FOUND:
         return (
             _("Page not found"),
             _("This page does not exist, or it is not available to you."),
         )
-    if status == 403:
+    if status == HTTPStatus.FORBIDDEN:
         return (_("Access denied"), _("You may not do this."))
-    if status >= 500:
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
         return (_("Something went wrong"), _("The portal could not complete your request."))
     return (_("The request cannot be processed"), _("The portal could not understand the request."))
 
@@ -96,7 +97,7 @@ class ErrorPagesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
-            response.status_code >= 400
+            response.status_code >= HTTPStatus.BAD_REQUEST
             and not response.streaming
             and not response.content
             and request.method != "HEAD"
@@ -105,6 +106,10 @@ class ErrorPagesMiddleware:
             page = error_page(status=response.status_code, title=title, message=message)
             response.content = page.content
             response["Content-Type"] = page["Content-Type"]
+            # CommonMiddleware (inside this one) has already declared the empty body's length:
+            # a browser would read 0 bytes of the page and show an empty "HTTP ERROR" instead.
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
@@ -123,7 +128,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(exception, DATABASE_UNAVAILABLE):
         return service_unavailable()
     return error_page(
-        status=500,
+        status=HTTPStatus.INTERNAL_SERVER_ERROR,
         title=_("Something went wrong"),
         message=_(
             "The portal could not complete your request. The error has been recorded; please "
@@ -135,7 +140,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a form sent from another site, or from a page open for too long."""
     return error_page(
-        status=403,
+        status=HTTPStatus.FORBIDDEN,
         title=_("The form has expired"),
         message=_(
             "The portal could not confirm that this form was sent from its own page. Please go "
@@ -147,7 +152,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler400: a request the portal refuses to read (too many fields, a bad host name)."""
     return error_page(
-        status=400,
+        status=HTTPStatus.BAD_REQUEST,
         title=_("The request cannot be processed"),
         message=_(
             "The portal could not understand the request. If you followed a link, please start "
@@ -161,16 +166,16 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     Unlike Django's default it does not check a CSRF token first: that reads the request body,
     and a malformed one would turn a 404 into a 500."""
     try:
-        return HttpResponse(render_to_string("404.html"), status=404)
+        return HttpResponse(render_to_string("404.html"), status=HTTPStatus.NOT_FOUND)
     except TemplateDoesNotExist:
-        title, message = _bodyless_page(404)
-        return error_page(status=404, title=title, message=message)
+        title, message = _bodyless_page(HTTPStatus.NOT_FOUND)
+        return error_page(status=HTTPStatus.NOT_FOUND, title=title, message=message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler403."""
     return error_page(
-        status=403,
+        status=HTTPStatus.FORBIDDEN,
         title=_("Access denied"),
         message=_("You may not open this page or do this."),
     )

@@ -1,5 +1,6 @@
-"""Rate limits on launch initiation (per user) and on sign-in (per user name and per address),
-counted in the shared cache so that every app server sees the same count.
+"""Rate limits on launch initiation (per user) and on sign-in (per user name and per address; the
+portal's sign-in and the admin's alike), counted in the shared cache so that every app server
+sees the same count.
 
 Fixed windows: one counter per identity and window, taken with an atomic increment (Redis INCR;
 a lock in local memory), so simultaneous requests cannot all slip under the limit.
@@ -14,12 +15,14 @@ import hashlib
 import logging
 import math
 import time
+import unicodedata
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from core import shared_cache
 from core.errors import too_many_requests
@@ -131,6 +134,22 @@ def limit_launches(view):
 
 # --- sign-in ---------------------------------------------------------------------------------
 
+# A user name longer than this never signs in (the form refuses it); the count only needs a
+# bounded, stable key for it.
+_LONGEST_NAME_COUNTED = 1024
+
+
+def sign_in_identity(username: str) -> str:
+    """The name a sign-in attempt counts against: the user name as Django's sign-in form reads
+    it before it authenticates (`UsernameField`: stripped, then NFKC-normalised), case-folded
+    and normalised again. Every spelling that could sign in as one account — fullwidth or
+    mathematical letters and digits, another case, spaces around it — is that account's count;
+    a spelling of its own would otherwise bring ten fresh guesses."""
+    from django.contrib.auth.forms import UsernameField  # needs the app registry
+
+    name = UsernameField().to_python(username[:_LONGEST_NAME_COUNTED]) or ""
+    return unicodedata.normalize("NFKC", name.casefold())
+
 
 @dataclass(frozen=True)
 class SignInAttempt:
@@ -149,9 +168,9 @@ def sign_in_attempt(request: HttpRequest) -> SignInAttempt:
     """Count a sign-in attempt against its user name and its address. Every attempt takes a
     slot before the password is checked, so parallel guesses cannot overtake the count."""
     taken = []
-    username = request.POST.get("username", "").strip().lower()[:150]
+    username = request.POST.get(get_user_model().USERNAME_FIELD, "")
     for scope, identity, setting in (
-        ("sign_in", username, "RATE_LIMIT_SIGN_IN"),
+        ("sign_in", sign_in_identity(username), "RATE_LIMIT_SIGN_IN"),
         ("sign_in_address", client_address(request), "RATE_LIMIT_SIGN_IN_ADDRESS"),
     ):
         rate = configured_rate(setting)
@@ -168,3 +187,32 @@ def sign_in_succeeded(attempt: SignInAttempt) -> None:
     not held back, only failed guesses add up."""
     for taken in attempt.taken:
         rate_limit_release(taken)
+
+
+def _signed_in_by(request: HttpRequest, response: HttpResponse) -> bool:
+    # Django's LoginView (the portal's and the admin's) redirects only once the form was valid
+    # and `login()` has put the user on the request, or when someone already signed in posts
+    # to it (no password is checked then). A refused password re-renders the form.
+    return response.status_code in (301, 302, 303) and request.user.is_authenticated
+
+
+def limit_sign_ins(view):
+    """The sign-in limits around a sign-in view: the portal's and the admin's share this one
+    implementation, so a name refused on one is refused on the other. Every POST is counted
+    against its user name (`sign_in_identity`) and its address before the password is checked;
+    beyond `RATE_LIMIT_SIGN_IN` / `RATE_LIMIT_SIGN_IN_ADDRESS` the answer is the 429 page; a
+    sign-in that succeeded gives its attempts back."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        attempt = sign_in_attempt(request)
+        if not attempt.allowed:
+            return too_many_requests(attempt.retry_after)
+        response = view(request, *args, **kwargs)
+        if _signed_in_by(request, response):
+            sign_in_succeeded(attempt)
+        return response
+
+    return wrapped

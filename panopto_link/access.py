@@ -13,8 +13,7 @@ from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
     SpacePanopto,
-    request_panopto_setting,
-    space_panopto,
+    request_launch_facts,
 )
 
 
@@ -28,8 +27,7 @@ class FolderTarget:
 def access_folder(request: HttpRequest, space_pk: int, folder: str | None = None) -> FolderTarget:
     """The folder a launch button names — the space's own, or a linked one by its owner's id
     (`folder`) — with the user's decision."""
-    setting = request_panopto_setting(request)
-    target = space_panopto(user=request.user, space_pk=space_pk, setting=setting)
+    setting, target = request_launch_facts(request, space_pk)
     if target is None:
         raise Http404
     if folder is None or folder == "":

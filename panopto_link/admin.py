@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -222,6 +223,14 @@ class PlatformKeyAdmin(admin.ModelAdmin):
     fields = ("kid", "state", "public_jwk", "created_at", "activated_at", "deactivated_at")
     readonly_fields = fields
     change_list_template = "admin/panopto_link/platformkey/change_list.html"
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # Only the list's own filter. Django allows a filter from the URL on any field of the
+        # model itself, and `?private_key_encrypted__startswith=…` let staff who may only view
+        # the keys walk the stored private key out one character at a time (issue 15).
+        return lookup.split(LOOKUP_SEP)[0] in self.list_filter and super().lookup_allowed(
+            lookup, value, request
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

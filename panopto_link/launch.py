@@ -22,7 +22,6 @@ from panopto_link.lti.messages import Context, LaunchUser
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
-from panopto_link.lti_platform.tools import ToolMoment
 from panopto_link.models import PanoptoRegistration, VideoLink
 from panopto_link.permissions import (
     RECORDING_ID_PARAM,
@@ -37,6 +36,7 @@ from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
     SpacePanopto,
+    launch_facts,
     panopto_setting,
     space_panopto,
     space_videos,
@@ -225,15 +225,28 @@ class LinkedVideos:
 
 
 class PanoptoMoment:
-    """Panopto as it stands for one request: the registration and licence read once."""
+    """Panopto as it stands for one request: the registration and licence read once, and the
+    space a launch names with it when it is known (`selectors.launch_facts`)."""
 
-    def __init__(self, setting: PanoptoSetting) -> None:
+    def __init__(
+        self,
+        setting: PanoptoSetting,
+        *,
+        space_pk: int | None = None,
+        target: SpacePanopto | None = None,
+    ) -> None:
         self.setting = setting
+        self.read_space_pk = space_pk  # the space read with the setting, when there was one
+        self.target = target  # None when that space does not exist
         registration = setting.registration
         self.registration = tool_registration(registration, setting) if registration else None
 
     def _target(self, user, request: LaunchRequest) -> SpacePanopto:
-        target = space_panopto(user=user, space_pk=request.get("space", 0), setting=self.setting)
+        space_pk = request.get("space", 0)
+        if space_pk == self.read_space_pk:
+            target = self.target
+        else:
+            target = space_panopto(user=user, space_pk=space_pk, setting=self.setting)
         if target is None:
             raise AccessDenied(Reason.NOT_VISIBLE, "The virtual space no longer exists.")
         return target
@@ -281,8 +294,11 @@ class PanoptoMoment:
 class PanoptoTool:
     """The institute's Panopto site as a tool of the LTI platform (`lti_platform.tools`)."""
 
-    def now(self) -> ToolMoment:
-        return PanoptoMoment(panopto_setting())
+    def now(self, *, user=None, request: LaunchRequest | None = None) -> PanoptoMoment:
+        if user is None or not request or "space" not in request:
+            return PanoptoMoment(panopto_setting())
+        setting, target = launch_facts(user=user, space_pk=request["space"])
+        return PanoptoMoment(setting, space_pk=request["space"], target=target)
 
     def at(self, setting: PanoptoSetting) -> PanoptoMoment:
         """Panopto as read already for this request (the click's page read the setting)."""

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from core import session_timeout
+        from portal import checks  # noqa: F401 - registers the deployment checks
+
+        session_timeout.connect()  # stamps every sign-in for the idle timeout

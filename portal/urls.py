@@ -2,7 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from core.rate_limits import limit_sign_ins
+
 urlpatterns = [
+    # The admin's sign-in counts against the portal's sign-in limits (one count per user name
+    # and per address, core.rate_limits): a name refused on one is refused on the other. Ahead
+    # of the admin's own URLs, which would otherwise serve this address unlimited.
+    path("admin/login/", limit_sign_ins(admin.site.login)),
     path("", include("portal.urls_portal")),
     path("", include("virtualspaces.urls")),
     path("", include("panopto_link.urls")),

@@ -4,25 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 
-from core.errors import too_many_requests
-from core.rate_limits import sign_in_attempt, sign_in_succeeded
+from core.rate_limits import limit_sign_ins
 
 
+# Counted before the password is checked: guesses beyond the limit are never tried. The admin's
+# sign-in counts against the same limits (portal/urls.py).
+@method_decorator(limit_sign_ins, name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "portal/sign_in.html"
     redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        # Counted before the password is checked: guesses beyond the limit are never tried.
-        self.attempt = sign_in_attempt(request)
-        if not self.attempt.allowed:
-            return too_many_requests(self.attempt.retry_after)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        sign_in_succeeded(self.attempt)
-        return super().form_valid(form)
 
 
 class SignOutView(auth_views.LogoutView):

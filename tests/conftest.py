@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from core import outbound
 from panopto_link.lti_platform import keys
 from tests.factories import LicenceFactory, RegistrationFactory
 
@@ -9,12 +10,15 @@ from tests.factories import LicenceFactory, RegistrationFactory
 @pytest.fixture(autouse=True)
 def _clear_shared_cache():
     """Tests share one cache (Redis in the PostgreSQL pass): start each from an empty one, and
-    without the key set and signing key this process remembers from the previous test."""
+    without the key sets, signing key and fetch failures this process remembers from the
+    previous test."""
     cache.clear()
     keys.forget_process_copies()
+    outbound.forget_process_memory()
     yield
     cache.clear()
     keys.forget_process_copies()
+    outbound.forget_process_memory()
 
 
 @pytest.fixture(autouse=True)

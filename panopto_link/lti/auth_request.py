@@ -108,13 +108,20 @@ def validate_authorization_request(
             state=None,
         ) from None
 
+    if state is not None and not _check_length("state", state):
+        # Not echoed: a value we refuse is not ours to post back, however it is cut.
+        raise InvalidAuthRequest(
+            Reason.PARAMETER_TOO_LONG,
+            "The state parameter is too long.",
+            redirect_uri=redirect_uri,
+            state=None,
+        )
+
     def refuse(reason: Reason, description: str, *, error: str | None = None) -> InvalidAuthRequest:
         return InvalidAuthRequest(
             reason, description, redirect_uri=redirect_uri, state=state, error=error
         )
 
-    if state is not None and not _check_length("state", state):
-        raise refuse(Reason.PARAMETER_TOO_LONG, "The state parameter is too long.")
     repeated_names = sorted(name for name, values in params.items() if len(values) > 1)
     if repeated_names:
         raise refuse(

@@ -66,6 +66,12 @@ def _is_clean_url(url: str) -> bool:
     return not _URL_FORBIDDEN.intersection(url)
 
 
+def _origin(url: str) -> str | None:
+    """scheme://host[:port] of an http(s) URL; None for any other."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else None
+
+
 def _dimension(value: object) -> int | None:
     return value if isinstance(value, int) and 0 < value <= 10_000 else None
 
@@ -114,10 +120,7 @@ def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> Conten
     url = raw.get("url")
     if not isinstance(url, str) or len(url) > 2000 or not _is_clean_url(url):
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or f"{parts.scheme}://{parts.netloc}" not in (
-        allowed_origins
-    ):
+    if _origin(url) not in allowed_origins:
         # Only launch where the registered tool lives: a video link is a launch target.
         return None
     custom_raw = raw.get("custom") or {}
@@ -133,9 +136,11 @@ def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> Conten
     if not (
         isinstance(thumbnail_url, str)
         and len(thumbnail_url) <= 2000
-        and urlsplit(thumbnail_url).scheme in {"http", "https"}
         and _is_clean_url(thumbnail_url)
+        and _origin(thumbnail_url) in allowed_origins
     ):
+        # Every member's browser loads it: only from where the tool lives, like the link
+        # itself (the pages' Content Security Policy allows images from there, nowhere else).
         thumbnail_url = ""
     iframe = raw.get("iframe") if isinstance(raw.get("iframe"), Mapping) else None
     window = raw.get("window") if isinstance(raw.get("window"), Mapping) else None

@@ -44,6 +44,7 @@ from panopto_link.lti_platform.issuer import platform
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
+    accepted_once,
     launch_record_accepted,
     launch_refusal_write,
     single_use_consume,
@@ -105,7 +106,15 @@ def authorize(
     signed-in `user` (None when nobody is signed in) from `client_address`. Writes exactly one
     launch record (or counts an anonymous flood's refusal in its row)."""
     client_id = _single_value(params, "client_id")
-    tool = tool_for_client(client_id)
+    # The hint is opened first (cryptography, no query) so that the tool's part can read its
+    # registration and what the hint's request names in one go; it is judged only after the
+    # client and redirect URI are trusted, in the order of the checks below.
+    opened = _open_hint(_single_value(params, "lti_message_hint"))
+    tool = tool_for_client(
+        client_id,
+        user=user,
+        request=opened.request if isinstance(opened, MessageHint) and user else None,
+    )
     hint: MessageHint | None = None
     plan: LaunchPlan | None = None
     try:
@@ -115,7 +124,7 @@ def authorize(
         if tool is None or tool.registration is None:  # validation found the client
             raise UntrustedAuthRequest(Reason.CLIENT_UNKNOWN, "The client_id is not registered.")
         try:
-            hint = _hint_for(user, request.login_hint, request.lti_message_hint, client_id)
+            hint = _hint_for(user, request.login_hint, opened, client_id)
             plan = _replan(tool, user, hint, tool.registration)
             issued = _issue(tool, user, hint, plan, tool.registration, nonce=request.nonce)
         except LtiError as error:
@@ -153,7 +162,14 @@ def authorize(
         )
 
 
-def _hint_for(user, login_hint: str, token: str, client_id: str) -> MessageHint:
+def _open_hint(token: str) -> MessageHint | LtiError:
+    try:
+        return MESSAGE_HINTS.decode(token)
+    except LtiError as error:
+        return error
+
+
+def _hint_for(user, login_hint: str, opened: MessageHint | LtiError, client_id: str) -> MessageHint:
     """The message hint, checked against the signed-in user and the client."""
     if user is None or not user.is_authenticated:
         # prompt=none: never show a sign-in page inside a launch (OIDC Core §3.1.2.6).
@@ -163,7 +179,9 @@ def _hint_for(user, login_hint: str, token: str, client_id: str) -> MessageHint:
             Reason.LOGIN_HINT_MISMATCH,
             "The login_hint does not name the user signed in to the platform.",
         )
-    hint = MESSAGE_HINTS.decode(token)
+    if isinstance(opened, LtiError):
+        raise opened
+    hint = opened
     if hint.client_id != client_id:
         raise LtiError(
             Reason.HINT_OTHER_CLIENT, "The lti_message_hint was issued for another client."
@@ -203,31 +221,41 @@ def _issue(
     *,
     nonce: str,
 ) -> str:
-    """Consume the hint, let the tool record what the launch does, sign, and write the
-    accepted record: all in one transaction, so a refused hint leaves nothing behind."""
+    """Sign; consume the hint and write the accepted record as one (a refused hint leaves
+    nothing behind); on a first launch, let the tool create the context in the same
+    transaction."""
     body = _claims(user, hint, plan, registration, nonce=nonce)
     key = keys.signing_key()
     id_token = sign(body, private_key=key.private_key, kid=key.kid)
-    with transaction.atomic():
-        try:
-            single_use_consume(
-                kind=ConsumedToken.Kind.MESSAGE_HINT,
+    kind, lifetime = ConsumedToken.Kind.MESSAGE_HINT, settings.LTI_MESSAGE_HINT_MAX_AGE * 2
+    stage, client_id = LaunchStage.AUTHORIZATION, registration.client_id
+    try:
+        if not plan.creates_context:  # the launch's hot path: one statement
+            accepted_once(
+                kind=kind,
                 value=hint.jti,
-                lifetime=settings.LTI_MESSAGE_HINT_MAX_AGE * 2,
+                lifetime=lifetime,
+                stage=stage,
+                plan=plan,
+                user=user,
+                client_id=client_id,
             )
-        except AlreadyUsed:
-            raise LtiError(
-                Reason.HINT_REPLAYED, "The lti_message_hint has already been used."
-            ) from None
-        created_context = plan.creates_context and tool.issued(user=user, plan=plan)
-        launch_record_accepted(
-            stage=LaunchStage.AUTHORIZATION,
-            plan=plan,
-            reason=Reason.CONTEXT_CREATED if created_context else None,
-            user=user,
-            client_id=registration.client_id,
-            hint_id=hint.jti,
-        )
+        else:
+            with transaction.atomic():
+                single_use_consume(kind=kind, value=hint.jti, lifetime=lifetime)
+                created = tool.issued(user=user, plan=plan)
+                launch_record_accepted(
+                    stage=stage,
+                    plan=plan,
+                    user=user,
+                    client_id=client_id,
+                    hint_id=hint.jti,
+                    reason=Reason.CONTEXT_CREATED if created else None,
+                )
+    except AlreadyUsed:
+        raise LtiError(
+            Reason.HINT_REPLAYED, "The lti_message_hint has already been used."
+        ) from None
     return id_token
 
 

@@ -23,9 +23,9 @@ from panopto_link.lti_platform.services import (
     launch_refusal_write,
     single_use_consume,
 )
+from panopto_link.lti_platform.tool_keys import ToolKeysUnavailable, tool_public_key
 from panopto_link.lti_platform.tools import AcceptedContent, LaunchTool
 from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchStage
-from panopto_link.tool_keys import ToolKeysUnavailable, tool_public_key
 from virtualspaces.models import VirtualSpace
 
 

@@ -3,10 +3,11 @@ the consumption of single-use values. Each has one writer, here."""
 
 import datetime
 from collections.abc import Sequence
+from functools import cache
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Field
 from django.utils import timezone
 
 from core import shared_cache
@@ -42,6 +43,99 @@ def single_use_consume(*, kind: ConsumedToken.Kind, value: str, lifetime: int) -
         raise AlreadyUsed(kind) from None
 
 
+def accepted_once(
+    *,
+    kind: ConsumedToken.Kind,
+    value: str,
+    lifetime: int,
+    stage: LaunchStage,
+    plan: LaunchPlan,
+    user,
+    client_id: str,
+    reason: Reason | None = None,
+) -> None:
+    """Consume a single-use value and write the accepted audit row of the step it lets through,
+    as one: both or neither. Raises AlreadyUsed (nothing written then).
+
+    On PostgreSQL it is one statement — the consumption in a data-modifying CTE, the record
+    inserted from its result — so a launch's writes cost one round trip and no BEGIN/COMMIT
+    (docs/decisions/0011); elsewhere (SQLite, embedded) one transaction of two statements."""
+    consumed = ConsumedToken(
+        kind=kind, value=value, expires_at=timezone.now() + datetime.timedelta(seconds=lifetime)
+    )
+    record = _accepted_record(
+        stage=stage, plan=plan, user=user, client_id=client_id, hint_id=value, reason=reason
+    )
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            single_use_consume(kind=kind, value=value, lifetime=lifetime)
+            record.save(force_insert=True)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _consumed_and_recorded_sql(),
+            [*_insert_values(consumed), *_insert_values(record)],
+        )
+        if cursor.rowcount != 1:
+            raise AlreadyUsed(kind)
+
+
+def _insert_fields(model: type[models.Model]) -> list[Field]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def _insert_values(instance: models.Model) -> list:
+    return [
+        field.get_db_prep_save(getattr(instance, field.attname), connection)
+        for field in _insert_fields(type(instance))
+    ]
+
+
+@cache
+def _consumed_and_recorded_sql() -> str:
+    qn = connection.ops.quote_name
+    consumed_fields = _insert_fields(ConsumedToken)
+    record_fields = _insert_fields(LaunchRecord)
+
+    def names(fields: list[Field]) -> str:
+        return ", ".join(qn(field.column) for field in fields)
+
+    unique = ", ".join(  # the consumedtoken_once constraint
+        qn(field.column) for field in consumed_fields if field.name in ("kind", "value")
+    )
+    # Only quoted names from the models' metadata are formatted in; every value is a parameter.
+    return (
+        f"WITH consumed AS (INSERT INTO {qn(ConsumedToken._meta.db_table)} "
+        f"({names(consumed_fields)}) VALUES ({', '.join(['%s'] * len(consumed_fields))}) "
+        f"ON CONFLICT ({unique}) DO NOTHING RETURNING 1) "
+        f"INSERT INTO {qn(LaunchRecord._meta.db_table)} ({names(record_fields)}) "
+        f"SELECT {', '.join(['%s'] * len(record_fields))} FROM consumed"
+    )
+
+
+def _accepted_record(
+    *,
+    stage: LaunchStage,
+    plan: LaunchPlan,
+    user,
+    client_id: str,
+    hint_id: str,
+    reason: Reason | None,
+) -> LaunchRecord:
+    return LaunchRecord(
+        stage=stage,
+        outcome=LaunchOutcome.ACCEPTED,
+        reason=reason.value if reason else "",
+        user=user if user is not None and user.is_authenticated else None,
+        space_id=plan.space_id,
+        context_id=plain_text(plan.context.id, 64),
+        role_sent=plain_text(" ".join(plan.roles), 200),
+        message_type=plain_text(plan.message_type, 64),
+        client_id=plain_text(client_id, 255),
+        hint_id=plain_text(hint_id, 64),
+    )
+
+
 def launch_record_accepted(
     *,
     stage: LaunchStage,
@@ -52,18 +146,11 @@ def launch_record_accepted(
     reason: Reason | None = None,
 ) -> LaunchRecord:
     """The audit row of a step that went ahead with `plan`: what it sent, and to whom."""
-    return launch_record_write(
-        stage=stage,
-        outcome=LaunchOutcome.ACCEPTED,
-        reason=reason,
-        user=user,
-        space_id=plan.space_id,
-        context_id=plan.context.id,
-        roles=plan.roles,
-        message_type=plan.message_type,
-        client_id=client_id,
-        hint_id=hint_id,
+    record = _accepted_record(
+        stage=stage, plan=plan, user=user, client_id=client_id, hint_id=hint_id, reason=reason
     )
+    record.save(force_insert=True)
+    return record
 
 
 def launch_record_write(

@@ -54,8 +54,10 @@ class AcceptedContent(Protocol):
 
 
 class LaunchTool(Protocol):
-    def now(self) -> ToolMoment:
-        """The tool at this moment (reads its registration and what its policy starts from)."""
+    def now(self, *, user: Any = None, request: LaunchRequest | None = None) -> ToolMoment:
+        """The tool at this moment: its registration and what its policy starts from, and —
+        given a user and a request — what deciding that request for the user needs, read
+        together (the launch is bound by round trips to the database)."""
 
 
 _tools: list[LaunchTool] = []
@@ -66,12 +68,15 @@ def tool_register(tool: LaunchTool) -> None:
         _tools.append(tool)
 
 
-def tool_for_client(client_id: str) -> ToolMoment | None:
-    """The tool registered under `client_id`, as it stands now; None for an unknown client."""
+def tool_for_client(
+    client_id: str, *, user: Any = None, request: LaunchRequest | None = None
+) -> ToolMoment | None:
+    """The tool registered under `client_id`, as it stands now (see `LaunchTool.now`); None
+    for an unknown client."""
     if not client_id:
         return None
     for tool in _tools:
-        moment = tool.now()
+        moment = tool.now(user=user, request=request)
         registration = moment.registration
         if registration is not None and registration.client_id == client_id:
             return moment

@@ -1,21 +1,23 @@
 """The platform's public keys as the stand-in sees them: fetched from the registration's JWKS
-URL with a timeout, kept in the shared cache, and fetched again once when a token names a key
-the cached copy does not have (the platform may have rotated since).
+URL through core.outbound — one fetch at a time across the workers, with a short timeout, a
+failure remembered for a few seconds, the last good key set used while the platform's cannot
+be had — kept for `CACHE_SECONDS`, and fetched again when a token names a key the copy does not
+have (the platform may have rotated since), at most once per `REFETCH_PAUSE`.
 
 Plain pylti1p3 fetches the key set on every launch without a timeout, or, with its key caching
 switched on, never refetches on an unknown `kid`."""
 
-import hashlib
 import logging
 
 import jwt
-import requests
-from django.core.cache import cache
+
+from core import outbound
 
 logger = logging.getLogger(__name__)
 
-FETCH_TIMEOUT_SECONDS = 5.0
+FETCH_TIMEOUT_SECONDS = 3.0
 CACHE_SECONDS = 300
+REFETCH_PAUSE = 10
 MAX_DOCUMENT_BYTES = 256 * 1024
 
 
@@ -23,30 +25,30 @@ class KeySetUnavailable(Exception):
     """The platform's JWKS could not be fetched or is not a key set."""
 
 
-def _cache_key(url: str) -> str:
-    return "panopto_simulator:jwks:" + hashlib.sha256(url.encode()).hexdigest()
-
-
 def http_get_json(url: str, *, timeout: float) -> dict:
     """GET a JSON document; a seam the tests replace with Django's test client."""
-    response = requests.get(url, timeout=timeout, headers={"Accept": "application/json"})
-    response.raise_for_status()
-    if len(response.content) > MAX_DOCUMENT_BYTES:
-        raise ValueError("key set too large")
-    return response.json()
+    return outbound.http_get_json(url, timeout=timeout, max_bytes=MAX_DOCUMENT_BYTES)
 
 
-def fetch_key_set(url: str) -> dict:
-    """Fetch the key set (raises KeySetUnavailable) and cache it."""
+def _fetch_key_set(url: str) -> dict:
+    document = http_get_json(url, timeout=FETCH_TIMEOUT_SECONDS)
+    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
+        raise ValueError("the platform's key set is not a JWK Set")
+    return document
+
+
+def _key_set(url: str, *, refresh: bool = False) -> dict:
     try:
-        document = http_get_json(url, timeout=FETCH_TIMEOUT_SECONDS)
-    except (requests.RequestException, ValueError) as error:
+        return outbound.get_json(
+            url,
+            max_age=CACHE_SECONDS,
+            fetch=_fetch_key_set,
+            refresh=refresh,
+            refresh_pause=REFETCH_PAUSE,
+        )
+    except outbound.OutboundUnavailable as error:
         logger.warning("platform JWKS unavailable at %s: %s", url, error)
         raise KeySetUnavailable(f"The platform's key set cannot be fetched: {error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("keys"), list):
-        raise KeySetUnavailable("The platform's key set is not a JWK Set.")
-    cache.set(_cache_key(url), document, CACHE_SECONDS)
-    return document
 
 
 def _find(document: dict, kid: str):
@@ -62,11 +64,10 @@ def _find(document: dict, kid: str):
 
 
 def platform_key(url: str, kid: str):
-    """The platform's RSA public key with this `kid`, or None when neither the cached key set
-    nor one fresh fetch has it. Raises KeySetUnavailable when a needed fetch fails."""
-    cached = cache.get(_cache_key(url))
-    key = _find(cached, kid) if cached is not None else None
+    """The platform's RSA public key with this `kid`, or None when neither the kept key set
+    nor one fresh fetch has it. Raises KeySetUnavailable when the key set cannot be had."""
+    key = _find(_key_set(url), kid)
     if key is None:
-        # Not cached, or cached without this kid: one fetch, never more per launch.
-        key = _find(fetch_key_set(url), kid)
+        # Cached without this kid: one refetch, never more per launch (nor per REFETCH_PAUSE).
+        key = _find(_key_set(url, refresh=True), kid)
     return key

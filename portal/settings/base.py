@@ -9,6 +9,7 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,13 +41,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "panopto_link.middleware.ToolImagesMiddleware",  # after CSPMiddleware: it updates img-src
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.errors.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check, before any view: parameters holding a NUL get the 400 page.
+    "core.request_text.UnstorableTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: signs out idle and old sessions, and says so.
+    "core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -83,16 +89,33 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Launch records and consumed hints are written while pages are read: WAL and a busy
-    # timeout keep the embedded database from answering "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
+
+
+def database_options(database: DBConfig) -> DBConfig:
+    """The engine's connection options, added to `database` (a DATABASES entry)."""
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Launch records and consumed hints are written while pages are read: WAL and a busy
+        # timeout keep the embedded database from answering "database is locked".
+        options.update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding, and statements prepared on a connection once they ran this often:
+        # PostgreSQL then plans the launch's one larger read once per connection, not per
+        # request (docs/decisions/0011). `off` for a pooler that cannot keep prepared statements
+        # (PgBouncer in transaction mode before 1.21).
+        threshold = env_str("DATABASE_PREPARE_THRESHOLD", default="2")
+        if threshold != "off":
+            options.update({"server_side_binding": True, "prepare_threshold": int(threshold)})
+    return database
+
+
+database_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -150,7 +173,10 @@ SESSION_ENGINE = "portal.sessions"  # database sessions; a malformed cookie neve
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# At most 8 hours from the sign-in however active (core.session_timeout), and signed out
+# after SESSION_IDLE_TIMEOUT seconds without a request (0: no idle timeout). ASVS 3.3.2.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 # No script of ours reads a cookie: none of them needs to be visible to JavaScript.
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -169,8 +195,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # Video thumbnails come from the Panopto site, whose address is configured at run time.
-        "img-src": [SELF, "https:"],
+        # And from the registered Panopto site, for the video thumbnails of a page that read the
+        # registration (panopto_link.middleware.ToolImagesMiddleware): nowhere else.
+        "img-src": [SELF],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
@@ -180,6 +207,11 @@ CONTENT_SECURITY_POLICY = {
 }
 # The shared cache failed: how long this process stops asking it (core.shared_cache).
 SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
+
+# Fetches from other parties (the tool's key set; core.outbound): seconds a fetch may take in
+# all, and seconds a failed URL is not asked again (its last good copy is used meanwhile).
+OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", default=3)
+OUTBOUND_RETRY_SECONDS = env_int("OUTBOUND_RETRY_SECONDS", default=30)
 
 # --- Rate limits (core.rate_limits; counted in the shared cache) ----------------------------
 # Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
@@ -194,6 +226,10 @@ RATE_LIMIT_ANONYMOUS_REFUSALS = env_rate("RATE_LIMIT_ANONYMOUS_REFUSALS", defaul
 # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
+
+# `manage.py seed_demo` invents a university with the superuser itadmin/demo: only where the
+# settings allow it (dev and test), or with --force.
+DEMO_DATA_ALLOWED = False
 
 # --- LTI platform -----------------------------------------------------------------------------
 # The issuer is the platform's public base URL, exactly as the tool has it configured.

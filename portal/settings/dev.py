@@ -20,6 +20,7 @@ LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[]) or [
 
 INSTALLED_APPS = [*INSTALLED_APPS, "panopto_link.simulator"]
 PANOPTO_SIMULATOR = True
+DEMO_DATA_ALLOWED = True  # manage.py seed_demo
 
 # Serve static files straight from the app folders, without `collectstatic`.
 WHITENOISE_USE_FINDERS = True

@@ -8,7 +8,7 @@ may be recomputed (the JWKS document, the Panopto stand-in's state).
 import dj_database_url
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import LOGGING, cache_from_url, log_format
+from portal.settings.base import LOGGING, cache_from_url, database_options, log_format
 from portal.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
@@ -26,10 +26,12 @@ PANOPTO_SIMULATOR = False
 # accept a replayed hint that another server has consumed. Connections are kept for a minute
 # (one TCP and authentication handshake per worker, not per request) and checked before reuse.
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
-        conn_health_checks=True,
+    "default": database_options(
+        dj_database_url.parse(
+            env_str("DATABASE_URL"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        )
     )
 }
 # No default cache either: every app server must see the same one. `locmem://` may be given

@@ -36,7 +36,7 @@ def test_a_database_outage_in_a_view_answers_503_with_retry_after(client, monkey
         raise error("connection already closed")
 
     client.force_login(UserFactory())
-    monkeypatch.setattr("panopto_link.access.request_panopto_setting", down)
+    monkeypatch.setattr("panopto_link.access.request_launch_facts", down)
     response = client.get(f"/panopto/launch/{SpaceFactory().pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert_error_page(response, 503, "temporarily unavailable", "try again")
     assert response["Retry-After"] == "15"
@@ -57,7 +57,7 @@ def test_a_database_outage_inside_middleware_answers_503_too(monkeypatch):
 
 def test_the_503_page_speaks_the_users_language(client, monkeypatch):
     client.force_login(UserFactory())
-    monkeypatch.setattr("panopto_link.access.request_panopto_setting", database_down)
+    monkeypatch.setattr("panopto_link.access.request_launch_facts", database_down)
     path = f"/panopto/launch/{SpaceFactory().pk}/"
     english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     hungarian = client.get(path, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
@@ -79,7 +79,7 @@ def test_an_unexpected_error_shows_the_500_page_without_a_traceback(monkeypatch)
 
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory())
-    monkeypatch.setattr("panopto_link.access.request_panopto_setting", broken)
+    monkeypatch.setattr("panopto_link.access.request_launch_facts", broken)
     response = client.get(f"/panopto/launch/{SpaceFactory().pk}/", HTTP_ACCEPT_LANGUAGE="en")
     page = assert_error_page(response, 500, "Something went wrong")
     assert "secret internal detail" not in page and "RuntimeError" not in page
@@ -124,7 +124,7 @@ def test_a_permission_denied_gets_the_403_page(client, monkeypatch):
         raise PermissionDenied("internal reason")
 
     client.force_login(UserFactory())
-    monkeypatch.setattr("panopto_link.access.request_panopto_setting", refuse)
+    monkeypatch.setattr("panopto_link.access.request_launch_facts", refuse)
     response = client.get(f"/panopto/launch/{SpaceFactory().pk}/", HTTP_ACCEPT_LANGUAGE="en")
     page = assert_error_page(response, 403, "Access denied")
     assert "internal reason" not in page

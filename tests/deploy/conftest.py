@@ -289,7 +289,9 @@ def deployment(transactional_db, tmp_path):
         # The portal's release, as docs/operations.md has it (migrate: pytest-django did).
         env = portal_servers[0].env
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        manage(env, "seed_demo")
+        # The demo data on a throwaway database under the production settings: forced, as
+        # seed_demo refuses production otherwise.
+        manage(env, "seed_demo", "--force")
         # Read here, before the test starts Playwright: under its event loop the ORM would open
         # a connection of its own, which outlives the test and blocks dropping the database.
         deployment.walkthrough_course = VirtualSpace.objects.get(code=WALKTHROUGH_COURSE).pk

@@ -143,6 +143,8 @@ class AppServer:
     log: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    workers: int = 1
+    threads: int = 4  # 1: gunicorn's synchronous workers, one request at a time each
 
     @property
     def url(self) -> str:
@@ -167,8 +169,8 @@ class AppServer:
             self.process = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "gunicorn", "portal.wsgi"),
-                    *("--bind", f"127.0.0.1:{self.port}", "--workers", "1"),
-                    *("--threads", "4", "--timeout", "60", "--graceful-timeout", "5"),
+                    *("--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)),
+                    *("--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5"),
                 ],
                 cwd=BASE_DIR,
                 env=self.env,

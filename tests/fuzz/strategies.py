@@ -1,10 +1,13 @@
 """Hypothesis strategies for hostile HTTP input: values that are missing, repeated, oversized
-(100 kB), not UTF-8, full of control characters; hostile JWTs; wrong methods."""
+(100 kB), not UTF-8, full of control characters and NULs, written in Unicode digits and
+compatibility forms that normalise into other text (fullwidth, mathematical, ligatures);
+hostile JWTs; wrong methods."""
 
 import base64
 import hashlib
 import hmac
 import json
+import unicodedata
 from urllib.parse import quote, quote_from_bytes
 
 from hypothesis import strategies as st
@@ -17,6 +20,42 @@ control_characters = st.text(
     min_size=1,
     max_size=8,
 )
+# Characters NFKC turns into other text: what Django's sign-in form does to a user name before
+# it authenticates (U+FF34 FULLWIDTH T signs in as T). The Basic Multilingual Plane's and the
+# mathematical alphanumerics'.
+COMPATIBILITY_FORMS = [
+    chr(code)
+    for code in (*range(0x00A0, 0x3400), *range(0xF900, 0x10000), *range(0x1D400, 0x1D800))
+    if unicodedata.normalize("NFKC", chr(code)) != chr(code)
+]
+# Digits of other scripts (Arabic-Indic, Devanagari, fullwidth, mathematical …): int() reads
+# them, a database does not.
+UNICODE_DIGITS = [
+    chr(code)
+    for code in range(0x0660, 0x1D800)
+    if unicodedata.category(chr(code)) == "Nd" and not chr(code).isascii()
+]
+compatibility_text = st.one_of(
+    st.text(alphabet=st.sampled_from(COMPATIBILITY_FORMS), min_size=1, max_size=12),
+    st.text(alphabet=st.sampled_from(UNICODE_DIGITS), min_size=1, max_size=8),
+    # A real name with one character swapped for a compatibility form of it.
+    st.tuples(
+        st.sampled_from(["TYUT8J", "itadmin", "OKTATO", "TAG001", "2026/27/1", "MAT101"]),
+        st.integers(0, 5),
+    ).map(lambda t: _compatible_spelling(*t)),
+)
+
+
+def _compatible_spelling(text: str, index: int) -> str:
+    index %= len(text)
+    forms = [c for c in COMPATIBILITY_FORMS if unicodedata.normalize("NFKC", c) == text[index]]
+    return text[:index] + (forms[0] if forms else text[index]) + text[index + 1 :]
+
+
+# Ordinary text with a NUL or another control character somewhere in it.
+control_laced = st.tuples(
+    st.text(max_size=20), control_characters | st.just("\x00"), st.integers(0, 20)
+).map(lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :])
 oversized_text = st.tuples(
     st.sampled_from(["A", "é", "\x00", "%", "<", "€", "'", "9", "\n"]),
     st.integers(OVERSIZED, OVERSIZED + 512),
@@ -43,6 +82,15 @@ notable_text = st.sampled_from(
         "\u202e",
         "\ufeff",
         "😀" * 10,
+        "\uff34YUT8J",
+        "\uff34\uff39\uff35\uff34\uff18\uff2a",
+        "\U0001d413\U0001d418\U0001d414\U0001d413\U0001d7d6\U0001d409",
+        "\u0661\u0662",
+        "\uff11\uff12",
+        "\u00b2",
+        "\ufb01",
+        "\u212a",
+        "a\x00",
         "a" * 4097,
         "javascript:alert(1)",
         "//evil.example",
@@ -56,6 +104,8 @@ notable_text = st.sampled_from(
 ordinary_text = st.one_of(
     st.text(max_size=40),
     control_characters,
+    control_laced,
+    compatibility_text,
     st.text(alphabet=st.sampled_from(["\x00", "a", "\n", "\u202e", "\x1b", "<"]), max_size=12),
     notable_text,
     st.from_regex(r"[A-Za-z0-9._-]{1,64}", fullmatch=True),

@@ -5,6 +5,7 @@ from tests.fuzz import (
     test_fuzz_authorization,
     test_fuzz_deep_linking,
     test_fuzz_portal_pages,
+    test_fuzz_real_server,
     test_fuzz_well_known,
 )
 from tests.fuzz.conftest import MINIMUM_REQUESTS_PER_RUN
@@ -19,6 +20,7 @@ def test_two_passes_send_at_least_the_minimum_number_of_generated_requests():
             test_fuzz_authorization,
             test_fuzz_deep_linking,
             test_fuzz_portal_pages,
+            test_fuzz_real_server,
             test_fuzz_well_known,
         )
     )

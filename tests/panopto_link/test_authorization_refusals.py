@@ -354,3 +354,11 @@ def test_a_refusal_naming_a_hostile_parameter_is_recorded_without_control_charac
     assert record.reason == "parameter_repeated" and "appears more than once" in record.detail
     assert not any(ord(character) < 32 for character in record.detail)
     assert len(record.detail) <= 500
+
+
+def test_an_oversized_state_is_not_posted_back(client, login_params):
+    state = "s" * 2049
+    response = get(client, login_params, state=state)
+    fields = assert_posted_back(response, "invalid_request", None)
+    assert "state" in fields["error_description"]
+    assert state not in response.content.decode()

@@ -16,7 +16,7 @@ def arabic_indic(number: int) -> str:
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
     "folder",
-    ["²", "¹²", "٤٤", "１２", "-1", "+1", " 1", "1.0", "1e3", "9" * 19, "\x00", "0x1"],
+    ["²", "¹²", "٤٤", "１２", "-1", "+1", " 1", "1.0", "1e3", "9" * 19, "0x1"],
 )
 def test_a_folder_parameter_that_is_not_ascii_digits_is_not_found(client, world, method, folder):
     world.create_context()
@@ -38,3 +38,10 @@ def test_a_folder_that_is_not_linked_is_not_found(client, world):
     other = SpaceFactory()
     response = client.post(f"/panopto/launch/{world.course.pk}/", {"folder": str(other.pk)})
     assert response.status_code == 404
+
+
+def test_a_nul_in_the_folder_parameter_gets_the_400_page(client, world):
+    """Refused before any view (core.request_text): no text with a NUL reaches PostgreSQL."""
+    client.force_login(world.member)
+    response = client.post(f"/panopto/launch/{world.course.pk}/", {"folder": "1\x00"})
+    assert response.status_code == 400

@@ -5,8 +5,8 @@ of the tool's key set each."""
 import pytest
 from pylti1p3.registration import Registration
 
-from core import shared_cache
-from panopto_link import tool_keys
+from core import outbound, shared_cache
+from panopto_link.lti_platform import tool_keys
 from tests.core.test_shared_cache import BrokenCache
 from tests.jwks_server import JwksServer
 from tests.lti_tool import rsa_key_pair
@@ -17,10 +17,10 @@ def cache_down(monkeypatch, settings):
     settings.SHARED_CACHE_RETRY_SECONDS = 60
     monkeypatch.setattr(shared_cache, "cache", BrokenCache())
     shared_cache.reset()
-    tool_keys._local.clear()
+    outbound.forget_process_memory()
     yield
     shared_cache.reset()
-    tool_keys._local.clear()
+    outbound.forget_process_memory()
 
 
 def test_with_the_cache_down_forged_kids_cost_one_fetch_not_one_each(cache_down):

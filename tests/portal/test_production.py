@@ -124,3 +124,33 @@ def test_log_lines_never_carry_the_query_string():
     line = json.loads(JsonFormatter().format(record))
     assert line["path"] == "/lti/authorize/" and line["status_code"] == 400
     assert "gAAAAA-secret" not in json.dumps(line)
+
+
+@pytest.mark.parametrize(
+    "issuer", ["http://neptun.example.edu", "neptun.example.edu", "https://", "ftp://x.example"]
+)
+def test_deployment_check_refuses_an_issuer_that_is_not_https(issuer):
+    """Production needs https (README "What needs HTTPS"): the id_token's cross-site form post,
+    the Secure cookies and the tool's trust in our JWKS all rest on it."""
+    result = manage("check", "--deploy", env=production_env(LTI_ISSUER=issuer))
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "LTI_ISSUER" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("threshold", "options"),
+    [(None, "True 2"), ("5", "True 5"), ("off", "None None")],
+)
+def test_production_prepares_statements_on_postgresql_unless_switched_off(threshold, options):
+    """docs/decisions/0011: the launch's one read is planned once per connection."""
+    code = (
+        "from django.conf import settings as s;"
+        "o = s.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = production_env()
+    if threshold is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = threshold
+    result = manage("shell", "--verbosity", "0", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == options

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -170,8 +170,22 @@ class Command(BaseCommand):
             "portal's address (LTI_ISSUER) under the other loopback name, e.g. "
             "http://localhost:8000 for http://127.0.0.1:8000, so the two are different sites.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even where the settings do not allow demo data (production): creates the "
+            f"superuser {DEMO_IT_ADMIN} with the published password '{DEMO_PASSWORD}'.",
+        )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEMO_DATA_ALLOWED and not options["force"]:
+            # Before the database is touched: the demo's superuser has a published password.
+            raise CommandError(
+                f"These settings ({settings.SETTINGS_MODULE}) do not allow demo data: seed_demo "
+                f"would create the superuser {DEMO_IT_ADMIN} with the published password "
+                f"'{DEMO_PASSWORD}' and hundreds of invented people. Refused; use --force to "
+                "seed anyway (never on a production database)."
+            )
         started = time.monotonic()
         self.rng = random.Random(20260901)  # noqa: S311 - demo data, not security
         with transaction.atomic():

@@ -51,3 +51,18 @@ def test_repeated_state_is_refused_without_echoing_either_copy():
     with pytest.raises(InvalidAuthRequest) as refused:
         validate_authorization_request(good(state=["a", "b"]), find_client=find)
     assert refused.value.state is None
+
+
+@pytest.mark.parametrize("length", [2049, 100_000])
+def test_an_oversized_state_is_refused_without_echoing_it(length):
+    """Issue 15: a state over 2,048 characters was refused, and posted back all the same."""
+    with pytest.raises(InvalidAuthRequest) as refused:
+        validate_authorization_request(good(state="s" * length), find_client=find)
+    assert refused.value.error == "invalid_request"
+    assert "state" in refused.value.description
+    assert refused.value.state is None
+
+
+def test_a_state_of_the_largest_allowed_length_is_echoed():
+    request = validate_authorization_request(good(state="s" * 2048), find_client=find)
+    assert request.state == "s" * 2048

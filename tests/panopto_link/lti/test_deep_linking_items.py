@@ -39,3 +39,14 @@ def test_a_thumbnail_url_with_control_characters_is_dropped():
         allowed_origins=ORIGINS,
     )
     assert item.thumbnail_url == ""
+
+
+def test_a_thumbnail_from_outside_the_tools_site_is_dropped():
+    """Every member's browser loads it: no tracking pixel from anywhere else (issue 15)."""
+    inside, outside = ORIGINS[0] + "/thumb.png", "https://tracker.example/pixel.gif"
+    for url, kept in ((inside, inside), (outside, ""), ("data:image/png;base64,AAAA", "")):
+        item = _item(
+            {"type": "ltiResourceLink", "url": URL, "thumbnail": {"url": url}},
+            allowed_origins=ORIGINS,
+        )
+        assert item.thumbnail_url == kept

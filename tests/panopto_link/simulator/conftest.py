@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from panopto_link import tool_keys
+from panopto_link.lti_platform import tool_keys
 from panopto_link.simulator import platform_jwks
 from panopto_link.simulator.demo import connect_stand_in
 from panopto_link.simulator.models import PlatformRegistration

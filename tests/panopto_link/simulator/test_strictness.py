@@ -2,8 +2,6 @@
 initiations with bad parameters) that the stand-in must refuse, each on its own, and the proof
 that plain pylti1p3 would have accepted them, so the checks are the stand-in's own."""
 
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -31,6 +29,7 @@ from tests.panopto_link.simulator.conftest import (
     LOGIN_PATH,
     OTHER_DEPLOYMENT,
 )
+from tests.silent_server import SilentServer
 
 pytestmark = pytest.mark.django_db
 
@@ -303,34 +302,6 @@ def test_an_unknown_kid_is_refused_after_one_refetch(client, standin, jwks_fetch
     assert jwks_fetches.count == 2  # the first launch's fetch, and one refetch
 
 
-@dataclass
-class SilentServer:
-    """A TCP server that accepts connections and never answers."""
-
-    sockets: list = field(default_factory=list)
-
-    def start(self) -> str:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        self.sockets.append(listener)
-
-        def accept() -> None:
-            try:
-                while True:
-                    connection, _address = listener.accept()
-                    self.sockets.append(connection)
-            except OSError:
-                return
-
-        threading.Thread(target=accept, daemon=True).start()
-        return f"http://127.0.0.1:{listener.getsockname()[1]}/.well-known/jwks.json"
-
-    def stop(self) -> None:
-        for sock in self.sockets:
-            sock.close()
-
-
 def test_a_silent_key_set_url_is_given_up_after_the_timeout(client, standin, monkeypatch):
     monkeypatch.undo()  # the real HTTP fetch, not the test client's
     monkeypatch.setattr(platform_jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
@@ -346,6 +317,28 @@ def test_a_silent_key_set_url_is_given_up_after_the_timeout(client, standin, mon
         server.stop()
     assert_refused(response, "key_set_unavailable")
     assert elapsed < 3
+
+
+def test_a_silent_key_set_url_is_not_asked_again_by_the_next_launches(client, standin, monkeypatch):
+    """Issue 15, finding 7, on the stand-in's side: its launches wait for the platform's key
+    set once (core.outbound), then fail at once while the failure is remembered."""
+    monkeypatch.undo()  # the real HTTP fetch, not the test client's
+    monkeypatch.setattr(platform_jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
+    server = SilentServer()
+    standin.key_set_url = server.start()
+    standin.save()
+    try:
+        durations = []
+        for _ in range(4):
+            state, nonce = stand_in_login(client)
+            started = time.monotonic()
+            response = post_launch(client, forge(launch_claims(nonce)), state)
+            durations.append(time.monotonic() - started)
+            assert_refused(response, "key_set_unavailable")
+    finally:
+        server.stop()
+    assert server.accepted == 1
+    assert max(durations[1:]) < 0.3, durations
 
 
 # --- the login initiation ----------------------------------------------------------------------
