@@ -466,3 +466,12 @@ def test_nothing_for_staff_to_fix_before_the_first_launch(client):
     user.save()
     client.force_login(user)
     assert staff_help(client, space) is None
+
+
+@pytest.mark.parametrize("path", ["panopto_link:launch", "panopto_link:pick_videos"])
+def test_a_space_id_beyond_any_database_integer_is_a_404_not_a_500(client, path):
+    space, user = build("administrator", "created")
+    client.force_login(user)
+    huge = 10**30
+    assert client.get(reverse("panopto_link:launch", args=[huge])).status_code == 404
+    assert client.post(reverse(path, args=[huge])).status_code == 404
