@@ -470,7 +470,7 @@ def test_nothing_for_staff_to_fix_before_the_first_launch(client):
 
 @pytest.mark.parametrize("path", ["panopto_link:launch", "panopto_link:pick_videos"])
 def test_a_space_id_beyond_any_database_integer_is_a_404_not_a_500(client, path):
-    space, user = build("administrator", "created")
+    _space, user = build("administrator", "created")
     client.force_login(user)
     huge = 10**30
     assert client.get(reverse("panopto_link:launch", args=[huge])).status_code == 404
