@@ -90,7 +90,10 @@ def test_every_answer_of_a_real_server_is_as_long_as_it_says(live_server, fuzz_w
             REPORT.server_errors += 1
         assert response.status < 500, (method, path)
         if method == "HEAD":
-            assert response.body == b""
+            # A request line too long for the test server is refused by Python's http.server
+            # before it knows the method (its 414 page comes with a body even for HEAD): that
+            # answer is the test server's, not the portal's.
+            assert response.body == b"" or response.status == 414, response.status
             return
         assert response.content_length_matches(), (
             method,
