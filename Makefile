@@ -8,7 +8,7 @@ PORT ?= 8000
 # same server and reached as localhost on the same port (a different site, as real Panopto is).
 DEMO_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: demo test test-postgres lint format messages screenshots bench clean browsers gettext https-tools
+.PHONY: demo test test-postgres lint format messages screenshots bench clean browsers gettext https-tools node
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,15 +29,27 @@ demo: $(VENV)/.installed
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py seed_demo
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Install what the tests need (Python packages, Debian's Chromium) and run the whole suite.
-test: $(VENV)/.installed-dev browsers gettext
+## Install what the tests need (Python packages, Debian's Chromium, axe-core from npm) and run
+## the whole suite.
+test: $(VENV)/.installed-dev browsers gettext node_modules/.installed
 	$(BIN)/pytest
 
 ## The same suite against PostgreSQL and Redis (started by .ci/run when they are not running).
 ## It also runs the production-shaped HTTPS test (tests/deploy/), which needs `https-tools`.
-test-postgres: $(VENV)/.installed-dev browsers gettext https-tools
+test-postgres: $(VENV)/.installed-dev browsers gettext https-tools node_modules/.installed
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CACHE_URL=redis://127.0.0.1:6379/15 \
 		$(BIN)/pytest
+
+# axe-core, which the browser tests inject into every page (tests/browser/test_accessibility.py):
+# the version package-lock.json pins, from the npm registry, never fetched at run time.
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's npm for the accessibility tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 browsers:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -74,7 +86,7 @@ format: $(VENV)/.installed-dev
 
 ## Refresh the Hungarian and English catalogues in locale/ and compile them.
 messages: $(VENV)/.installed-dev gettext
-	$(BIN)/python manage.py makemessages --locale hu --locale en --ignore '.venv/*' --ignore 'bench/*' --no-location --no-obsolete
+	$(BIN)/python manage.py makemessages --locale hu --locale en --ignore '.venv/*' --ignore 'bench/*' --ignore 'node_modules/*' --no-location --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 ## Retake the README's screenshots (docs/screenshots/) with the browser tests' code.
@@ -92,4 +104,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache

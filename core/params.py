@@ -12,3 +12,13 @@ def id_param(raw: str | None) -> int | None:
     if raw is None or not _ID.fullmatch(raw):
         return None
     return int(raw)
+
+
+MAX_ID = 10**18 - 1  # what `id_param` reads at most: fits every database's 64-bit integer
+
+
+def id_in_range(value: int) -> bool:
+    """Whether an int from a URL (`<int:…>` takes any number of digits) can name a row. The ORM
+    finds no row for a larger one; a hand-written read would pass it to the database, which
+    refuses it with an error (SQLite: OverflowError)."""
+    return 0 < value <= MAX_ID

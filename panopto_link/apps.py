@@ -9,10 +9,12 @@ class PanoptoLinkConfig(AppConfig):
     def ready(self) -> None:
         # Panopto joins the portal from its own side: the Home screen shows what is registered
         # there, and the LTI platform launches into the tools registered with it.
-        from panopto_link.elements import panopto_home_elements
+        from panopto_link.elements import panopto_home_elements, panopto_list_origin
         from panopto_link.launch import PANOPTO
         from panopto_link.lti_platform.tools import tool_register
-        from virtualspaces.elements import home_element_register
+        from virtualspaces.elements import home_element_register, home_origin_register
 
         home_element_register(panopto_home_elements)
+        # A Home screen reached from Studies → Information → Panopto leads back there.
+        home_origin_register("panopto", panopto_list_origin)
         tool_register(PANOPTO)

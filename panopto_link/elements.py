@@ -6,14 +6,20 @@ Panopto."""
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
 from panopto_link.permissions import (
+    REFUSAL_MESSAGES,
     may_manage_videos,
     may_open_videos,
     may_pick_videos,
     panopto_shown,
+    shows_video_picker,
+    video_picker_refusal,
 )
 from panopto_link.selectors import (
     SpacePanopto,
@@ -22,7 +28,7 @@ from panopto_link.selectors import (
     space_videos,
 )
 from virtualspaces.access import AccessibleSpace
-from virtualspaces.elements import HomeElement
+from virtualspaces.elements import Crumb, HomeElement
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class SpaceVideos:
 
     videos: list[VideoLink]
     may_pick: bool
+    shows_picker: bool  # "Add videos from Panopto" shown, inactive unless `may_pick`
+    picker_refusal: Promise | None  # why it is inactive
     may_open: bool
     may_manage: bool
     refusal: Reason | None
@@ -39,9 +47,12 @@ class SpaceVideos:
 
 def videos_of(target: SpacePanopto, *, new_tab: bool = False) -> SpaceVideos:
     decision = target.folder.decision
+    may_pick = may_pick_videos(decision, is_own_folder=True)
     return SpaceVideos(
         videos=space_videos(target.space),
-        may_pick=may_pick_videos(decision, is_own_folder=True),
+        may_pick=may_pick,
+        shows_picker=shows_video_picker(target.access),
+        picker_refusal=None if may_pick else REFUSAL_MESSAGES.get(video_picker_refusal(decision)),
         may_open=may_open_videos(decision),
         may_manage=may_manage_videos(target.access),
         refusal=decision.refusal,
@@ -63,4 +74,15 @@ def panopto_home_elements(request: HttpRequest, home: AccessibleSpace) -> list[H
             "panopto_link/_space_videos.html",
             {"target": target, "videos": videos_of(target, new_tab=setting.opens_in_new_tab)},
         ),
+    ]
+
+
+def panopto_list_origin(request: HttpRequest, home: AccessibleSpace) -> list[Crumb] | None:
+    """Studies → Information → Panopto as the way back to it, where the licence shows it."""
+    if not panopto_shown(licence_valid=request_panopto_setting(request).licence_valid):
+        return None
+    return [
+        Crumb(_("Studies")),
+        Crumb(_("Information"), reverse("portal:studies_information")),
+        Crumb(_("Panopto"), reverse("panopto_link:studies_panopto")),
     ]

@@ -9,7 +9,7 @@ linked one, maybe), and a video. The plan for a request is built here and nowher
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.urls import reverse
@@ -30,6 +30,7 @@ from panopto_link.models import (
     VideoLink,
 )
 from panopto_link.permissions import (
+    RECORDING_ID_PARAM,
     PersonalData,
     identifier_refusal,
     identifier_released,
@@ -49,6 +50,7 @@ from panopto_link.selectors import (
     launch_facts,
     panopto_setting,
     space_panopto,
+    space_videos,
 )
 from virtualspaces.models import SpaceType, VirtualSpace
 
@@ -248,6 +250,21 @@ def _linked_folders(target: SpacePanopto, entry: FolderEntry) -> dict[str, str]:
     return {LINKED_FOLDERS_PARAMETER: json.dumps(linked, ensure_ascii=False)} if linked else {}
 
 
+# The custom parameter of a deep-linking request naming the recordings the space links
+# already (comma-separated recording ids), so that the tool's picker can mark them.
+LINKED_RECORDINGS_PARAM = "linked_recording_ids"
+LINKED_RECORDINGS_MAX = 200
+
+
+def _linked_recordings(space: VirtualSpace) -> dict[str, str]:
+    ids = [
+        str(video.custom.get(RECORDING_ID_PARAM, "")).strip()
+        for video in space_videos(space)[:LINKED_RECORDINGS_MAX]
+    ]
+    ids = [recording_id for recording_id in ids if recording_id and "," not in recording_id]
+    return {LINKED_RECORDINGS_PARAM: ",".join(ids)} if ids else {}
+
+
 def plan(
     *,
     user,
@@ -319,12 +336,15 @@ def plan(
         resource_link_id=resource_link_id,
         resource_link_title=title,
     )
+    own = _linked_folders(target, entry) if video is None else None
+    if kind is LaunchKind.PICKER:  # and the recordings linked already, for the picker to mark
+        own = {**(own or {}), **_linked_recordings(target.space)}
     custom = custom_claim(
         registration,
         user_sent,
         values,
         item_custom=video.custom if video is not None else None,
-        own=_linked_folders(target, entry) if video is None else None,
+        own=own,
     )
     launch_plan = LaunchPlan(
         message_type=kind.message_type,
@@ -361,8 +381,10 @@ class LinkedVideos:
     """What a deep-linking return stored (`AcceptedContent` for the platform's audit)."""
 
     space: VirtualSpace
+    user_id: int
     context_id: str
     added: list[VideoLink]
+    already_linked: list[VideoLink] = field(default_factory=list)
 
     @property
     def space_id(self) -> int:
@@ -370,7 +392,10 @@ class LinkedVideos:
 
     @property
     def summary(self) -> str:
-        return f"{len(self.added)} video(s) linked."
+        summary = f"{len(self.added)} video(s) linked."
+        if self.already_linked:
+            summary += f" {len(self.already_linked)} linked already."
+        return summary
 
 
 class PanoptoMoment:
@@ -429,10 +454,14 @@ class PanoptoMoment:
             raise AccessDenied(
                 video_picker_refusal(decision), "Only the space's administrator adds videos to it."
             )
-        added = services.video_links_add(space=target.space, items=items, user=user)
+        linked = services.video_links_add(space=target.space, items=items, user=user)
         folder = target.folder.folder
         return LinkedVideos(
-            space=target.space, context_id=folder.context_id if folder else "", added=added
+            space=target.space,
+            user_id=user.pk,
+            context_id=folder.context_id if folder else "",
+            added=linked.added,
+            already_linked=linked.already_linked,
         )
 
 

@@ -512,6 +512,12 @@ class VideoLink(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    # What the tool said of the recording, when it said it (the item's `recorded_at`, `duration`).
+    recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("length (seconds)"), null=True, blank=True)
+    # The recording linked, as `permissions.recording_identity` names it (a SHA-256 digest, so
+    # that a long URL fits an index): a space links each recording once.
+    recording_key = models.CharField(_("recording key"), max_length=64, blank=True, editable=False)
     position = models.PositiveIntegerField(_("position"), default=0)
     resource_link_id = models.CharField(
         _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False
@@ -531,6 +537,14 @@ class VideoLink(models.Model):
         verbose_name_plural = _("video links")
         ordering = ["space", "position", "id"]
         indexes = [models.Index(fields=["space", "position"], name="videolink_space_pos_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "recording_key"],
+                condition=~Q(recording_key=""),
+                name="videolink_recording_once_per_space",
+                violation_error_message=_("This recording is already linked to the space."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.space.code}: {self.title}"

@@ -8,6 +8,7 @@ functions by name; none re-derives any part of them.
 Pure functions on plain values: no queries, no request.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,7 +19,12 @@ from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.substitution import Variable
 from panopto_link.models import IdentifierKind, PrivacyLevel
+from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
+
+# The custom parameter of a content item that names its recording (LTI Core §5.4.6 custom
+# parameters; Panopto's session id, the stand-in's recording).
+RECORDING_ID_PARAM = "recording_id"
 
 
 class PanoptoRole(StrEnum):
@@ -51,6 +57,10 @@ REFUSAL_MESSAGES: dict[Reason, Promise] = {
     Reason.IDENTIFIER_MISSING: _(
         "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
         "a Neptun code). Please contact the IT administrators."
+    ),
+    Reason.PICKER_BEFORE_CONTEXT: _(
+        "Open the space's Panopto folder first (Continue to the Panopto system): your first "
+        "visit creates it, and then you can add its recordings here."
     ),
 }
 
@@ -147,6 +157,30 @@ def decide_folder(
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
 
 
+class FolderStanding(StrEnum):
+    """Where a folder stands for the user, as Studies → Information → Panopto groups them."""
+
+    READY = "ready"  # the button takes the user in now
+    WAITING = "waiting"  # its space's administrator has not opened it yet: nothing to do but wait
+    UNAVAILABLE = "unavailable"  # a setting is missing: the IT administrators' to fix
+
+
+def folder_standing(decision: FolderDecision) -> FolderStanding:
+    """A folder the user may enter (or create) is ready; one that waits for its administrator's
+    first launch is waiting; any other refusal shown is a matter of configuration."""
+    if decision.active:
+        return FolderStanding.READY
+    if decision.refusal is Reason.CONTEXT_NOT_CREATED:
+        return FolderStanding.WAITING
+    return FolderStanding.UNAVAILABLE
+
+
+def folder_opener_role() -> MembershipRole:
+    """SPEC §3: who opens a waiting folder (the first launch creates its context): the
+    administrators of the space that owns it — `decide_folder` gives them `creates_context`."""
+    return MembershipRole.ADMINISTRATOR
+
+
 def lti_roles(decision: FolderDecision) -> tuple[str, ...]:
     """SPEC §3: administrator → Instructor (Panopto Creator); everyone else → Learner (Viewer);
     a guest of a public space also carries the institution role Guest. Never a role the
@@ -183,8 +217,19 @@ def may_pick_videos(decision: FolderDecision, *, is_own_folder: bool) -> bool:
 
 
 def video_picker_refusal(decision: FolderDecision) -> Reason:
-    """Why the picker is refused: the folder's own refusal, else "not the administrator"."""
-    return decision.refusal or Reason.NOT_VIDEO_PICKER
+    """Why the picker is refused: the folder's own refusal; for the administrator before the
+    folder exists, "open the folder first"; else "not the administrator"."""
+    if decision.refusal:
+        return decision.refusal
+    if decision.creates_context:
+        return Reason.PICKER_BEFORE_CONTEXT
+    return Reason.NOT_VIDEO_PICKER
+
+
+def shows_video_picker(access: SpaceAccess) -> bool:
+    """The "Add videos from Panopto" button is shown to the space's administrator — active
+    when `may_pick_videos`, else inactive with `video_picker_refusal` — and to nobody else."""
+    return access.is_administrator
 
 
 def may_open_videos(decision: FolderDecision) -> bool:
@@ -197,6 +242,16 @@ def may_manage_videos(access: SpaceAccess) -> bool:
     """The space's administrator removes and reorders its video links (even while Panopto's
     configuration is incomplete: tidying the list needs no launch)."""
     return access.is_administrator
+
+
+def recording_identity(*, url: str, custom: Mapping[str, str]) -> str:
+    """What makes two linked videos the same recording, so that it is linked into a space only
+    once: the recording id the tool names in the item's custom parameters (Panopto's session
+    id; the stand-in's `recording_id`), else the launch URL without its fragment."""
+    recording_id = str(custom.get(RECORDING_ID_PARAM, "")).strip()
+    if recording_id:
+        return "id:" + recording_id.lower()
+    return "url:" + url.split("#", 1)[0]
 
 
 # --- the IT administrators' help beside an inactive button ------------------------------------

@@ -3,12 +3,13 @@ and the pruning of old launch data. (The LTI platform writes its own: audit rows
 values in `lti_platform/services.py`, signing keys in `lti_platform/keys.py`.)"""
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from panopto_link.models import (
     PanoptoRegistration,
     VideoLink,
 )
-from panopto_link.permissions import existing_context_may_be_given
+from panopto_link.permissions import existing_context_may_be_given, recording_identity
 from panopto_link.selectors import folder_context_used
 from virtualspaces.models import VirtualSpace
 
@@ -291,12 +292,40 @@ def existing_folders_import_csv(*, data: bytes, user=None) -> CsvImportResult:
 # --- video links (SPEC §6) ------------------------------------------------------------------
 
 
-def video_links_add(*, space: VirtualSpace, items: Sequence[ContentItem], user) -> list[VideoLink]:
-    """Link the items a content picker returned into the space, after its last video. Runs in
-    the caller's transaction (the deep-linking return's, with its nonce's consumption)."""
-    start = VideoLink.objects.filter(space=space).aggregate(last=Max("position"))["last"] or 0
-    return VideoLink.objects.bulk_create(
-        [
+def recording_key(item: ContentItem | VideoLink) -> str:
+    """The stored key of the recording an item or a link names (`permissions.recording_identity`,
+    digested so that it fits an index)."""
+    identity = recording_identity(url=item.url, custom=item.custom)
+    return hashlib.sha256(identity.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class VideosLinked:
+    added: list[VideoLink]
+    already_linked: list[VideoLink]  # the space's links of recordings picked again
+
+
+def video_links_add(*, space: VirtualSpace, items: Sequence[ContentItem], user) -> VideosLinked:
+    """Link the items a content picker returned into the space, after its last video. A
+    recording the space links already, or that the items name twice, is not linked again: the
+    space's link of it is reported instead. Runs in the caller's transaction (the deep-linking
+    return's, with its nonce's consumption); a link added meanwhile by another return of the
+    same recording is found on a second reading rather than failing the return."""
+    for attempt in range(2):
+        existing = {
+            video.recording_key: video
+            for video in VideoLink.objects.filter(space=space).exclude(recording_key="")
+        }
+        start = VideoLink.objects.filter(space=space).aggregate(last=Max("position"))["last"] or 0
+        fresh: dict[str, ContentItem] = {}
+        already: dict[str, VideoLink] = {}
+        for item in items:
+            key = recording_key(item)
+            if key in existing:
+                already.setdefault(key, existing[key])
+            else:
+                fresh.setdefault(key, item)
+        links = [
             VideoLink(
                 space=space,
                 title=item.title,
@@ -307,12 +336,23 @@ def video_links_add(*, space: VirtualSpace, items: Sequence[ContentItem], user) 
                 document_target=item.document_target,
                 width=item.width,
                 height=item.height,
+                recorded_on=item.recorded_on,
+                duration_seconds=item.duration_seconds,
+                recording_key=key,
                 position=start + index,
                 created_by=user,
             )
-            for index, item in enumerate(items, start=1)
+            for index, (key, item) in enumerate(fresh.items(), start=1)
         ]
-    )
+        try:
+            with transaction.atomic():  # a savepoint: a conflict leaves the caller's intact
+                added = VideoLink.objects.bulk_create(links)
+        except IntegrityError:
+            if attempt:
+                raise
+            continue
+        return VideosLinked(added=added, already_linked=list(already.values()))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def video_remove(*, video: VideoLink) -> None:

@@ -14,5 +14,11 @@ urlpatterns = [
         views.manage_video,
         name="manage_video",
     ),
+    path(
+        "panopto/videos/<int:space_pk>/<int:video_pk>/remove/",
+        views.remove_video,
+        name="remove_video",
+    ),
+    path("panopto/videos/<int:space_pk>/linked/", views.videos_linked, name="videos_linked"),
     path("lti/deep-linking/return/", views.deep_linking_return, name="deep_linking_return"),
 ]

@@ -6,10 +6,11 @@ from the decisions the selectors attach."""
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import cast
+from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,13 +32,16 @@ from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
 from panopto_link.selectors import (
     FolderEntry,
+    FolderRow,
     PanoptoSetting,
     SpacePanopto,
+    panopto_page,
     request_panopto_setting,
+    space_videos_by_id,
     user_semesters,
-    user_spaces_panopto,
 )
 from virtualspaces.models import SpaceType
+from virtualspaces.semesters import current_semester
 
 # --- launches --------------------------------------------------------------------------------
 
@@ -145,22 +149,34 @@ def open_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpRespon
 VIDEO_MOVES = {"up": -1, "down": 1}
 
 
+def _may_not_manage() -> HttpResponse:
+    return error_page(
+        status=HTTPStatus.FORBIDDEN,
+        title=_("Access denied"),
+        message=_("Only the space's administrator manages its videos."),
+    )
+
+
+def _videos_of(space_pk: int) -> str:
+    return reverse("virtualspaces:space_home", args=[space_pk]) + "#videos"
+
+
 @login_required
 @require_POST
 def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
-    """Remove a video link or move it up or down: the space's administrator only (403 for
-    anyone else who sees the space)."""
+    """Remove a video link (the confirmation page's form) or move it up or down: the space's
+    administrator only (403 for anyone else who sees the space)."""
     found = access_video(request, space_pk, video_pk)
     if not may_manage_videos(found.target.access):
-        return error_page(
-            status=HTTPStatus.FORBIDDEN,
-            title=_("Access denied"),
-            message=_("Only the space's administrator manages its videos."),
-        )
+        return _may_not_manage()
     action = request.POST.get("action")
     if action == "remove":
         services.video_remove(video=found.video)
-        messages.success(request, _("The video link was removed."))
+        messages.success(
+            request,
+            _("“%(title)s” was removed from the space's videos.") % {"title": found.video.title},
+            extra_tags="videos",
+        )
     elif action in VIDEO_MOVES:
         services.video_move(video=found.video, offset=VIDEO_MOVES[action])
     else:
@@ -169,7 +185,22 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
             title=_("The request cannot be processed"),
             message=_("Unknown action."),
         )
-    return redirect(reverse("virtualspaces:space_home", args=[found.target.space.pk]) + "#videos")
+    return redirect(_videos_of(found.target.space.pk))
+
+
+@login_required
+@require_http_methods(["GET"])
+def remove_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResponse:
+    """ "Remove": asks first, on a page of its own (no script needed); its form posts to
+    `manage_video`."""
+    found = access_video(request, space_pk, video_pk)
+    if not may_manage_videos(found.target.access):
+        return _may_not_manage()
+    return render(
+        request,
+        "panopto_link/remove_video.html",
+        {"space": found.target.space, "video": found.video, "back": _videos_of(space_pk)},
+    )
 
 
 # The tool posts its response from its own site: no CSRF token, no session cookie (SameSite).
@@ -178,7 +209,10 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
 @csrf_exempt
 @require_POST
 def deep_linking_return(request: HttpRequest) -> HttpResponse:
-    """The deep-linking return endpoint (Deep Linking 2.0 §4.5)."""
+    """The deep-linking return endpoint (Deep Linking 2.0 §4.5). What was linked is shown by
+    `videos_linked`, a page of the portal's own site that the browser reaches next: this
+    cross-site post carries no session cookie, so a page rendered here would show nobody
+    signed in."""
     result = receive_content(
         request.POST.get("JWT", ""), tool=PANOPTO, client_address=client_address(request)
     )
@@ -192,13 +226,91 @@ def deep_linking_return(request: HttpRequest) -> HttpResponse:
             status=HTTPStatus.BAD_REQUEST,
         )
     linked = cast(LinkedVideos, result.accepted)  # what PanoptoTool accepts
+    outcome = LinkingOutcome(
+        space_id=linked.space.pk,
+        user_id=linked.user_id,
+        added=[video.pk for video in linked.added],
+        already_linked=[video.pk for video in linked.already_linked],
+        msg=result.response.msg,
+        errormsg=result.response.errormsg,
+        skipped_items=result.response.skipped_items,
+    )
     response = render(
         request,
-        "panopto_link/deep_linking_done.html",
-        {"space": linked.space, "added": linked.added, "response": result.response},
+        "panopto_link/deep_linking_continue.html",
+        {
+            "action": reverse("panopto_link:videos_linked", args=[linked.space.pk]),
+            "outcome": outcome.seal(),
+        },
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@dataclass(frozen=True)
+class LinkingOutcome:
+    """What a deep-linking return did, signed for the page that shows it (`videos_linked`):
+    the ids are the portal's own, the texts the tool's, already made plain."""
+
+    space_id: int
+    user_id: int
+    added: list[int]
+    already_linked: list[int]
+    msg: str
+    errormsg: str
+    skipped_items: int
+
+    SALT = "panopto_link.videos_linked"
+    MAX_AGE = 15 * 60  # seconds: the page is reached at once, or reloaded soon after
+
+    def seal(self) -> str:
+        return signing.dumps(
+            [
+                self.space_id,
+                self.user_id,
+                self.added,
+                self.already_linked,
+                self.msg,
+                self.errormsg,
+                self.skipped_items,
+            ],
+            salt=self.SALT,
+            compress=True,
+        )
+
+    @classmethod
+    def open(cls, value: str) -> "LinkingOutcome | None":
+        try:
+            fields = signing.loads(value, salt=cls.SALT, max_age=cls.MAX_AGE)
+            return cls(*fields)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+
+@login_required
+@require_http_methods(["GET"])
+def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
+    """The videos a content picker linked, on a full portal page: the user's own outcome only
+    (signed, for this user and space), 400 for any other value."""
+    outcome = LinkingOutcome.open(request.GET.get("outcome", "")[:4000])
+    if outcome is None or outcome.space_id != space_pk or outcome.user_id != request.user.pk:
+        return error_page(
+            status=HTTPStatus.BAD_REQUEST,
+            title=_("The request cannot be processed"),
+            message=_("This link is not valid any more. The videos are on the space's page."),
+        )
+    found = access_folder(request, space_pk)
+    videos = space_videos_by_id(found.target.space, [*outcome.added, *outcome.already_linked])
+    return render(
+        request,
+        "panopto_link/deep_linking_done.html",
+        {
+            "space": found.target.space,
+            "added": [videos[pk] for pk in outcome.added if pk in videos],
+            "already_linked": [videos[pk] for pk in outcome.already_linked if pk in videos],
+            "response": outcome,
+        },
+    )
 
 
 # --- Studies → Information → Panopto ---------------------------------------------------------
@@ -208,54 +320,105 @@ TYPE_GROUPS: tuple[tuple[str, Promise], ...] = (
     (SpaceType.COURSE, gettext_lazy("Courses")),
     (SpaceType.OTHER, gettext_lazy("Other spaces")),
 )
+ALL_SEMESTERS = "all"
+SEARCH_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
-class SpaceGroup:
+class RowGroup:
     space_type: str
     title: Promise
-    spaces: list[SpacePanopto]
+    rows: list[FolderRow]
 
 
-def group_by_type(spaces: list[SpacePanopto]) -> list[SpaceGroup]:
-    """Subject, course and other spaces in that order; empty groups are left out."""
+def group_by_type(rows: list[FolderRow]) -> list[RowGroup]:
+    """Subject, course and other spaces' folders in that order; empty groups are left out."""
     groups = []
     for space_type, title in TYPE_GROUPS:
-        members = [entry for entry in spaces if entry.space.space_type == space_type]
+        members = [row for row in rows if row.owner.space_type == space_type]
         if members:
-            groups.append(SpaceGroup(space_type=space_type, title=title, spaces=members))
+            groups.append(RowGroup(space_type=space_type, title=title, rows=members))
     return groups
 
 
-class SemesterFilterForm(forms.Form):
-    semester = forms.ChoiceField(label=gettext_lazy("Semester"), required=False)
+@dataclass(frozen=True)
+class SemesterOption:
+    value: str  # the query value: a semester, or ALL_SEMESTERS
+    label: str
+    is_current: bool  # today's semester
+    chosen: bool
+    query: str  # the page's query string choosing it (the search kept)
 
-    def __init__(self, *args, semesters: list[str], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["semester"]).choices = [
-            ("", gettext_lazy("All semesters")),
-            *((semester, semester) for semester in semesters),
-        ]
 
-    def chosen_semester(self) -> str:
-        """The valid choice, or "" (every semester) for a missing or unknown one."""
-        return self.cleaned_data["semester"] if self.is_valid() else ""
+@dataclass(frozen=True)
+class SemesterChoice:
+    semester: str  # the filter: a semester, or "" for every semester
+    unknown: bool  # the query named a semester the user has no space in
+    options: list[SemesterOption]
+
+
+def semester_choice(
+    asked: str | None, *, semesters: list[str], current: str, search: str
+) -> SemesterChoice:
+    """Today's semester by default when the user has spaces in it (else every semester); the
+    user's other semesters, and every semester, one link away."""
+    unknown = False
+    if asked is None or asked == "":
+        semester = current if current in semesters else ""
+    elif asked == ALL_SEMESTERS:
+        semester = ""
+    elif asked in semesters:
+        semester = asked
+    else:
+        semester, unknown = "", True
+
+    def query(value: str) -> str:
+        params = {"semester": value, **({"q": search} if search else {})}
+        return "?" + urlencode(params)
+
+    options = [
+        SemesterOption(
+            value=value,
+            label=value,
+            is_current=value == current,
+            chosen=value == semester,
+            query=query(value),
+        )
+        for value in semesters
+    ]
+    options.append(
+        SemesterOption(
+            value=ALL_SEMESTERS,
+            label=str(gettext_lazy("All semesters")),
+            is_current=False,
+            chosen=semester == "",
+            query=query(ALL_SEMESTERS),
+        )
+    )
+    return SemesterChoice(semester=semester, unknown=unknown, options=options)
 
 
 @login_required
 def studies_panopto(request: HttpRequest) -> HttpResponse:
-    """Every space the user belongs to, grouped by type, with its folders and launch buttons."""
+    """Every folder of the spaces the user belongs to: ready ones first, the ones waiting for
+    their administrator's first visit together, of today's semester unless another is chosen,
+    and matching the search."""
     setting = request_panopto_setting(request)
     if not panopto_shown(licence_valid=setting.licence_valid):
         raise Http404
-    form = SemesterFilterForm(request.GET or None, semesters=user_semesters(request.user))
-    semester = form.chosen_semester() if form.is_bound else ""
-    spaces = user_spaces_panopto(user=request.user, setting=setting, semester=semester)
+    search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    choice = semester_choice(
+        request.GET.get("semester"),
+        semesters=user_semesters(request.user),
+        current=current_semester(),
+        search=search,
+    )
+    page = panopto_page(user=request.user, setting=setting, semester=choice.semester, search=search)
     context = {
-        "form": form,
-        "semester": semester,
-        "groups": group_by_type(spaces),
-        "space_count": len(spaces),
+        "semesters": choice,
+        "search": search,
+        "page": page,
+        "ready_groups": group_by_type(page.ready),
         "panopto_setting": setting,
     }
     return render(request, "panopto_link/studies_panopto.html", context)

@@ -27,3 +27,6 @@ class UserAdmin(DjangoUserAdmin):
 admin.site.site_header = _("Neptun – Panopto administration")
 admin.site.site_title = _("Neptun – Panopto")
 admin.site.index_title = _("Administration")
+# The lists need the width: the launch records fit a 1280 px screen only without the sidebar of
+# every model (the index and the breadcrumbs lead to each).
+admin.site.enable_nav_sidebar = False

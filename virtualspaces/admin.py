@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,34 +13,80 @@ from virtualspaces.models import Membership, VirtualSpace
 from virtualspaces.services import MembershipCsvError, memberships_import_csv
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ("user",)
-    fields = ("user", "role", "created_at")
-    readonly_fields = ("created_at",)
-    show_change_link = True
+class SemesterFilter(admin.SimpleListFilter):
+    """The semesters in use, newest first, and "no semester" in words (Django's own filter
+    lists subjects' empty semester as a link without a name)."""
+
+    title = _("semester")
+    parameter_name = "semester"
+    NONE = "none"
+    field = "semester"
+
+    def lookups(self, request, model_admin):
+        semesters = (
+            VirtualSpace.objects.exclude(semester="")
+            .order_by("-semester")
+            .values_list("semester", flat=True)
+            .distinct()
+        )
+        return [*((semester, semester) for semester in semesters), (self.NONE, _("no semester"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        return queryset.filter(**{self.field: "" if value == self.NONE else value})
+
+
+class SpaceSemesterFilter(SemesterFilter):
+    field = "space__semester"
 
 
 @admin.register(VirtualSpace)
 class VirtualSpaceAdmin(admin.ModelAdmin):
+    """A space's memberships are not an inline here: a course of hundreds of members would be a
+    page of hundreds of unlabelled rows. They have their own paginated, searchable list (the
+    link on this page opens it filtered to the space) and the CSV import."""
+
     list_display = ("code", "name", "space_type", "semester", "is_public", "subject")
-    list_filter = ("space_type", "is_public", "semester")
+    list_filter = ("space_type", "is_public", SemesterFilter)
     search_fields = ("code", "name")
     autocomplete_fields = ("subject",)
     list_select_related = ("subject",)
-    inlines = [MembershipInline]
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "memberships")
     fieldsets = (
         (None, {"fields": ("name", "code", "space_type", "semester", "subject", "is_public")}),
+        (_("Members"), {"fields": ("memberships",)}),
         (_("Details"), {"fields": ("description", "created_at")}),
     )
+
+    @admin.display(description=_("memberships"))
+    def memberships(self, obj: VirtualSpace) -> str:
+        if obj.pk is None:
+            return str(_("Add members once the space is saved."))
+        count = obj.memberships.count()
+        url = reverse("admin:virtualspaces_membership_changelist") + f"?space__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            url,
+            ngettext(
+                "%(count)d membership: see and edit it",
+                "%(count)d memberships: see, search and edit them",
+                count,
+            )
+            % {"count": count},
+            reverse("admin:virtualspaces_membership_add") + f"?space={obj.pk}",
+            _("Add a member"),
+        )
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """A space's members, 50 to a page, searchable by person and space."""
+
     list_display = ("user", "space", "role", "created_at")
-    list_filter = ("role", "space__space_type", "space__semester")
+    list_per_page = 50
+    list_filter = ("role", "space__space_type", SpaceSemesterFilter)
     search_fields = (
         "user__username",
         "user__first_name",

@@ -54,6 +54,7 @@ ROLE_ALIASES = {
     "administrator": MembershipRole.ADMINISTRATOR,
     "admin": MembershipRole.ADMINISTRATOR,
     "adminisztrátor": MembershipRole.ADMINISTRATOR,
+    "oktató": MembershipRole.ADMINISTRATOR,  # the Hungarian label (docs/glossary.md)
     "member": MembershipRole.MEMBER,
     "tag": MembershipRole.MEMBER,
     "guest_member": MembershipRole.GUEST_MEMBER,

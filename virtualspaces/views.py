@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from virtualspaces.access import access_space
-from virtualspaces.elements import home_elements
+from virtualspaces.elements import home_breadcrumbs, home_elements
 from virtualspaces.selectors import access_of, space_members
 from virtualspaces.selectors import public_spaces as public_spaces_selector
 
@@ -28,6 +28,7 @@ def space_home(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "space": home.space,
         "access": home.access,
+        "breadcrumbs": home_breadcrumbs(request, home),
         "elements": elements,
         "members": space_members(home.space),
     }

@@ -1,6 +1,8 @@
 """Verifying a tool's LtiDeepLinkingResponse (Deep Linking 2.0 §4.5, Security Framework §5.1.3)
 and reading its content items. Nothing in the response is trusted before every check passed."""
 
+import datetime
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,11 @@ class ContentItem:
     document_target: str  # "iframe" or "window"
     width: int | None
     height: int | None
+    # What the tool says of the recording, where it says it (not part of Deep Linking 2.0: the
+    # item's own `recorded_at`, an ISO 8601 date or date-time, and `duration`, an ISO 8601
+    # duration or whole seconds). None when absent or not understood.
+    recorded_on: datetime.date | None = None
+    duration_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,43 @@ def _origin(url: str) -> str | None:
 
 def _dimension(value: object) -> int | None:
     return value if isinstance(value, int) and 0 < value <= 10_000 else None
+
+
+MAX_DURATION = 7 * 24 * 3600  # a week: longer is no recording's length
+_ISO_DURATION = re.compile(
+    r"P(?:(?P<days>\d{1,3})D)?(?:T(?:(?P<hours>\d{1,4})H)?(?:(?P<minutes>\d{1,6})M)?"
+    r"(?:(?P<seconds>\d{1,7})(?:\.\d+)?S)?)?"
+)
+
+
+def _recorded_on(value: object) -> datetime.date | None:
+    """The date of an ISO 8601 date or date-time, as the tool wrote it (its own offset)."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.date() if 1900 <= moment.year <= 2200 else None
+
+
+def _duration(value: object) -> int | None:
+    """Whole seconds of an ISO 8601 duration ("PT1H34M") or of a number of seconds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        seconds = int(value)
+    elif isinstance(value, str) and len(value) <= 40 and value not in {"P", "PT"}:
+        match = _ISO_DURATION.fullmatch(value)
+        if match is None or value.endswith("T"):
+            return None
+        parts = {name: int(number or 0) for name, number in match.groupdict().items()}
+        seconds = (parts["days"] * 86400 + parts["hours"] * 3600 + parts["minutes"] * 60) + parts[
+            "seconds"
+        ]
+    else:
+        return None
+    return seconds if 0 < seconds <= MAX_DURATION else None
 
 
 def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> ContentItem | None:
@@ -110,6 +154,8 @@ def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> Conten
         document_target="iframe" if iframe is not None else "window",
         width=_dimension(hints.get("width")),
         height=_dimension(hints.get("height")),
+        recorded_on=_recorded_on(raw.get("recorded_at")),
+        duration_seconds=_duration(raw.get("duration")),
     )
 
 

@@ -18,6 +18,7 @@ class Reason(StrEnum):
     CONTEXT_NOT_CREATED = "context_not_created"
     # SPEC §6: videos
     NOT_VIDEO_PICKER = "not_video_picker"
+    PICKER_BEFORE_CONTEXT = "picker_before_context"
     VIDEO_REMOVED = "video_removed"
     VIDEO_REFUSED = "video_refused"
     # Issue 12: the registration sends an institutional identifier the user's account lacks.

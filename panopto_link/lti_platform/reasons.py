@@ -13,6 +13,7 @@ REASON_LABELS: dict[Reason, Promise] = {
     Reason.FOLDER_DISABLED: _("folder switched off"),
     Reason.CONTEXT_NOT_CREATED: _("folder not yet opened by its administrator"),
     Reason.NOT_VIDEO_PICKER: _("only the space's administrator adds videos"),
+    Reason.PICKER_BEFORE_CONTEXT: _("videos picked before the folder was opened"),
     Reason.VIDEO_REMOVED: _("video link removed"),
     Reason.VIDEO_REFUSED: _("video cannot be opened now"),
     Reason.IDENTIFIER_MISSING: _("the user has no institutional identifier to send"),

@@ -37,6 +37,9 @@ from panopto_link.simulator.models import (
 
 # The custom parameter of a returned item that names its recording (LTI Core §5.4.6).
 RECORDING_PARAM = "recording_id"
+# The custom parameter of the portal's deep-linking request naming the recordings it links
+# already (comma-separated recording ids), which the picker marks.
+LINKED_RECORDINGS_PARAM = "linked_recording_ids"
 THUMBNAIL = "panopto_simulator/thumbnail.svg"
 THUMBNAIL_SIZE = (320, 180)
 VIEWER_SIZE = (1280, 720)  # the presentation hint for the player's window or frame
@@ -78,6 +81,21 @@ class Picker:
         return self.settings.get("accept_multiple") in (True, "true")
 
     @property
+    def linked_ids(self) -> set[str]:
+        """The recordings the platform links already (its custom `linked_recording_ids`)."""
+        custom = self.launch.get_launch_data().get(claims.CUSTOM)
+        raw = custom.get(LINKED_RECORDINGS_PARAM) if isinstance(custom, Mapping) else None
+        if not isinstance(raw, str):
+            return set()
+        return {part.strip().lower() for part in raw.split(",")[:500] if part.strip()}
+
+    @property
+    def choices(self) -> list[tuple[Recording, bool]]:
+        """Each recording of the folder, and whether the platform links it already."""
+        linked = self.linked_ids
+        return [(r, str(r.public_id).lower() in linked) for r in self.recordings]
+
+    @property
     def title(self) -> str:
         """What the platform calls the place the content goes (its settings' title)."""
         title = self.settings.get("title")
@@ -88,18 +106,31 @@ class RecordingResource(DeepLinkResource):
     """pylti1p3's ltiResourceLink item, with the properties it has no setter for: `text`,
     `thumbnail`, and the `window`/`iframe` presentation hint (Deep Linking 2.0 §3.2)."""
 
-    def __init__(self, *, text: str, thumbnail: dict, presentation: dict) -> None:
+    def __init__(
+        self, *, text: str, thumbnail: dict, presentation: dict, recording: dict | None = None
+    ) -> None:
         super().__init__()
         self._text = text
         self._thumbnail = thumbnail
         self._presentation = presentation
+        self._recording = recording or {}
 
     def to_dict(self) -> dict[str, object]:
         item = super().to_dict()
         item["text"] = self._text
         item["thumbnail"] = self._thumbnail
         item.update(self._presentation)
+        item.update(self._recording)  # recorded_at, duration: what the portal shows beside it
         return item
+
+
+def iso_duration(seconds: int) -> str:
+    """An ISO 8601 duration: 5640 → "PT1H34M"."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    parts.append(f"{seconds}S" if seconds or not (hours or minutes) else "")
+    return "PT" + "".join(parts)
 
 
 def picker_open(launch: DjangoMessageLaunch, *, folder: Folder) -> Picker:
@@ -179,6 +210,10 @@ def recording_resource(
             text=recording.description,
             thumbnail={"url": thumbnail_url, "width": width, "height": height},
             presentation=presentation,
+            recording={
+                "recorded_at": recording.recorded_at.isoformat(),
+                "duration": iso_duration(recording.duration_seconds),
+            },
         )
         .set_title(recording.title)
         .set_url(own_url(registration, "viewer", recording.public_id))

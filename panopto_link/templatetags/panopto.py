@@ -7,10 +7,12 @@ from django import template
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from core.templatetags.people import person_name
 from panopto_link.models import FolderState, PanoptoRegistration
 from panopto_link.permissions import ConfigurationFix, configuration_fix
-from panopto_link.selectors import FolderEntry, request_panopto_setting
+from panopto_link.selectors import FolderEntry, FolderRow, request_panopto_setting
 from virtualspaces.models import VirtualSpace
 
 register = template.Library()
@@ -29,7 +31,7 @@ def folder_state(entry: FolderEntry) -> StateBadge:
         return StateBadge("disabled", _("not enabled"))
     if folder is not None and folder.is_created:
         return StateBadge("created", FolderState.CREATED.label)
-    return StateBadge("not-created", FolderState.NOT_CREATED.label)
+    return StateBadge("not-created", _("not opened yet"))
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,15 @@ def configuration_help(
 
 
 @register.inclusion_tag("panopto_link/_folder.html", takes_context=True)
-def panopto_folder(context, space: VirtualSpace, entry: FolderEntry) -> dict:
-    """`space` is the page's space (the launch URL's); `entry` its own folder or a linked one."""
+def panopto_folder(context, space: VirtualSpace, entry: FolderEntry, compact: bool = False) -> dict:
+    """`space` is the page's space (the launch URL's); `entry` its own folder or a linked one.
+    `compact` leaves out the folder's name where the page names it already."""
     request = context["request"]
     setting = request_panopto_setting(request)
     return {
         "space": space,
         "entry": entry,
+        "compact": compact,
         "decision": entry.decision,
         "state": folder_state(entry),
         "dom_id": f"panopto-{space.pk}-{entry.owner.pk}",
@@ -86,3 +90,42 @@ def panopto_folder(context, space: VirtualSpace, entry: FolderEntry) -> dict:
         "new_tab": setting.opens_in_new_tab,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def people(users) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    names = [person_name(user) for user in users]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@register.simple_tag
+def waiting_note(row: FolderRow) -> str:
+    """Why a folder waits, naming who opens it, and that the user need do nothing."""
+    count = len(row.administrators)
+    if not count:
+        return str(
+            _(
+                "Nobody has opened this folder yet. You need not do anything: it becomes "
+                "available after the first visit of the space's administrator."
+            )
+        )
+    return ngettext(
+        "%(names)s has not opened this folder yet. You need not do anything: it becomes "
+        "available after their first visit.",
+        "%(names)s have not opened this folder yet. You need not do anything: it becomes "
+        "available after the first visit of one of them.",
+        count,
+    ) % {"names": people(row.administrators)}
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """A recording's length as players show it: 5640 → "1:34:00", 330 → "5:30"."""
+    if not seconds:
+        return ""
+    minutes, seconds = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -11,6 +11,14 @@
 
   document.documentElement.classList.add("js");
 
+  // On a phone the menu starts folded into its "Menu" row (without script it stays open).
+  document.addEventListener("DOMContentLoaded", function () {
+    var menu = document.querySelector(".main-menu__disclosure");
+    if (menu && window.matchMedia("(max-width: 40rem)").matches) {
+      menu.removeAttribute("open");
+    }
+  });
+
   function inactiveButton(target) {
     return target instanceof Element
       ? target.closest('button[aria-disabled="true"][data-feedback]')

@@ -76,13 +76,8 @@ def new_context(browser, live_server):
     contexts = []
 
     def new_context(user=None, **options):
-        context = browser.new_context(
-            base_url=live_server.url,
-            locale="hu-HU",
-            viewport=DESKTOP,
-            reduced_motion="reduce",
-            **options,
-        )
+        options = {"locale": "hu-HU", "viewport": DESKTOP, "reduced_motion": "reduce", **options}
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(5_000)
         if user is not None:
             context.add_cookies([session_cookie(user, live_server.url)])

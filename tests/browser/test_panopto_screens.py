@@ -1,6 +1,7 @@
 """The Panopto screens in real Chromium: the menu, Studies → Information → Panopto, the Home
 screen's Panopto element, tooltips by mouse and keyboard, the licence, the language switch."""
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from core import clock
 from panopto_link.models import FolderState, PanoptoFolder, PanoptoLicence, PanoptoRegistration
 from tests.browser.conftest import PHONE
 from tests.factories import (
@@ -25,10 +27,8 @@ from virtualspaces.models import MembershipRole, SpaceType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BUTTON_HU = "Tovább a Panopto rendszerbe"
-NOT_CREATED_HU = (
-    "Akkor lesz elérhető, amikor a tér adminisztrátora már megnyitotta a Panopto-mappát."
-)
+BUTTON_HU = "Tovább a Panopto-rendszerbe"
+NOT_CREATED_HU = "Akkor érhető el, ha a tér oktatója már megnyitotta a Panopto-mappát."
 
 
 def created() -> dict:
@@ -72,15 +72,19 @@ def test_student_signs_in_and_finds_their_folders_in_the_menu(page, sign_in, uni
     assert page.get_by_role("heading", level=1).inner_text() == "Panopto előadásfelvételek"
     subject, course = university["subject"], university["course"]
     assert page.get_by_role("heading", name=re.compile("^Tárgyak")).is_visible()
-    assert page.get_by_role("heading", name=re.compile("^Kurzusok")).is_visible()
+    assert page.get_by_role("heading", name=re.compile("^Megnyitható")).is_visible()
+    assert page.get_by_role("heading", name=re.compile("^Még nincs megnyitva")).is_visible()
     own = folder(page, subject)
     assert own.get_by_role("button", name=re.compile(BUTTON_HU)).is_enabled()
-    assert own.locator(".launch__role").inner_text() == "Megtekintő szerepkörrel lép be."
-    # The course's own folder waits for the lecturer; its linked subject folder is open.
-    waiting = folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU))
-    assert waiting.get_attribute("aria-disabled") == "true"
-    linked = folder(page, course, subject)
-    assert linked.locator(".launch__role").inner_text() == "Megtekintő szerepkörrel lép be."
+    assert own.locator(".launch__role").inner_text() == "Megtekintőként lép be."
+    # The course's own folder waits for the lecturer: listed apart, collapsed, with no button.
+    waiting = page.locator(f'[data-standing=waiting][data-space="{course.code}"]')
+    assert waiting.is_hidden()
+    page.get_by_text(re.compile("még meg nem nyitott")).click()
+    assert "Szabó Gábor még nem nyitotta meg ezt a mappát." in waiting.inner_text()
+    assert waiting.get_by_role("button").count() == 0
+    # The subject's folder is listed once, with the course linking it.
+    assert page.locator(f'[data-space="{subject.code}"]').count() == 1
 
 
 def test_inactive_button_explains_itself_on_hover_focus_and_click(page, log_in, university):
@@ -140,8 +144,8 @@ def test_member_waits_for_the_administrators_first_launch(new_context, live_serv
     # The lecturer's first click: the hint, then the launch towards Panopto's login (the LTI
     # exchange itself is tested elsewhere).
     own = folder(lecturer, course)
-    assert "Az első kattintása létrehozza" in own.locator(".hint").inner_text()
-    assert own.locator(".launch__role").inner_text() == "Létrehozó szerepkörrel lép be."
+    assert "Az első belépése létrehozza" in own.locator(".hint").inner_text()
+    assert own.locator(".launch__role").inner_text() == "Létrehozóként lép be."
     with lecturer.expect_navigation(url=re.compile(re.escape(stand_in_login))):
         own.get_by_role("button", name=re.compile(BUTTON_HU)).click()
     assert "lti_message_hint=" in lecturer.url and "login_hint=" in lecturer.url
@@ -153,7 +157,7 @@ def test_member_waits_for_the_administrators_first_launch(new_context, live_serv
     button = folder(student, course).get_by_role("button", name=re.compile(BUTTON_HU))
     assert button.get_attribute("aria-disabled") is None
     role = folder(student, course).locator(".launch__role").inner_text()
-    assert role == "Megtekintő szerepkörrel lép be."
+    assert role == "Megtekintőként lép be."
 
 
 def test_turning_the_licence_off_hides_the_menu_item_and_the_element(page, log_in, university):
@@ -184,7 +188,7 @@ def test_language_switch_changes_the_text_and_keeps_the_page(page, log_in, unive
     assert heading.inner_text() == "Panopto előadásfelvételek"
     assert page.locator("html").get_attribute("lang") == "hu"
 
-    page.get_by_role("button", name="English (EN)").click()
+    page.get_by_role("button", name=re.compile("^EN")).click()
     page.wait_for_load_state()
     assert page.url.endswith(path)
     assert heading.inner_text() == "Panopto lecture recordings"
@@ -192,9 +196,11 @@ def test_language_switch_changes_the_text_and_keeps_the_page(page, log_in, unive
     assert (
         page.get_by_role("button", name=re.compile("Continue to the Panopto system")).count() >= 1
     )
-    assert page.locator("select#id_semester").input_value() == "2026/27/1"
+    assert page.locator(".semester-tabs [aria-current=true]").get_attribute("data-semester") == (
+        "2026/27/1"
+    )
 
-    page.get_by_role("button", name="Magyar (HU)").click()
+    page.get_by_role("button", name=re.compile("^HU")).click()
     page.wait_for_load_state()
     assert page.url.endswith(path)
     assert heading.inner_text() == "Panopto előadásfelvételek"
@@ -236,14 +242,17 @@ def demo_semester(university):
     return university
 
 
-def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester):
+def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester, monkeypatch):
     """Takes the README's screenshots (`make screenshots` writes them to docs/screenshots/),
-    and checks that neither page scrolls sideways on a 375 px wide phone."""
+    and checks that neither page scrolls sideways on a 375 px wide phone. The Panopto page
+    shows ready folders and, opened, the ones not opened yet."""
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 9, 14))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     log_in(demo_semester["student"])
     course = demo_semester["course"]
     page = context.new_page()
     page.goto("/studies/information/panopto/")
+    page.locator("details.waiting summary").click()
     page.screenshot(path=SCREENSHOTS / "studies-information-panopto.png", full_page=True)
     page.goto(f"/spaces/{course.pk}/")
     folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU)).hover()
@@ -256,6 +265,8 @@ def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester):
         (f"/spaces/{course.pk}/", "space-home-phone.png"),
     ]:
         phone.goto(path)
+        if "panopto" in path:
+            phone.locator("details.waiting summary").click()
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
         phone.screenshot(path=SCREENSHOTS / name, full_page=True)
     for name in ("studies-information-panopto.png", "space-home.png"):

@@ -5,11 +5,13 @@ import time
 
 import jwt
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from pylti1p3.deep_link_resource import DeepLinkResource
 
 from panopto_link.lti import claims
 from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage, VideoLink
+from tests.html import parse
 from tests.jwks_server import JwksServer
 from tests.lti_tool import (
     CLIENT_ID,
@@ -131,7 +133,10 @@ def test_only_the_administrator_gets_the_picker_once_the_folder_exists(client, w
     world.create_context()
     client.force_login(world.member)
     assert client.post(f"/panopto/videos/{world.course.pk}/pick/").status_code == 403
-    assert set(LaunchRecord.objects.values_list("reason", flat=True)) == {"not_video_picker"}
+    assert sorted(LaunchRecord.objects.values_list("reason", flat=True)) == [
+        "not_video_picker",  # the member
+        "picker_before_context",  # the administrator, before the first launch
+    ]
     assert not LaunchRecord.objects.filter(outcome=LaunchOutcome.ACCEPTED).exists()
 
 
@@ -205,6 +210,19 @@ def signed(body: dict, key_pem: str, kid: str, **header) -> str:
 
 def post(token: str):
     return Client().post(RETURN_URL, {"JWT": token}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def outcome_page(response, user, language: str = "en"):
+    """The page the return's answer goes on to (same-site, signed in as `user`)."""
+    document = parse(response.content)
+    form = document.find("form", id="lti-form-post")
+    assert form.attrs["method"] == "get"
+    client = Client()
+    client.force_login(user)
+    value = form.find("input", name="outcome").attrs["value"]
+    page = client.get(form.attrs["action"], {"outcome": value}, HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 200, page.content.decode()[:500]
+    return page
 
 
 def assert_refused(response, reason: str) -> None:
@@ -398,7 +416,8 @@ def test_items_outside_the_tools_site_are_left_out(
     response = post(signed(body, tool_keys[0], jwks_server.kid))
     assert response.status_code == 200
     assert list(VideoLink.objects.values_list("title", flat=True)) == ["ok"]
-    assert "4 returned items were not Panopto video links" in response.content.decode()
+    page = outcome_page(response, World_admin(response))
+    assert "4 returned items were not Panopto video links" in page.content.decode()
 
 
 def test_tool_messages_are_shown(tool_registered, good_claims, jwks_server, tool_keys):
@@ -410,8 +429,8 @@ def test_tool_messages_are_shown(tool_registered, good_claims, jwks_server, tool
         }
     )
     response = post(signed(body, tool_keys[0], jwks_server.kid))
-    page = response.content.decode()
     assert response.status_code == 200
+    page = outcome_page(response, World_admin(response)).content.decode()
     assert "A felvétel nem érhető el." in page and "session 42" not in page
     # The record says what was done and what the tool logged.
     assert LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN).detail == (
@@ -478,3 +497,112 @@ def test_a_failed_fetch_of_the_tools_key_set_is_counted(
     assert counted(FETCHES, document="panopto_jwks", outcome="failed") == 1
     assert counted(FETCHES, document="panopto_jwks", outcome="ok") == 0
     assert counted(REFUSALS, step="deep_linking_return", reason="tool_keys_unavailable") == 3
+
+
+def World_admin(response):
+    return get_user_model().objects.get(username="OKTATO")
+
+
+# --- what a return shows, the same recording twice, the date and length ------------------------
+
+
+def test_the_outcome_is_a_full_portal_page_of_the_signed_in_user(
+    tool_registered, good_claims, jwks_server, tool_keys, world
+):
+    response = post(signed(good_claims(), tool_keys[0], jwks_server.kid))
+    assert response["Cache-Control"] == "no-store"
+    continue_page = parse(response.content)
+    assert continue_page.find("h1") is not None  # the auto-submit page has its heading
+    page = parse(outcome_page(response, world.admin))
+    assert "Gábor Szabó" in page.find("header").text  # signed in: name, menu, sign-out
+    assert page.find("nav", class_="main-menu") is not None
+    assert [li.text for li in page.find("ul", data_videos="added").find_all("li")] == ["Előadás"]
+    # The outcome is the user's own: another user, another space, a forged value get a 400.
+    value = continue_page.find("input", name="outcome").attrs["value"]
+    action = continue_page.find("form").attrs["action"]
+    other = Client()
+    other.force_login(world.member)
+    assert other.get(action, {"outcome": value}).status_code == 400
+    admin = Client()
+    admin.force_login(world.admin)
+    elsewhere = f"/panopto/videos/{world.subject.pk}/linked/"
+    assert admin.get(elsewhere, {"outcome": value}).status_code == 400
+    assert admin.get(action, {"outcome": value[:-3] + "xyz"}).status_code == 400
+    assert admin.get(action).status_code == 400
+
+
+def item(title: str, url: str, **extra) -> dict:
+    return {"type": "ltiResourceLink", "title": title, "url": url, **extra}
+
+
+def test_a_recording_picked_again_is_not_linked_twice_and_the_page_says_so(
+    tool_registered, good_claims, jwks_server, tool_keys, world
+):
+    first = item("Előadás 1", VIDEO_URL, custom={"recording_id": "AAA"})
+    second = item("Előadás 2", VIDEO_URL.replace("video-1", "video-2"))
+    body = good_claims(**{claims.DL_CONTENT_ITEMS: [first, second]})
+    post(signed(body, tool_keys[0], jwks_server.kid))
+    again = [
+        item(
+            "Előadás 1, újra",
+            VIDEO_URL.replace("video-1", "elsewhere"),
+            custom={"recording_id": "aaa"},
+        ),
+        item("Előadás 2", second["url"] + "#t=10"),
+        item("Új", VIDEO_URL.replace("video-1", "video-3")),
+        item("Új", VIDEO_URL.replace("video-1", "video-3")),  # named twice in one answer
+    ]
+    response = post(
+        signed(good_claims(**{claims.DL_CONTENT_ITEMS: again}), tool_keys[0], jwks_server.kid)
+    )
+    assert response.status_code == 200
+    titles = list(VideoLink.objects.filter(space=world.course).values_list("title", "position"))
+    assert titles == [("Előadás 1", 1), ("Előadás 2", 2), ("Új", 3)]
+    page = parse(outcome_page(response, world.admin, "hu"))
+    assert [li.text for li in page.find("ul", data_videos="added").find_all("li")] == ["Új"]
+    already = [li.text for li in page.find("ul", data_videos="already").find_all("li")]
+    assert already == ["Előadás 1", "Előadás 2"]
+    assert "már korábban" in page.text
+    record = LaunchRecord.objects.filter(stage=LaunchStage.DEEP_LINKING_RETURN).first()
+    assert record.detail.startswith("1 video(s) linked. 2 linked already.")
+
+
+def test_the_picker_request_names_the_recordings_linked_already(client, world, dl_tool):
+    world.create_context()
+    VideoLink.objects.create(
+        space=world.course, title="a", url=VIDEO_URL, custom={"recording_id": "R-1"}
+    )
+    VideoLink.objects.create(space=world.course, title="b", url=VIDEO_URL + "2")
+    launch = picker_launch(client, world, dl_tool)
+    assert launch.get_launch_data()[claims.CUSTOM] == {"linked_recording_ids": "R-1"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "recorded_on", "duration"),
+    [
+        ({"recorded_at": "2026-11-10T10:15:00+01:00", "duration": "PT1H34M"}, "2026-11-10", 5640),
+        ({"recorded_at": "2026-11-10", "duration": 330}, "2026-11-10", 330),
+        ({"recorded_at": "10/11/2026", "duration": "soon"}, None, None),
+        ({}, None, None),
+    ],
+)
+def test_a_recordings_date_and_length_are_kept_when_the_tool_sends_them(
+    tool_registered, good_claims, jwks_server, tool_keys, world, extra, recorded_on, duration
+):
+    body = good_claims(**{claims.DL_CONTENT_ITEMS: [item("Előadás", VIDEO_URL, **extra)]})
+    assert post(signed(body, tool_keys[0], jwks_server.kid)).status_code == 200
+    video = VideoLink.objects.get()
+    assert (str(video.recorded_on) if video.recorded_on else None, video.duration_seconds) == (
+        recorded_on,
+        duration,
+    )
+    client = Client()
+    client.force_login(world.member)
+    facts = parse(client.get(f"/spaces/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="hu")).find(
+        class_="video-list__facts"
+    )
+    if recorded_on is None:
+        assert facts is None
+    else:
+        assert "2026. 11. 10." in facts.text
+        assert ("1:34:00" if duration == 5640 else "5:30") in facts.text

@@ -12,6 +12,7 @@ from django.utils import timezone
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.keys import KeyRotationRefused, keys_ensure, keys_rotate, signing_key
 from panopto_link.models import KeyState, PlatformKey
+from tests.html import parse
 from tests.lti_tool import Pylti1p3Tool, form_fields, query, run_launch, tool_conf
 
 pytestmark = pytest.mark.django_db
@@ -176,18 +177,29 @@ def test_admin_never_shows_a_private_key(admin_client):
     assert key.kid in listing
 
 
-def test_admin_action_rotates(admin_client, settings):
+def test_the_key_list_has_a_rotation_button_that_needs_nothing_ticked(admin_client, settings):
     settings.LTI_JWKS_MAX_AGE = 0
-    keys_ensure()
+    listing = parse(admin_client.get("/admin/panopto_link/platformkey/", HTTP_ACCEPT_LANGUAGE="en"))
+    form = listing.find("form", action="/admin/panopto_link/platformkey/rotate/")
+    assert form.attrs["method"] == "post"
+    assert form.find("button").text == "Rotate the signing keys"
+    assert listing.find("select", name="action") is None  # no action to tick rows for
     old_current = PlatformKey.objects.get(state=KeyState.CURRENT)
-    response = admin_client.post(
-        "/admin/panopto_link/platformkey/",
-        {"action": "rotate_keys", "_selected_action": [old_current.pk]},
-        follow=True,
-    )
+    assert admin_client.get(form.attrs["action"]).status_code == 405
+    response = admin_client.post(form.attrs["action"], follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     old_current.refresh_from_db()
     assert old_current.state == KeyState.PREVIOUS
+    assert "signs now" in response.content.decode()
+
+
+def test_staff_without_the_permission_cannot_rotate(client):
+    from tests.factories import UserFactory
+
+    keys_ensure()
+    client.force_login(UserFactory(is_staff=True))
+    assert client.post("/admin/panopto_link/platformkey/rotate/").status_code == 403
+    assert PlatformKey.objects.filter(state=KeyState.PREVIOUS).count() == 0
 
 
 def test_rotate_command(capsys, settings):

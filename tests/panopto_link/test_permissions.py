@@ -11,12 +11,15 @@ from panopto_link.permissions import (
     REFUSAL_MESSAGES,
     ConfigurationFix,
     FolderFacts,
+    FolderStanding,
     PanoptoRole,
     PersonalData,
     RegistrationFacts,
     configuration_fix,
     decide_folder,
     existing_context_may_be_given,
+    folder_opener_role,
+    folder_standing,
     identifier_change_warned,
     identifier_refusal,
     identifier_released,
@@ -25,12 +28,15 @@ from panopto_link.permissions import (
     may_open_videos,
     may_pick_videos,
     names_linked_folder,
+    recording_identity,
     refused_as_not_found,
     registration_complete,
     released_personal_data,
+    shows_video_picker,
     variable_released,
     video_picker_refusal,
 )
+from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess, strongest_role
 
 COMPLETE = RegistrationFacts(is_enabled=True, missing_fields=())
@@ -192,6 +198,47 @@ def test_only_the_administrator_picks_videos_and_only_in_the_spaces_own_open_fol
         assert not may_pick_videos(decide(USERS[who]), is_own_folder=True)
     assert video_picker_refusal(decide(MEMBER)) is Reason.NOT_VIDEO_PICKER
     assert video_picker_refusal(decide(MEMBER, folder=FOLDER_OFF)) is Reason.FOLDER_DISABLED
+    # The administrator before the first launch: open the folder first.
+    assert video_picker_refusal(decide(ADMIN, folder=NOT_CREATED)) is Reason.PICKER_BEFORE_CONTEXT
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [("administrator", True), ("member", False), ("guest member", False)],
+)
+def test_the_picker_button_is_shown_to_the_administrator_only(who, shown):
+    assert shows_video_picker(USERS[who]) is shown
+
+
+def test_folders_stand_ready_waiting_or_unavailable():
+    assert folder_standing(decide(MEMBER)) is FolderStanding.READY
+    assert folder_standing(decide(ADMIN, folder=NOT_CREATED)) is FolderStanding.READY  # creates it
+    assert folder_standing(decide(MEMBER, folder=NOT_CREATED)) is FolderStanding.WAITING
+    assert folder_standing(decide(MEMBER, folder=FOLDER_OFF)) is FolderStanding.UNAVAILABLE
+    # The administrator of the folder's own space opens a waiting folder.
+    assert folder_opener_role() == MembershipRole.ADMINISTRATOR
+    assert decide(USERS["administrator"], folder=NOT_CREATED).creates_context
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ({"url": "https://p/v/1", "custom": {}}, {"url": "https://p/v/1#t=5", "custom": {}}, True),
+        ({"url": "https://p/v/1", "custom": {}}, {"url": "https://p/v/2", "custom": {}}, False),
+        (
+            {"url": "https://p/v/1", "custom": {"recording_id": "ABC"}},
+            {"url": "https://p/other", "custom": {"recording_id": "abc"}},
+            True,
+        ),
+        (
+            {"url": "https://p/v/1", "custom": {"recording_id": "a"}},
+            {"url": "https://p/v/1", "custom": {"recording_id": "b"}},
+            False,
+        ),
+    ],
+)
+def test_what_makes_two_videos_the_same_recording(first, second, same):
+    assert (recording_identity(**first) == recording_identity(**second)) is same
 
 
 @pytest.mark.parametrize("who", USERS)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ["hu", "en"]
 
 TEXT = {
-    "button": {"hu": "Tovább a Panopto rendszerbe", "en": "Continue to the Panopto system"},
+    "button": {"hu": "Tovább a Panopto-rendszerbe", "en": "Continue to the Panopto system"},
     "registration incomplete": {
         "hu": "A Panopto még nem érhető el: a portál Panopto-kapcsolata nincs teljesen "
         "beállítva. Kérjük, forduljon az informatikai rendszergazdákhoz.",
@@ -35,21 +35,25 @@ TEXT = {
         "en": "Panopto is not available for this virtual space: its Panopto folder is not enabled.",
     },
     "not created": {
-        "hu": "Akkor lesz elérhető, amikor a tér adminisztrátora már megnyitotta a Panopto-mappát.",
+        "hu": "Akkor érhető el, ha a tér oktatója már megnyitotta a Panopto-mappát.",
         "en": "Available once the space's administrator has opened the Panopto folder.",
     },
-    "creator": {"hu": "Létrehozó szerepkörrel lép be.", "en": "You will enter as Creator."},
-    "viewer": {"hu": "Megtekintő szerepkörrel lép be.", "en": "You will enter as Viewer."},
+    "creator": {"hu": "Létrehozóként lép be.", "en": "You will enter as a Creator."},
+    "viewer": {"hu": "Megtekintőként lép be.", "en": "You will enter as a Viewer."},
     "guest viewer": {
-        "hu": "Vendégként, Megtekintő szerepkörrel lép be.",
-        "en": "You will enter as Viewer, as a guest.",
+        "hu": "Megtekintőként lép be, a tér vendégeként.",
+        "en": "You will enter as a Viewer, as a guest of the space.",
     },
     "first click": {
-        "hu": "Az első kattintása létrehozza a tér Panopto-mappáját.",
-        "en": "Your first click creates the space's Panopto folder.",
+        "hu": "Az első belépése létrehozza a tér Panopto-mappáját.",
+        "en": "Your first visit creates the space's Panopto folder.",
+    },
+    "first click linked": {
+        "hu": "Az első belépése létrehozza ennek a Panopto-mappáját: Analízis I.",
+        "en": "Your first visit creates the Panopto folder of Analízis I.",
     },
     "state created": {"hu": "Létrehozva", "en": "Created"},
-    "state not created": {"hu": "Nincs létrehozva", "en": "Not created"},
+    "state not created": {"hu": "Még nincs megnyitva", "en": "Not opened yet"},
     "state not enabled": {"hu": "Nincs engedélyezve", "en": "Not enabled"},
 }
 
@@ -239,9 +243,15 @@ def test_panopto_page_follows_spec_table(client, who, state, language):
     response = get(client, reverse("panopto_link:studies_panopto"), language)
     assert response.status_code == 200
     document = parse(response.content)
+    active, text, hint = expected_cell(who, state)
+    if text == "not created":
+        # Waiting for the administrator: listed with who opens it, without a button to try.
+        item = document.find("li", data_space=space.code)
+        assert item.attrs["data-standing"] == "waiting"
+        assert item.find("button") is None and folder_block(document, space, space) is None
+        return
     block = folder_block(document, space, space)
     assert TEXT["button"][language] in launch_button(block).text
-    active, text, hint = expected_cell(who, state)
     if active:
         assert_active_with_role(document, block, TEXT[text][language])
     else:
@@ -323,8 +333,17 @@ def test_linked_folder_keeps_its_own_state_and_button(
         document, folder_block(document, course, course), TEXT["viewer"][language]
     )
     # ...while the linked folder shows its own state.
-    block = linked_block(document, course, subject)
-    assert subject.name in block.find(class_="folder__name").text
+    if page == "studies" and expected == "not created":
+        item = document.find("li", data_space=subject.code)
+        assert item.attrs["data-standing"] == "waiting" and item.find("button") is None
+        return
+    if page == "studies":  # a row of its own, named by its heading, launched through the course
+        row = document.find("li", data_space=subject.code)
+        assert row.find("h4").text == subject.name
+        block = folder_block(row, course, subject)
+    else:
+        block = linked_block(document, course, subject)
+        assert subject.name in block.find(class_="folder__name").text
     if expected == "viewer":
         assert_active_with_role(document, block, TEXT["viewer"][language])
     else:
@@ -343,7 +362,7 @@ def test_linked_folder_is_creator_where_the_user_administers_its_space(
     document = parse(get(client, reverse("virtualspaces:space_home", args=[course.pk]), "en"))
     block = linked_block(document, course, subject)
     assert_active_with_role(document, block, TEXT["creator"]["en"])
-    assert block.find(class_="hint").text == TEXT["first click"]["en"]
+    assert block.find(class_="hint").text == TEXT["first click linked"]["en"]
     assert_active_with_role(document, folder_block(document, course, course), TEXT["viewer"]["en"])
 
 
@@ -352,11 +371,14 @@ def test_linked_folders_sit_under_their_course_on_the_panopto_page(
 ):
     course, subject, user = course_with_linked_subject
     client.force_login(user)
+    FolderFactory(space=subject, state=FolderState.CREATED, created_at=timezone.now())
     document = parse(get(client, reverse("panopto_link:studies_panopto"), "en"))
-    card = document.find("li", data_space=course.code)
-    assert linked_block(card, course, subject) is not None
-    # The member is not in the subject's space: it is no card of its own.
-    assert document.find("li", data_space=subject.code) is None
+    # The member is not in the subject's space: its folder is listed once, launched through the
+    # course, which it names; its name is no link to a Home screen the member cannot see.
+    row = document.find("li", data_space=subject.code)
+    assert folder_block(row, course, subject) is not None
+    assert row.find("h4").find("a") is None
+    assert [a.text for a in row.find(class_="folder-row__courses").find_all("a")] == [course.name]
 
 
 # --- what an IT administrator sees besides ----------------------------------------------------
@@ -444,3 +466,12 @@ def test_nothing_for_staff_to_fix_before_the_first_launch(client):
     user.save()
     client.force_login(user)
     assert staff_help(client, space) is None
+
+
+@pytest.mark.parametrize("path", ["panopto_link:launch", "panopto_link:pick_videos"])
+def test_a_space_id_beyond_any_database_integer_is_a_404_not_a_500(client, path):
+    _space, user = build("administrator", "created")
+    client.force_login(user)
+    huge = 10**30
+    assert client.get(reverse("panopto_link:launch", args=[huge])).status_code == 404
+    assert client.post(reverse(path, args=[huge])).status_code == 404

@@ -199,6 +199,7 @@ def extracted_msgids(tmp_path, monkeypatch) -> dict[str, set]:
             "*.egg-info",
             "bench",
             "docs",
+            "node_modules",
             "staticfiles",
             "test-artifacts",
             "tmp",

@@ -98,7 +98,7 @@ def test_guest_of_a_public_space_is_told_so_and_sees_the_panopto_element_as_gues
     assert document.find(class_="badge--guest").text == "guest"
     assert document.find(role="note") is not None
     role = document.find(class_="launch__role")
-    assert role.text == "You will enter as Viewer, as a guest."
+    assert role.text == "You will enter as a Viewer, as a guest of the space."
 
 
 def test_space_without_a_folder_row_counts_as_not_created(client, licence, registration):
@@ -108,7 +108,7 @@ def test_space_without_a_folder_row_counts_as_not_created(client, licence, regis
     client.force_login(user)
     document = home(client, space)
     block = document.by_id(f"panopto-{space.pk}-{space.pk}")
-    assert block.find(class_="badge").text == "Not created"
+    assert block.find(class_="badge").text == "Not opened yet"
     assert block.find(class_="hint") is not None
 
 
@@ -170,7 +170,9 @@ def test_public_spaces_lists_only_public_spaces_with_the_users_standing(client):
     rows = document.find("tbody").find_all("tr")
     assert rows[0].find(class_="badge--guest").text == "guest"
     assert "Enter as a guest" in rows[0].find("a").text
-    assert rows[0].find("a").attrs["href"] == reverse("virtualspaces:space_home", args=[ethics.pk])
+    assert rows[0].find("a").attrs["href"] == (
+        reverse("virtualspaces:space_home", args=[ethics.pk]) + "?from=public"
+    )
     assert rows[1].find(class_="badge--role").text == "member"
 
 
@@ -220,3 +222,64 @@ def test_entering_a_public_space_from_the_list_shows_its_home_screen_as_guest(
     assert document.find(class_="badge--guest") is not None
     tooltip = document.find("span", role="tooltip")
     assert tooltip.text == "Available once the space's administrator has opened the Panopto folder."
+
+
+# --- the way back from a Home screen -----------------------------------------------------------
+
+
+def crumbs(client, space, query: str = "") -> list[tuple[str, str | None]]:
+    url = reverse("virtualspaces:space_home", args=[space.pk]) + query
+    nav = parse(client.get(url, HTTP_ACCEPT_LANGUAGE="en")).find("nav", class_="breadcrumbs")
+    return [
+        (item.text, item.find("a").attrs["href"] if item.find("a") else None)
+        for item in nav.find_all("li")
+    ]
+
+
+PANOPTO_TRAIL = [
+    ("Studies", None),
+    ("Information", "/studies/information/"),
+    ("Panopto", "/studies/information/panopto/"),
+]
+
+
+def test_a_members_home_screen_leads_back_to_the_panopto_list(client, licence):
+    space = SpaceFactory(name="Analízis I", is_public=True)
+    user = UserFactory()
+    MembershipFactory(user=user, space=space)
+    client.force_login(user)
+    assert crumbs(client, space) == [*PANOPTO_TRAIL, ("Analízis I", None)]
+    assert crumbs(client, space, "?from=panopto") == [*PANOPTO_TRAIL, ("Analízis I", None)]
+    # Came from the public spaces: back there.
+    assert crumbs(client, space, "?from=public") == [
+        ("Virtual spaces", None),
+        ("Public spaces", "/spaces/public/"),
+        ("Analízis I", None),
+    ]
+
+
+def test_a_guests_home_screen_leads_back_to_the_public_spaces(client, licence):
+    space = SpaceFactory(name="Kórus", is_public=True)
+    client.force_login(UserFactory())
+    expected = [("Virtual spaces", None), ("Public spaces", "/spaces/public/"), ("Kórus", None)]
+    assert crumbs(client, space) == expected
+    assert crumbs(client, space, "?from=nonsense") == expected
+
+
+def test_without_a_licence_the_way_back_is_the_home_page(client):
+    space = SpaceFactory(name="Analízis I")
+    user = UserFactory()
+    MembershipFactory(user=user, space=space)
+    client.force_login(user)
+    assert crumbs(client, space, "?from=panopto") == [("Home", "/"), ("Analízis I", None)]
+
+
+def test_public_is_not_shown_as_a_role(client):
+    space = SpaceFactory(is_public=True)
+    user = UserFactory()
+    MembershipFactory(user=user, space=space)
+    client.force_login(user)
+    document = parse(client.get(reverse("virtualspaces:space_home", args=[space.pk])))
+    standing = document.find("dl", class_="facts").find_all("div")[-1]
+    assert standing.find(class_="badge--public") is None
+    assert document.find(class_="space-header__type").find(class_="badge--public") is not None

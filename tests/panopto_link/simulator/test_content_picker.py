@@ -128,6 +128,9 @@ def test_administrator_picks_two_recordings_and_a_member_plays_one_as_viewer(
             "height": 180,
         },
         "window": {"targetName": "_blank", "width": 1280, "height": 720},
+        # What the portal shows beside a linked video: the date and the length.
+        "recorded_at": first.recorded_at.isoformat(),
+        "duration": "PT1H34M",
     }
 
     # The browser's auto-submitted form: cross-site, so without the portal's session cookie.
@@ -183,7 +186,11 @@ def test_cancelling_returns_no_recording_with_a_message_the_portal_shows(world, 
     assert body[claims.DL_MSG] == message
     done = Client(HTTP_ACCEPT_LANGUAGE="en").post(action, {"JWT": token})
     assert done.status_code == 200
-    assert message in done.content.decode()
+    form = parse(done).find("form", id="lti-form-post")
+    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin.force_login(world.admin)
+    shown = admin.get(form.attrs["action"], {"outcome": form.find("input").attrs["value"]})
+    assert message in shown.content.decode()
     assert not VideoLink.objects.exists()
     record = LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN)
     assert (record.outcome, record.reason) == (LaunchOutcome.ACCEPTED, "videos_added")
@@ -322,3 +329,22 @@ def test_a_video_whose_recording_was_deleted_lands_on_not_found(world, folder_cr
     launched = open_video_through_portal(member, world.member, VideoLink.objects.get())
     assert launched.status_code == 303
     assert member.get(launched["Location"]).status_code == 404
+
+
+def test_the_picker_marks_the_recordings_the_space_links_already(world, folder_created):
+    client, page = open_picker(world)
+    assert page.find("li", data_linked=True) is None
+    first = folder_created.recordings.first()
+    action, token = answer_form(
+        client.post(ANSWER_PATH, {"launch": launch_id(page), "recording": str(first.public_id)})
+    )
+    Client().post(action, {"JWT": token})
+    assert VideoLink.objects.count() == 1
+
+    _client, page = open_picker(world)
+    marked = page.find_all("li", data_linked=True)
+    assert len(marked) == 1
+    assert marked[0].find("input").attrs["value"] == str(first.public_id)
+    assert "Already linked in the learning platform" in marked[0].text
+    # Still choosable: the portal keeps one link and says so.
+    assert "disabled" not in marked[0].find("input").attrs

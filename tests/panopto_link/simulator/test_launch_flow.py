@@ -100,7 +100,7 @@ def test_stand_in_pages_follow_the_portals_language(world, standin):
     page, _client = enter(world.admin, world.course, language="hu")
     html = page.content.decode()
     assert 'lang="hu"' in html
-    assert "Ennek a mappának Ön Létrehozója" in html  # "You are a Creator of this folder"
+    assert "Ön a mappa létrehozója" in html  # "You are a Creator of this folder"
 
 
 def test_a_new_launch_replaces_the_stand_in_session_of_the_browser(world, standin):

@@ -1,0 +1,128 @@
+"""The admin for IT administrators: launch records in words with useful filters and no empty
+choices, memberships on a page of their own rather than an inline of hundreds of rows."""
+
+import pytest
+from django.urls import reverse
+
+from panopto_link.lti import claims
+from panopto_link.lti.reasons import Reason
+from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from tests.factories import CourseFactory, MembershipFactory, SpaceFactory, UserFactory
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+RECORDS = reverse("admin:panopto_link_launchrecord_changelist")
+
+
+@pytest.fixture
+def it_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def records():
+    space = SpaceFactory(code="MAT101")
+    user = UserFactory(username="HALLGATO")
+    LaunchRecord.objects.create(
+        stage=LaunchStage.AUTHORIZATION,
+        outcome=LaunchOutcome.REFUSED,
+        reason=Reason.HINT_REPLAYED,
+        user=user,
+        space=space,
+    )
+    LaunchRecord.objects.create(
+        stage=LaunchStage.AUTHORIZATION,
+        outcome=LaunchOutcome.ACCEPTED,
+        user=user,
+        space=space,
+        role_sent=f"{claims.ROLE_LEARNER} {claims.INSTITUTION_GUEST}",
+        message_type=claims.RESOURCE_LINK_REQUEST,
+    )
+    LaunchRecord.objects.create(
+        stage=LaunchStage.INITIATION,
+        outcome=LaunchOutcome.REFUSED,
+        reason=Reason.NO_LICENCE,
+        space=SpaceFactory(code="FIZ201"),
+    )
+    LaunchRecord.objects.create(stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.REFUSED)
+    SpaceFactory(code="UNUSED1")  # no record names it
+    return space
+
+
+def filters(document) -> dict[str, list[str]]:
+    """Each filter's title and the texts of its choices."""
+    found = {}
+    for details in document.find(id="changelist-filter").find_all("details"):
+        title = details.find("summary").text
+        found[title] = [a.text for a in details.find_all("a")]
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "hu"])
+def test_launch_records_are_filtered_by_outcome_reason_space_and_date_without_empty_choices(
+    it_admin, records, language
+):
+    document = parse(it_admin.get(RECORDS, HTTP_ACCEPT_LANGUAGE=language))
+    found = filters(document)
+    reason = {"en": "By reason", "hu": "ok szerint"}[language]
+    (reasons,) = [choices for title, choices in found.items() if reason in title]
+    words = {
+        "en": ["All", "message hint used again", "no valid licence"],
+        "hu": ["Mind", "nincs érvényes licenc", "újra felhasznált üzenetjelző"],
+    }[language]
+    assert reasons == words
+    for choices in found.values():
+        assert all(choice.strip() for choice in choices), found  # no nameless choice
+    (spaces,) = [c for t, c in found.items() if "MAT101" in " ".join(c)]
+    assert len(spaces) == 3  # all, and the two spaces the records name
+    assert "UNUSED1" not in " ".join(spaces)
+    assert len(found) == 4  # outcome, reason, space, date
+
+
+def test_launch_records_show_roles_and_kinds_in_words(it_admin, records):
+    document = parse(it_admin.get(RECORDS, HTTP_ACCEPT_LANGUAGE="en"))
+    rows = [row.text for row in document.find(id="result_list").find("tbody").find_all("tr")]
+    assert any("Viewer, guest" in row and "launch" in row for row in rows)
+    assert "purl.imsglobal.org" not in document.find(id="result_list").text
+
+
+def test_the_reason_filter_filters(it_admin, records):
+    document = parse(it_admin.get(RECORDS + "?reason=hint_replayed", HTTP_ACCEPT_LANGUAGE="en"))
+    assert len(document.find(id="result_list").find("tbody").find_all("tr")) == 1
+
+
+def test_a_spaces_page_links_to_its_memberships_instead_of_listing_them(it_admin):
+    course = CourseFactory()
+    for _ in range(30):
+        MembershipFactory(space=course)
+    response = it_admin.get(
+        reverse("admin:virtualspaces_virtualspace_change", args=[course.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    document = parse(response)
+    assert document.find("select", name="memberships-0-role") is None  # no inline rows
+    link = document.find("a", href=f"/admin/virtualspaces/membership/?space__id__exact={course.pk}")
+    assert link.text == "30 memberships: see, search and edit them"
+    listing = parse(it_admin.get(link.attrs["href"], HTTP_ACCEPT_LANGUAGE="en"))
+    rows = listing.find(id="result_list").find("tbody").find_all("tr")
+    assert len(rows) == 30
+    # The linked folders' inline stays, every field with its label.
+    inline = document.find(id="folder_links-group")
+    assert inline is not None
+
+
+def test_memberships_are_paginated(it_admin):
+    course = CourseFactory()
+    for _ in range(55):
+        MembershipFactory(space=course)
+    document = parse(it_admin.get(reverse("admin:virtualspaces_membership_changelist")))
+    assert len(document.find(id="result_list").find("tbody").find_all("tr")) == 50
+    assert document.find(class_="paginator") is not None
+
+
+def test_the_admin_loads_the_projects_styles(it_admin):
+    document = parse(it_admin.get(reverse("admin:index")))
+    sheets = [link.attrs["href"] for link in document.find_all("link", rel="stylesheet")]
+    assert any(href.endswith("portal/admin.css") for href in sheets)
