@@ -2,13 +2,13 @@
 space's folder and linked folders with the SPEC §3 decision for one user, in a constant number
 of queries."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, cast
 
 from django.db import connection, models
-from django.db.models import Exists, Field, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Field
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -34,7 +34,7 @@ from panopto_link.permissions import (
 )
 from virtualspaces.models import Membership, SpaceType, VirtualSpace
 from virtualspaces.permissions import SpaceAccess
-from virtualspaces.selectors import access_of, user_role_in, user_role_sql, with_user_role
+from virtualspaces.selectors import user_role_sql
 
 
 @dataclass(frozen=True)
@@ -136,29 +136,6 @@ def _facts(folder: PanoptoFolder | None) -> FolderFacts:
     return FolderFacts(is_enabled=folder.is_enabled, is_created=folder.is_created)
 
 
-def spaces_with_panopto(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpace]:
-    """The spaces with everything `spaces_panopto` reads: each space's folder and the user's
-    role in it (one query), and its linked spaces with theirs (one more).
-
-    The links' query reads the user's role in the course again, beside the linked spaces':
-    a course's decisions are taken on roles read by one statement, so a membership import
-    committed between the two queries cannot give one launch a Creator course and a Viewer
-    linked folder of the same import (tests/panopto_link/test_launch_flow.py, the CSV race)."""
-    links = FolderLink.objects.select_related(
-        "linked_space", "linked_space__panopto_folder"
-    ).annotate(
-        linked_user_role=user_role_in(user, OuterRef("linked_space_id")),
-        course_user_role=user_role_in(user, OuterRef("course_id")),
-    )
-    return (
-        with_user_role(spaces, user)
-        .select_related("panopto_folder")
-        .prefetch_related(
-            Prefetch("folder_links", queryset=links.order_by("position", "linked_space__name"))
-        )
-    )
-
-
 def _decided(
     *,
     space: VirtualSpace,
@@ -200,38 +177,16 @@ def _decided(
     )
 
 
-def spaces_panopto(
-    *, spaces: Iterable[VirtualSpace], setting: PanoptoSetting
-) -> list[SpacePanopto]:
-    """Decide every folder of the given spaces (read through `spaces_with_panopto`)."""
-    result = []
-    for space in spaces:
-        links = list(space.folder_links.all())
-        # A course's roles as the links' statement read them (see spaces_with_panopto).
-        if links:
-            course_role = getattr(links[0], "course_user_role", None)
-        else:
-            course_role = access_of(space).membership_role
-        result.append(
-            _decided(
-                space=space,
-                course_role=course_role,
-                links=[(link, getattr(link, "linked_user_role", None)) for link in links],
-                setting=setting,
-            )
-        )
-    return result
-
-
 def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
-    """One space's Panopto entries for the user, or None when the space does not exist (two
-    queries). Visibility is the caller's to check (`access.is_visible`)."""
-    # order_by(): at most one row, so no ORDER BY (VirtualSpace's default sorts by three
-    # columns).
-    spaces = list(spaces_with_panopto(VirtualSpace.objects.filter(pk=space_pk).order_by(), user))
-    if not spaces:
+    """One space's Panopto entries for the user, or None when the space does not exist (one
+    statement, see `launch_facts`). Visibility is the caller's to check (`access.is_visible`)."""
+    if not 0 < space_pk <= MAX_ROW_ID:  # see launch_facts
         return None
-    return spaces_panopto(spaces=spaces, setting=setting)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(_space_sql(connection.vendor), [user.pk, user.pk, space_pk])
+        rows = cursor.fetchall()
+    spaces = _spaces_from_rows(rows, setting=setting)
+    return spaces[0] if spaces else None
 
 
 # --- the launch's read, in one statement -----------------------------------------------------
@@ -266,18 +221,31 @@ class _Part:
         LEFT JOIN found no row."""
         if values[0] is None:  # the primary key comes first
             return None
-        converted = []
-        for field, value in zip(self.fields, values, strict=True):
-            column = field.get_col(self.alias)
-            for converter in [
-                *connection.ops.get_db_converters(column),
-                *column.get_db_converters(connection),  # the field's own (from_db_value)
-            ]:
+        attnames, converters = _converters(self, connection.vendor)
+        converted = list(values)
+        for index, column, field_converters in converters:
+            value = converted[index]
+            for converter in field_converters:
                 value = converter(value, column, connection)
-            converted.append(value)
-        return self.model.from_db(
-            connection.alias, [field.attname for field in self.fields], converted
-        )
+            converted[index] = value
+        return self.model.from_db(connection.alias, attnames, converted)
+
+
+@cache
+def _converters(part: _Part, vendor: str) -> tuple[list[str], list[tuple[int, Any, list[Any]]]]:
+    """The attribute names of a part's columns, and for each column that has any, the
+    backend's and the field's converters (`from_db_value`), as the ORM applies them."""
+    attnames, converters = [], []
+    for index, field in enumerate(part.fields):
+        attnames.append(field.attname)
+        column = field.get_col(part.alias)
+        found = [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]
+        if found:
+            converters.append((index, column, found))
+    return attnames, converters
 
 
 _REGISTRATION = _Part(PanoptoRegistration, "r")
@@ -286,11 +254,13 @@ _FOLDER = _Part(PanoptoFolder, "f")
 _LINK = _Part(FolderLink, "l")
 _LINKED_SPACE = _Part(VirtualSpace, "ls")
 _LINKED_FOLDER = _Part(PanoptoFolder, "lf")
-_PARTS = (_REGISTRATION, _SPACE, _FOLDER, _LINK, _LINKED_SPACE, _LINKED_FOLDER)
 
 
-@cache
-def _launch_sql(vendor: str) -> str:
+# The folder columns of a space and of each of its linked spaces, after the user's role in each.
+_SPACE_PARTS = (_SPACE, _FOLDER, _LINK, _LINKED_SPACE, _LINKED_FOLDER)
+
+
+def _sql_names() -> tuple[Callable[[_Part], str], Callable[[_Part, str], str]]:
     qn = connection.ops.quote_name
 
     def table(part: _Part) -> str:
@@ -299,7 +269,40 @@ def _launch_sql(vendor: str) -> str:
     def column(part: _Part, name: str) -> str:
         return f"{part.alias}.{qn(cast(Field, part.model._meta.get_field(name)).column)}"
 
+    return table, column
+
+
+def _spaces_select_from() -> str:
+    """The select list and joins both reads share: the user's role in the space and in each
+    linked space (`user_role_sql`, each with the user as a parameter), then the columns of
+    `_SPACE_PARTS`; a row per linked folder, one row for a space without links."""
+    table, column = _sql_names()
     # Only quoted names from the models' metadata are formatted in; every value is a parameter.
+    return (
+        f"{user_role_sql(column(_SPACE, 'id'))}, {user_role_sql(column(_LINKED_SPACE, 'id'))}, "
+        + ", ".join(part.select() for part in _SPACE_PARTS)
+        + f" FROM {table(_SPACE)}"
+        f" LEFT JOIN {table(_FOLDER)} ON {column(_FOLDER, 'space')} = {column(_SPACE, 'id')}"
+        f" LEFT JOIN {table(_LINK)} ON {column(_LINK, 'course')} = {column(_SPACE, 'id')}"
+        f" LEFT JOIN {table(_LINKED_SPACE)}"
+        f" ON {column(_LINKED_SPACE, 'id')} = {column(_LINK, 'linked_space')}"
+        f" LEFT JOIN {table(_LINKED_FOLDER)}"
+        f" ON {column(_LINKED_FOLDER, 'space')} = {column(_LINKED_SPACE, 'id')}"
+    )
+
+
+def _links_order() -> str:
+    _table, column = _sql_names()
+    return f"{column(_LINK, 'position')}, {column(_LINKED_SPACE, 'name')}"
+
+
+@cache
+def _launch_sql(vendor: str) -> str:
+    """The licence, the registration, and one space (`%s`) with its folders and the user's
+    roles; LEFT JOINs from a one-row table, so that a missing registration or space still
+    answers the licence."""
+    qn = connection.ops.quote_name
+    table, column = _sql_names()
     licence = PanoptoLicence._meta
     licence_valid = (
         f"EXISTS (SELECT 1 FROM {qn(licence.db_table)} lc "
@@ -308,19 +311,44 @@ def _launch_sql(vendor: str) -> str:
         f"AND lc.{qn(licence.get_field('valid_until').column)} >= %s)"
     )
     return (
-        f"SELECT {licence_valid}, {user_role_sql(column(_SPACE, 'id'))}, "
-        f"{user_role_sql(column(_LINKED_SPACE, 'id'))}, "
-        + ", ".join(part.select() for part in _PARTS)
+        f"SELECT {licence_valid}, {_REGISTRATION.select()}, {_spaces_select_from()}"
+        f" LEFT JOIN {table(_REGISTRATION)} ON {column(_REGISTRATION, 'id')} = 1"
+        f" WHERE {column(_SPACE, 'id')} = %s"
+        f" UNION ALL SELECT {licence_valid}, {_REGISTRATION.select()}, "
+        + ", ".join(["NULL"] * (2 + sum(len(part.fields) for part in _SPACE_PARTS)))
         + " FROM (SELECT 1 AS one) one"
         f" LEFT JOIN {table(_REGISTRATION)} ON {column(_REGISTRATION, 'id')} = 1"
-        f" LEFT JOIN {table(_SPACE)} ON {column(_SPACE, 'id')} = %s"
-        f" LEFT JOIN {table(_FOLDER)} ON {column(_FOLDER, 'space')} = {column(_SPACE, 'id')}"
-        f" LEFT JOIN {table(_LINK)} ON {column(_LINK, 'course')} = {column(_SPACE, 'id')}"
-        f" LEFT JOIN {table(_LINKED_SPACE)}"
-        f" ON {column(_LINKED_SPACE, 'id')} = {column(_LINK, 'linked_space')}"
-        f" LEFT JOIN {table(_LINKED_FOLDER)}"
-        f" ON {column(_LINKED_FOLDER, 'space')} = {column(_LINKED_SPACE, 'id')}"
-        f" ORDER BY {column(_LINK, 'position')}, {column(_LINKED_SPACE, 'name')}"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table(_SPACE)} WHERE {column(_SPACE, 'id')} = %s)"
+    )
+
+
+@cache
+def _space_sql(vendor: str) -> str:
+    """One space (`%s`) with its folders and the user's roles."""
+    _table, column = _sql_names()
+    return (
+        f"SELECT {_spaces_select_from()} WHERE {column(_SPACE, 'id')} = %s"
+        f" ORDER BY {_links_order()}"
+    )
+
+
+@cache
+def _user_spaces_sql(vendor: str, *, of_semester: bool) -> str:
+    """Every space where the user (`%s`) holds a membership, with its folders and the user's
+    roles; with `of_semester`, only those of one semester (`%s`) and those without one."""
+    qn = connection.ops.quote_name
+    _table, column = _sql_names()
+    membership = Membership._meta
+    members = (
+        f"SELECT m.{qn(cast(Field, membership.get_field('space')).column)} "
+        f"FROM {qn(membership.db_table)} m "
+        f"WHERE m.{qn(cast(Field, membership.get_field('user')).column)} = %s"
+    )
+    semester = column(_SPACE, "semester")
+    return (
+        f"SELECT {_spaces_select_from()} WHERE {column(_SPACE, 'id')} IN ({members})"
+        + (f" AND ({semester} = %s OR {semester} = '')" if of_semester else "")
+        + f" ORDER BY {column(_SPACE, 'id')}, {_links_order()}"
     )
 
 
@@ -337,34 +365,21 @@ def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto |
         # "bigint out of range") and answer 500.
         space_pk = 0
     today = timezone.localdate()
+    params = [today, today, user.pk, user.pk, space_pk, today, today, space_pk]
     with connection.cursor() as cursor:
-        cursor.execute(_launch_sql(connection.vendor), [today, today, user.pk, user.pk, space_pk])
+        cursor.execute(_launch_sql(connection.vendor), params)
         rows = cursor.fetchall()
     first = rows[0]
-    registration = _REGISTRATION.build(_columns(first, _REGISTRATION))
+    after = 1 + len(_REGISTRATION.fields)
+    registration = _REGISTRATION.build(first[1:after])
     licence_valid = bool(first[0])
     if registration is not None:
         registration.licence_valid_today = licence_valid
     setting = _setting(registration, licence_valid)
-    space = _SPACE.build(_columns(first, _SPACE))
-    if space is None:
-        return setting, None
-    folder = _FOLDER.build(_columns(first, _FOLDER))
-    space._state.fields_cache["panopto_folder"] = folder  # as select_related would
-    links = []
-    for row in rows:
-        link = _LINK.build(_columns(row, _LINK))
-        if link is None:
-            continue
-        linked_space = _LINKED_SPACE.build(_columns(row, _LINKED_SPACE))
-        linked_space._state.fields_cache["panopto_folder"] = _LINKED_FOLDER.build(
-            _columns(row, _LINKED_FOLDER)
-        )
-        link._state.fields_cache["course"] = space
-        link._state.fields_cache["linked_space"] = linked_space
-        links.append((link, row[2]))
-    target = _decided(space=space, course_role=first[1], links=links, setting=setting)
-    return setting, target
+    spaces = _spaces_from_rows(
+        sorted((row[after:] for row in rows), key=_link_sort_key), setting=setting
+    )
+    return setting, (spaces[0] if spaces else None)
 
 
 def request_launch_facts(
@@ -377,14 +392,64 @@ def request_launch_facts(
     return setting, target
 
 
-def _columns(row: Sequence[Any], wanted: _Part) -> Sequence[Any]:
-    start = 3  # licence, the user's role in the space, in the linked space
-    for part in _PARTS:
+def _link_sort_key(row: Sequence[Any]) -> tuple:
+    """The launch's rows in the links' order (position, then the linked space's name); done
+    here because a UNION's ORDER BY may name only its output columns."""
+    values = _part_values(row)
+    position = _field_value(values, _LINK, "position")
+    name = _field_value(values, _LINKED_SPACE, "name")
+    return (position is None, position or 0, name or "")
+
+
+def _field_value(values: dict[_Part, Sequence[Any]], part: _Part, name: str) -> Any:
+    index = next(i for i, field in enumerate(part.fields) if field.name == name)
+    return values[part][index]
+
+
+def _spaces_from_rows(
+    rows: Iterable[Sequence[Any]], *, setting: PanoptoSetting
+) -> list[SpacePanopto]:
+    """The spaces of `_spaces_select_from`'s rows (a space's rows next to each other), each
+    decided for the user, as the same model instances the ORM would build."""
+    result: list[SpacePanopto] = []
+    space: Any = None
+    course_role: str | None = None
+    links: list[tuple[FolderLink, str | None]] = []
+    for row in rows:
+        values = _part_values(row)
+        if space is None or values[_SPACE][0] != space.pk:
+            if space is not None:
+                result.append(
+                    _decided(space=space, course_role=course_role, links=links, setting=setting)
+                )
+            space = _SPACE.build(values[_SPACE])
+            if space is None:  # the launch's space does not exist
+                return result
+            space._state.fields_cache["panopto_folder"] = _FOLDER.build(values[_FOLDER])
+            course_role, links = row[0], []
+        link = _LINK.build(values[_LINK])
+        if link is None:
+            continue
+        linked_space = _LINKED_SPACE.build(values[_LINKED_SPACE])
+        linked_space._state.fields_cache["panopto_folder"] = _LINKED_FOLDER.build(
+            values[_LINKED_FOLDER]
+        )
+        link._state.fields_cache["course"] = space
+        link._state.fields_cache["linked_space"] = linked_space
+        links.append((link, row[1]))
+    if space is not None:
+        result.append(_decided(space=space, course_role=course_role, links=links, setting=setting))
+    return result
+
+
+def _part_values(row: Sequence[Any]) -> dict[_Part, Sequence[Any]]:
+    values = {}
+    start = 2  # the user's role in the space, in the linked space
+    for part in _SPACE_PARTS:
         end = start + len(part.fields)
-        if part is wanted:
-            return row[start:end]
+        values[part] = row[start:end]
         start = end
-    raise ValueError(wanted)
+    return values
 
 
 def space_videos(space: VirtualSpace) -> list[VideoLink]:
@@ -404,11 +469,12 @@ def user_spaces_panopto(*, user, setting: PanoptoSetting, semester: str = "") ->
     """Studies → Information → Panopto: every space where the user holds a membership of any
     role (not the public spaces they merely look at), each with its folders decided. With a
     `semester`, courses of other semesters are left out; spaces without a semester (subjects,
-    other spaces) stay. Two queries, however many spaces and links."""
-    spaces = VirtualSpace.objects.of_user(user)
-    if semester:
-        spaces = spaces.filter(Q(semester=semester) | Q(semester=""))
-    return spaces_panopto(spaces=spaces_with_panopto(spaces, user), setting=setting)
+    other spaces) stay. One statement, however many spaces and links (see `launch_facts`)."""
+    params: list[Any] = [user.pk, user.pk, user.pk] + ([semester] if semester else [])
+    with connection.cursor() as cursor:
+        cursor.execute(_user_spaces_sql(connection.vendor, of_semester=bool(semester)), params)
+        rows = cursor.fetchall()
+    return _spaces_from_rows(rows, setting=setting)
 
 
 def user_semesters(user) -> list[str]:

@@ -1,6 +1,6 @@
-"""The launch's one hand-written read (selectors.launch_facts) answers exactly what the ORM's
-three queries answer (panopto_setting, space_panopto), in every situation the SPEC §3 table
-distinguishes; run on SQLite and on PostgreSQL."""
+"""The hand-written reads of the launch and the pages (selectors.launch_facts, space_panopto,
+user_spaces_panopto) answer exactly what the ORM's queries answer (orm_reference.py), in every
+situation the SPEC §3 table distinguishes; run on SQLite and on PostgreSQL."""
 
 import datetime
 
@@ -10,8 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from panopto_link.models import PanoptoRegistration
-from panopto_link.selectors import SpacePanopto, launch_facts, panopto_setting, space_panopto
+from panopto_link.selectors import (
+    SpacePanopto,
+    launch_facts,
+    panopto_setting,
+    space_panopto,
+    user_spaces_panopto,
+)
 from tests.factories import FolderLinkFactory, MembershipFactory, SpaceFactory, UserFactory
+from tests.panopto_link.orm_reference import orm_space_panopto, orm_user_spaces_panopto
 from virtualspaces.models import MembershipRole
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +48,19 @@ def both(user, space_pk):
         expected_setting.licence_valid,
         expected_setting.registration_facts,
     )
-    expected = space_panopto(user=user, space_pk=space_pk, setting=expected_setting)
+    expected = orm_space_panopto(user=user, space_pk=space_pk, setting=expected_setting)
     assert summary(target) == summary(expected)
+    with CaptureQueriesContext(connection) as one:
+        assert summary(space_panopto(user=user, space_pk=space_pk, setting=setting)) == summary(
+            expected
+        )
+    assert len(one) == 1
+    for semester in ("", "2026/27/1"):
+        with CaptureQueriesContext(connection) as one:
+            mine = user_spaces_panopto(user=user, setting=setting, semester=semester)
+        assert len(one) == 1
+        reference = orm_user_spaces_panopto(user=user, setting=setting, semester=semester)
+        assert [summary(item) for item in mine] == [summary(item) for item in reference]
     return setting, target
 
 

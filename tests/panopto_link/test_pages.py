@@ -294,9 +294,9 @@ def add_spaces(user, count: int) -> None:
 
 
 # session, user, the registration with the licence, the user's semesters, the spaces with their
-# folders and the user's role in each, the links with the linked spaces' folders and roles, and
-# the administrators of the waiting folders (asked only when a folder waits)
-PAGE_QUERIES = 7
+# folders, links and the user's roles in one statement (selectors.user_spaces_panopto), and the
+# administrators of the waiting folders (asked only when a folder waits)
+PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("query", ["", "?semester=2026/27/1", "?semester=all&q=SP"])

@@ -112,10 +112,11 @@ def test_space_without_a_folder_row_counts_as_not_created(client, licence, regis
     assert block.find(class_="hint") is not None
 
 
-# session, user, the registration with the licence, the space with its subject and folder,
-# its links with the linked folders, the user's memberships, the video links, the member
-# counts, the administrators
-HOME_QUERIES = 9
+# session, user, the space with its subject and the user's role (access_space), the
+# registration with the licence, the space's folders and links with the user's roles in one
+# statement (panopto_link.selectors.space_panopto), the video links, the member counts, the
+# administrators
+HOME_QUERIES = 8
 
 
 def test_home_screen_query_count_does_not_grow_with_links_and_members(
