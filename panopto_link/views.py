@@ -24,6 +24,7 @@ from core.errors import error_page, too_many_requests
 from core.rate_limits import client_address, limit_launches
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
+from panopto_link.folder_blocks import Words, folder_blocks
 from panopto_link.launch import PANOPTO, LaunchKind, LinkedVideos, plan
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti_platform.content import ContentRefused, receive_content
@@ -77,6 +78,7 @@ def _launch(
                 "target": target,
                 "entry": entry,
                 "decision": entry.decision,
+                "enter_as": Words().enter_as(entry.decision),
                 "message": REFUSAL_MESSAGES.get(refusal.reason),
             },
             status=HTTPStatus.FORBIDDEN,
@@ -108,6 +110,7 @@ def launch(request: HttpRequest, space_pk: int) -> HttpResponse:
         "target": found.target,
         "entry": found.entry,
         "decision": found.entry.decision,
+        "enter_as": Words().enter_as(found.entry.decision),
         "new_tab": found.setting.opens_in_new_tab,
     }
     return render(request, "panopto_link/launch.html", context)
@@ -414,11 +417,13 @@ def studies_panopto(request: HttpRequest) -> HttpResponse:
         search=search,
     )
     page = panopto_page(user=request.user, setting=setting, semester=choice.semester, search=search)
+    blocks = folder_blocks(request)
     context = {
         "semesters": choice,
         "search": search,
         "page": page,
-        "ready_groups": group_by_type(page.ready),
+        "ready_groups": [(group, blocks.rows(group.rows)) for group in group_by_type(page.ready)],
+        "unavailable_rows": blocks.rows(page.unavailable),
         "panopto_setting": setting,
     }
     return render(request, "panopto_link/studies_panopto.html", context)

@@ -80,6 +80,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The fragments a page repeats dozens of times: markup only (docs/decisions/0014).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "core.jinja2.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------------
