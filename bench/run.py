@@ -247,7 +247,8 @@ def pairs_for(subject: Subject, id_token_claims_bytes: int) -> list[Pair]:
         ),
     ]
     try:
-        panopto_page = reverse(PANOPTO_PAGE_URL_NAME)
+        # Every semester: the page opens on today's, and the 40 spaces span several.
+        panopto_page = reverse(PANOPTO_PAGE_URL_NAME) + "?semester=all"
     except NoReverseMatch:
         panopto_page = None
     if panopto_page:
