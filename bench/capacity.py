@@ -59,7 +59,7 @@ KINDS = ("Panopto page", "Home screen", "login initiation", "authorization")
 # The search goes up by this factor a step, from --capacity-start, and no further than this
 # multiple of the lecture-hour rate.
 STEP_FACTOR = 1.5
-CEILING = 4.0
+CEILING = 8.0
 SETTLE_S = 2.0  # between making a step's hints and starting it
 TIMELINE_WINDOW_S = 5
 

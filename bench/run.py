@@ -46,10 +46,12 @@ from bench.common import (
 )
 
 PANOPTO_PAGE_URL_NAME = "panopto_link:studies_panopto"
+# The goals of issue 16 (of the benchmark, not test assertions): each step's share of its bare
+# baseline's throughput on the same machine in the same run.
 TARGETS = {
-    "authorization": 0.8,
-    "login initiation": 0.8,
-    "Panopto page (40 spaces)": 0.5,
+    "authorization": 0.3,
+    "login initiation": 0.5,
+    "Panopto page (40 spaces)": 0.35,
     "JWKS": 0.9,
 }
 WORKER_PEAK_RSS_TARGET_MB = 120

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest
 
-from core.params import id_in_range, id_param
+from core.params import id_param
 from panopto_link.models import VideoLink
 from panopto_link.permissions import refused_as_not_found
 from panopto_link.selectors import (
@@ -27,8 +27,6 @@ class FolderTarget:
 def access_folder(request: HttpRequest, space_pk: int, folder: str | None = None) -> FolderTarget:
     """The folder a launch button names — the space's own, or a linked one by its owner's id
     (`folder`) — with the user's decision."""
-    if not id_in_range(space_pk):
-        raise Http404
     setting, target = request_launch_facts(request, space_pk)
     if target is None:
         raise Http404

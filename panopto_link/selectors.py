@@ -12,6 +12,7 @@ from django.db.models import Exists, Field
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.params import id_in_range
 from panopto_link.models import (
     FolderLink,
     LaunchOutcome,
@@ -180,7 +181,7 @@ def _decided(
 def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
     """One space's Panopto entries for the user, or None when the space does not exist (one
     statement, see `launch_facts`). Visibility is the caller's to check (`access.is_visible`)."""
-    if not 0 < space_pk <= MAX_ROW_ID:  # see launch_facts
+    if not id_in_range(space_pk):  # see launch_facts
         return None
     with connection.cursor() as cursor:
         cursor.execute(_space_sql(connection.vendor), [user.pk, user.pk, space_pk])
@@ -352,14 +353,10 @@ def _user_spaces_sql(vendor: str, *, of_semester: bool) -> str:
     )
 
 
-# The largest id the database stores (a signed 64-bit integer on SQLite and PostgreSQL).
-MAX_ROW_ID = 2**63 - 1
-
-
 def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto | None]:
     """The setting and one space's Panopto entries for the user (None when the space does not
     exist), in one statement — what `panopto_setting` and `space_panopto` read in three."""
-    if not 0 < space_pk <= MAX_ROW_ID:
+    if not id_in_range(space_pk):
         # A URL's id beyond what the database stores names no space: the ORM's lookups answer
         # so, but a bound parameter would overflow (SQLite's OverflowError, PostgreSQL's
         # "bigint out of range") and answer 500.
