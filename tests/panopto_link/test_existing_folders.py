@@ -222,6 +222,8 @@ def test_the_admin_lists_every_bad_row_and_imports_nothing(admin_client, spaces)
     assert response.status_code == 400
     body = response.content.decode()
     assert "GHOST | ctx-2" in body and body.count("<tr><td>") == 2
+    # the page of the shared CSV import (admin/csv_import.html) with this import's own words
+    assert "folders that already exist in Panopto" in body and "checked first" in body
     assert contexts() == {}
 
 
