@@ -380,3 +380,20 @@ def test_members_launch_while_a_csv_import_changes_their_roles(settings):
         f"{sum(1 for p in accepted if p[0] == 'viewer')} as Viewer, each on one consistent "
         f"membership; {len(seen) - len(accepted)} refused because the role changed after the click"
     )
+
+
+def test_the_launch_page_of_a_linked_folder_names_it_and_posts_its_owner(client, world):
+    """The GET page behind the button (templates/panopto_link/launch.html): a linked folder is
+    said to be linked and its form names the folder's owner; the space's own folder does not."""
+    client.force_login(world.admin)
+    own = client.get(f"/panopto/launch/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    linked = client.get(
+        f"/panopto/launch/{world.course.pk}/?folder={world.subject.pk}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert own.status_code == linked.status_code == 200
+    own_html, linked_html = own.content.decode(), linked.content.decode()
+    assert "A folder linked to" not in own_html and 'name="folder"' not in own_html
+    assert "Your first visit creates the space's Panopto folder." in own_html
+    assert f"A folder linked to {world.course.name}." in linked_html
+    assert f'<input type="hidden" name="folder" value="{world.subject.pk}">' in linked_html
+    assert f"Your first visit creates the Panopto folder of {world.subject.name}." in linked_html
