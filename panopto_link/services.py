@@ -58,14 +58,6 @@ def folder_mark_context_used(*, folder: PanoptoFolder) -> None:
     folder.context_used_at = folder.context_used_at or now
 
 
-def folder_set_enabled(*, space: VirtualSpace, is_enabled: bool) -> PanoptoFolder:
-    folder = folder_ensure(space=space)
-    if folder.is_enabled != is_enabled:
-        folder.is_enabled = is_enabled
-        folder.save(update_fields=["is_enabled"])
-    return folder
-
-
 @transaction.atomic
 def folder_link_create(
     *, course: VirtualSpace, linked_space: VirtualSpace, position: int = 0
