@@ -232,6 +232,8 @@ RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100
 # return), per client address: each within the limit is a launch record of its own, the rest of
 # the window are counted in one record and answered 429 (docs/decisions/0008).
 RATE_LIMIT_ANONYMOUS_REFUSALS = env_rate("RATE_LIMIT_ANONYMOUS_REFUSALS", default="30/60")
+# The same for the refusals of a signed-in user, per user: signing in gives no unbounded budget.
+RATE_LIMIT_SIGNED_IN_REFUSALS = env_rate("RATE_LIMIT_SIGNED_IN_REFUSALS", default="30/60")
 # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)
