@@ -35,6 +35,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer, the probes' and the static files' too, carries the header.
+    "core.security_headers.PermissionsPolicyMiddleware",
     # First: load balancers' probes are answered before host validation and the HTTPS redirect,
     # and so are the monitoring system's scrapes (anyone else's go on, to a 404).
     "portal.health.HealthCheckMiddleware",
@@ -57,6 +59,35 @@ MIDDLEWARE = [
     "core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Browser features denied to every page and to anything it frames (Permissions-Policy header,
+# core.security_headers). The portal uses none of them: no page embeds a player or a frame, a
+# Panopto launch opens in the window or a new tab (W3C Permissions Policy; the names are those
+# Chromium knows, so it reports no unrecognised feature).
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "clipboard-read",
+    "clipboard-write",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
