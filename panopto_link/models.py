@@ -151,6 +151,7 @@ class PanoptoRegistration(models.Model):
         _("deep linking URL"),
         max_length=500,
         blank=True,
+        db_default="",
         help_text=_("Where Panopto's content picker opens; empty means the launch URL."),
     )
     jwks_url = models.URLField(
@@ -517,7 +518,9 @@ class VideoLink(models.Model):
     duration_seconds = models.PositiveIntegerField(_("length (seconds)"), null=True, blank=True)
     # The recording linked, as `permissions.recording_identity` names it (a SHA-256 digest, so
     # that a long URL fits an index): a space links each recording once.
-    recording_key = models.CharField(_("recording key"), max_length=64, blank=True, editable=False)
+    recording_key = models.CharField(
+        _("recording key"), max_length=64, blank=True, editable=False, db_default=""
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     resource_link_id = models.CharField(
         _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False
@@ -606,9 +609,10 @@ class LaunchRecord(models.Model):
     attempts = models.PositiveIntegerField(
         _("attempts"),
         default=1,
+        db_default=1,  # the previous release inserts rows without it (rolling deploys)
         help_text=_(
-            "How many attempts the row stands for: more than one for anonymous refusals from "
-            "one address beyond their limit, counted in one row."
+            "How many attempts the row stands for: more than one for the refusals of one "
+            "address or one signed-in user beyond their limit, counted in one row."
         ),
     )
 
