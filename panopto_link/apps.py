@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,10 @@ class PanoptoLinkConfig(AppConfig):
         # A Home screen reached from Studies → Information → Panopto leads back there.
         home_origin_register("panopto", panopto_list_origin)
         tool_register(PANOPTO)
+
+        # A migrated database has its first signing keys (a fresh deployment is ready).
+        from panopto_link.lti_platform.keys import keys_ensure_after_migrate
+
+        post_migrate.connect(
+            keys_ensure_after_migrate, sender=self, dispatch_uid="panopto_link.first_keys"
+        )
