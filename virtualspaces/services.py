@@ -144,7 +144,7 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
             # spaces and users, and FOR UPDATE would then lock those rows too — which every
             # launch's launch record needs (its foreign-key check), and deadlocked with them.
             # In chunks of the wanted (user, space) pairs, sorted (a parameter limit,
-            # core.csv_rows): each chunk names at most LOOKUP_CHUNK values of each.
+            # core.csv_rows): each chunk names at most LOOKUP_CHUNK values in all.
             for chunk in in_chunks(wanted, LOOKUP_CHUNK // 2)
             for m in Membership.objects.select_for_update(of=("self",))
             .filter(
