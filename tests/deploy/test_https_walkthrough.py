@@ -352,6 +352,7 @@ def assert_transport(seen: Observed, *, portal: str, stand_in: str) -> None:
         assert response.status in {200, 304}, (response.url, response.status)
         assert "x-request-id" not in headers, f"{response.url} came from an app server"
         assert "immutable" in headers.get("cache-control", ""), headers
+        assert "camera=()" in headers.get("permissions-policy", ""), headers
 
 
 def assert_servers(deployment: Deployment) -> None:
