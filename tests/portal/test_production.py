@@ -71,12 +71,46 @@ def test_production_keeps_database_connections_and_shares_the_cache():
     result = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "core.postgresql",  # Django's, with /readyz's own connect timeout (core/postgresql/)
         "60",
         "True",
         "django.core.cache.backends.redis.RedisCache",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
+
+
+def database_connection_options(**overrides: str | None) -> dict:
+    code = (
+        "import json; from django.conf import settings as s;"
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    )
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(**overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_gives_up_on_a_database_that_does_not_answer_within_seconds():
+    options = database_connection_options()
+    assert options["connect_timeout"] == 3
+    assert options["options"] == "-c statement_timeout=10000"
+    assert (options["keepalives"], options["keepalives_idle"]) == (1, 5)
+    assert (options["keepalives_interval"], options["keepalives_count"]) == (2, 3)
+
+
+def test_the_database_timeouts_follow_the_environment_and_the_urls_own_options():
+    options = database_connection_options(
+        DATABASE_CONNECT_TIMEOUT="7", DATABASE_STATEMENT_TIMEOUT="25"
+    )
+    assert (options["connect_timeout"], options["options"]) == (7, "-c statement_timeout=25000")
+    # The URL's own values are kept; its statement_timeout comes last, so PostgreSQL takes it.
+    options = database_connection_options(
+        DATABASE_URL="postgres://neptun:secret@db.example.edu/neptun"
+        "?connect_timeout=10&options=-c%20statement_timeout%3D60000"
+    )
+    assert options["connect_timeout"] == 10
+    assert options["options"] == "-c statement_timeout=10000 -c statement_timeout=60000"
+    # `off`: no startup options at all, for a pooler that refuses them.
+    assert "options" not in database_connection_options(DATABASE_STATEMENT_TIMEOUT="off")
 
 
 # --- structured logs -------------------------------------------------------------------------
