@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "panopto_link.middleware.ToolImagesMiddleware",  # after CSPMiddleware: it updates img-src
+    # Load shedding: a request that waited in the queue too long gets the 503 page at once.
+    "core.overload.QueueTimeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.errors.ErrorPagesMiddleware",
@@ -261,6 +263,13 @@ SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
 # all, and seconds a failed URL is not asked again (its last good copy is used meanwhile).
 OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", default=3)
 OUTBOUND_RETRY_SECONDS = env_int("OUTBOUND_RETRY_SECONDS", default=30)
+
+# --- Load shedding (core/overload.py; docs/decisions/0015-shedding-load-by-queue-time.md) ------
+# Milliseconds a request may have waited in the app server's queue, from nginx's X-Request-Start
+# stamp to a worker taking it; one that waited longer gets the 503 page at once, with
+# Retry-After. `off`: nothing is shed.
+_queue_time_budget = env_str("QUEUE_TIME_BUDGET_MS", default="1000")
+QUEUE_TIME_BUDGET_MS = None if _queue_time_budget == "off" else int(_queue_time_budget)
 
 # --- Rate limits (core.rate_limits; counted in the shared cache) ----------------------------
 # Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
