@@ -111,7 +111,8 @@ DATABASES = {
 #   connect_timeout; psycopg waits at least 2).
 # - DATABASE_STATEMENT_TIMEOUT: seconds PostgreSQL lets one statement run before cancelling it,
 #   below gunicorn's worker timeout (30 s); `off` for a pooler that refuses startup options
-#   (PgBouncer without ignore_startup_parameters = options) or a migration that needs longer.
+#   (PgBouncer without ignore_startup_parameters = options). manage.py's commands (migrate,
+#   imports, pruning) run with `off` unless their environment sets it.
 # - TCP keepalives: a database host that vanished while a query waits for its answer is noticed
 #   within about 11 s, not the kernel's two hours.
 # - READINESS_DATABASE_TIMEOUT: /readyz's own, shorter limit for its connection attempt

@@ -80,11 +80,21 @@ def test_production_keeps_database_connections_and_shares_the_cache():
 
 
 def database_connection_options(**overrides: str | None) -> dict:
+    """The database's connection options as an app server has them (gunicorn loads the
+    settings without manage.py, which switches the statement timeout off for commands)."""
     code = (
-        "import json; from django.conf import settings as s;"
+        "import json, django; django.setup(); from django.conf import settings as s;"
         "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
     )
-    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env(**overrides))
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=production_env(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -111,6 +121,17 @@ def test_the_database_timeouts_follow_the_environment_and_the_urls_own_options()
     assert options["options"] == "-c statement_timeout=10000 -c statement_timeout=60000"
     # `off`: no startup options at all, for a pooler that refuses them.
     assert "options" not in database_connection_options(DATABASE_STATEMENT_TIMEOUT="off")
+
+
+def test_commands_run_without_the_statement_timeout_unless_told():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
+    assert result.returncode == 0, result.stderr
+    assert "statement_timeout" not in result.stdout
+    assert "'connect_timeout': 3" in result.stdout  # a hung database still fails them in 3 s
+    told = production_env(DATABASE_STATEMENT_TIMEOUT="20")
+    result = manage("shell", "--verbosity", "0", "-c", code, env=told)
+    assert "-c statement_timeout=20000" in result.stdout
 
 
 # --- structured logs -------------------------------------------------------------------------
