@@ -191,7 +191,8 @@ class AppServer:
             try:
                 requests.get(self.url + ready_path, timeout=2)
                 return
-            except requests.ConnectionError:
+            # Not yet listening, or a first answer slower than 2 s on a busy machine.
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()[-4000:]}")
 
