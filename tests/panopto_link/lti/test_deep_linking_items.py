@@ -4,7 +4,7 @@ which stores no NUL character: such an item made the return endpoint answer 500.
 
 import pytest
 
-from panopto_link.lti.deep_linking import _item
+from panopto_link.lti.deep_linking import ItemProblem, RefusedItem, _item
 
 ORIGINS = ("https://panopto.example.com",)
 URL = "https://panopto.example.com/Panopto/LTI/LTI13.aspx?id=1"
@@ -17,20 +17,29 @@ def test_an_item_whose_url_holds_control_characters_or_spaces_is_left_out(url):
     assert _item({"type": "ltiResourceLink", "url": url}, allowed_origins=ORIGINS) is None
 
 
-def test_control_characters_are_removed_from_texts_and_custom_parameters():
+def test_control_characters_are_removed_from_texts_and_custom_values():
     item = _item(
         {
             "type": "ltiResourceLink",
             "url": URL,
             "title": "Elő\x00adás\x1b[31m",
             "text": "első sor\nmásodik\x00",
-            "custom": {"ses\x00sion": "s-\x001", "n": 5},
+            "custom": {"session": "s-\x001", "n": 5, "yes": True},
         },
         allowed_origins=ORIGINS,
     )
     assert item.title == "Előadás[31m"
     assert item.text == "első sor\nmásodik"
-    assert item.custom == {"session": "s-1", "n": "5"}
+    assert item.custom == {"session": "s-1", "n": "5", "yes": "true"}
+
+
+def test_a_custom_key_with_control_characters_refuses_the_item():
+    """A key is never cleaned into another key (issue 20, finding 1): the item is refused."""
+    refused = _item(
+        {"type": "ltiResourceLink", "url": URL, "title": "T", "custom": {"ses\x00sion": "1"}},
+        allowed_origins=ORIGINS,
+    )
+    assert refused == RefusedItem(title="T", key="session", problem=ItemProblem.BAD_KEY)
 
 
 def test_a_thumbnail_url_with_control_characters_is_dropped():
