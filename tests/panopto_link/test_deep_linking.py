@@ -689,3 +689,69 @@ def test_a_recordings_date_and_length_are_kept_when_the_tool_sends_them(
     else:
         assert "2026. 11. 10." in facts.text
         assert ("1:34:00" if duration == 5640 else "5:30") in facts.text
+
+
+def play_launch_custom(client, world, tool, video) -> dict:
+    """The custom claim of a member's Play launch of `video`, as the tool receives it."""
+    member = Client()
+    member.force_login(world.member)
+    initiation = member.post(f"/panopto/videos/{world.course.pk}/{video.pk}/open/")
+    login = tool.login(query(initiation["Location"]))
+    fields = form_fields(member.get(login.auth_url).content.decode())[1]
+    return tool.launch(fields, login.cookies).get_launch_data()[claims.CUSTOM]
+
+
+# The custom parameters Panopto's own integrations send (docs/connecting-panopto.md, from
+# the public source of its Blackboard and Moodle plugins).
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("use_panopto_sandbox", "true"),
+        ("panopto_show_tabs", "false"),
+        ("use_panopto_interactive_view", "true"),
+        ("panopto_single_selection", "true"),
+        ("context_delivery", "8d1f7c2e-3c4a-4f7b-9a51-0b5e2f0c9d11"),
+    ],
+)
+def test_a_play_launch_sends_panoptos_custom_parameter_unchanged(
+    client, world, dl_tool, key, value
+):
+    world.create_context()
+    launch = picker_launch(client, world, dl_tool)
+    answer = launch.get_deep_link().get_response_jwt(
+        [
+            DeepLinkResource()
+            .set_url(TOOL_LAUNCH_URL)
+            .set_title("Előadás")
+            .set_custom_params({"context_delivery": "s-1", key: value})
+        ]
+    )
+    assert Client().post(RETURN_URL, {"JWT": answer}).status_code == 200
+    video = VideoLink.objects.get()
+    assert play_launch_custom(client, world, dl_tool, video) == {
+        "context_delivery": "s-1",
+        key: value,
+    }
+
+
+def test_the_portals_own_parameters_win_over_the_registrations_and_the_items(
+    client, world, dl_tool, tool_registered
+):
+    """In one claim: the registration's parameters, the item's over them, and the portal's
+    own (the identifier's parameter) over both."""
+    world.create_context()
+    tool_registered.custom_parameters = "panopto_show_tabs=true\ngrading_not_supported=true"
+    tool_registered.identifier_parameter = "neptun_code"
+    tool_registered.save()
+    video = VideoLink.objects.create(
+        space=world.course,
+        title="Előadás",
+        url=TOOL_LAUNCH_URL,
+        custom={"context_delivery": "s-1", "panopto_show_tabs": "false", "neptun_code": "X"},
+    )
+    assert play_launch_custom(client, world, dl_tool, video) == {
+        "grading_not_supported": "true",
+        "panopto_show_tabs": "false",
+        "context_delivery": "s-1",
+        "neptun_code": world.member.username,
+    }
