@@ -24,7 +24,7 @@ from panopto_link.simulator.models import Folder, FolderAccess, FolderRole, Tool
 from panopto_link.simulator.services import _folder_create
 from tests.html import parse
 from tests.panopto_link.simulator.conftest import (
-    LAUNCH_URL,
+    STAND_IN_ORIGIN,
     launch_through_portal,
     open_video_through_portal,
     pick_through_portal,
@@ -110,16 +110,17 @@ def test_an_item_setting_a_reserved_or_invalid_key_is_refused_in_the_lecturers_w
 def test_a_link_stored_before_the_rule_never_carries_its_reserved_keys_to_a_play_launch(
     world, folder_created, other_folder
 ):
-    """The previous release stored such items: their launch sends the rest of the custom map
-    unchanged, never the forged keys, and the stand-in gives the student nothing more."""
+    """The previous release stored such items (in its stand-in's shape: the viewer URL and a
+    `recording_id`): their launch sends the rest of the custom map unchanged, never the forged
+    keys, and the stand-in gives the student nothing more."""
     recording = folder_created.recordings.first()
     PanoptoRegistration.objects.update(identifier_parameter="neptun_code")
     video = VideoLink.objects.create(
         space=world.course,
         title=recording.title,
-        url=LAUNCH_URL,
+        url=f"{STAND_IN_ORIGIN}/panopto-sim/viewer/{recording.public_id}/",
         custom={
-            "context_delivery": str(recording.public_id),
+            "recording_id": str(recording.public_id),
             "use_panopto_sandbox": "true",
             "linked_folders": forged_linked_folders(other_folder),
             "Bad Key!": "1",
@@ -137,7 +138,5 @@ def test_a_link_stored_before_the_rule_never_carries_its_reserved_keys_to_a_play
         stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.ACCEPTED, user=world.member
     ).get()
     # The identifier's parameter is the portal's (the member's own, or none at all).
-    assert record.sent["custom"] == sorted(
-        ["context_delivery", "neptun_code", "use_panopto_sandbox"]
-    )
+    assert record.sent["custom"] == ["neptun_code", "recording_id", "use_panopto_sandbox"]
     assert record.sent["tool"]["dropped_custom_keys"] == "Bad Key!,linked_folders,neptun_code"
