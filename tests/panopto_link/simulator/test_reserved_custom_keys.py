@@ -10,7 +10,9 @@ import json
 import jwt
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from panopto_link.admin import sent_in_words
 from panopto_link.lti import claims
 from panopto_link.models import (
     LaunchOutcome,
@@ -140,3 +142,7 @@ def test_a_link_stored_before_the_rule_never_carries_its_reserved_keys_to_a_play
     # The identifier's parameter is the portal's (the member's own, or none at all).
     assert record.sent["custom"] == ["neptun_code", "recording_id", "use_panopto_sandbox"]
     assert record.sent["tool"]["dropped_custom_keys"] == "Bad Key!,linked_folders,neptun_code"
+    with translation.override("en"):
+        assert "(keys content may not set): Bad Key!, linked_folders, neptun_code." in (
+            sent_in_words(record.sent)
+        )
