@@ -59,3 +59,43 @@ def test_a_thumbnail_from_outside_the_tools_site_is_dropped():
             allowed_origins=ORIGINS,
         )
         assert item.thumbnail_url == kept
+
+
+@pytest.mark.parametrize(
+    ("custom", "key", "problem"),
+    [
+        ({"linked_folders": "[]"}, "linked_folders", ItemProblem.RESERVED_KEY),
+        ({"neptun_code": "X"}, "neptun_code", ItemProblem.RESERVED_KEY),
+        ({"Bad Key!": "1"}, "Bad Key!", ItemProblem.BAD_KEY),
+        ({"UsePanoptoSandbox": "true"}, "UsePanoptoSandbox", ItemProblem.BAD_KEY),
+        ({"k" * 65: "1"}, "k" * 65, ItemProblem.KEY_TOO_LONG),
+        ({"v": "x" * 1001}, "v", ItemProblem.VALUE_TOO_LONG),
+        ({"v": None}, "v", ItemProblem.BAD_VALUE),
+        ({"v": {"nested": 1}}, "v", ItemProblem.BAD_VALUE),
+        ({f"k{n}": "1" for n in range(51)}, "", ItemProblem.TOO_MANY),
+        (["not", "a", "map"], "", ItemProblem.BAD_CUSTOM),
+    ],
+)
+def test_an_item_whose_custom_map_breaks_the_key_rule_is_refused(custom, key, problem):
+    """Issue 20, finding 1: the registration's key rule, and the keys the portal sends itself."""
+    refused = _item(
+        {"type": "ltiResourceLink", "url": URL, "title": "T", "custom": custom},
+        allowed_origins=ORIGINS,
+        reserved_keys={"linked_folders", "neptun_code"},
+    )
+    assert refused == RefusedItem(title="T", key=key, problem=problem)
+
+
+def test_panoptos_custom_map_is_kept_as_sent():
+    custom = {
+        "context_delivery": "8d1f7c2e-3c4a-4f7b-9a51-0b5e2f0c9d11",
+        "use_panopto_interactive_view": "true",
+        "panopto_show_tabs": "false",
+        "v": "x" * 1000,
+    }
+    item = _item(
+        {"type": "ltiResourceLink", "url": URL, "custom": custom},
+        allowed_origins=ORIGINS,
+        reserved_keys={"linked_folders"},
+    )
+    assert item.custom == custom
