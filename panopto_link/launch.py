@@ -20,7 +20,7 @@ from panopto_link.lti.deep_linking import ContentItem
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti.messages import Context, LaunchUser, personal_claims
 from panopto_link.lti.reasons import Reason
-from panopto_link.lti.substitution import Variable, substitute
+from panopto_link.lti.substitution import Variable, key_problem, substitute
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
 from panopto_link.models import (
@@ -30,8 +30,8 @@ from panopto_link.models import (
     VideoLink,
 )
 from panopto_link.permissions import (
-    RECORDING_ID_PARAM,
     PersonalData,
+    content_reserved_keys,
     identifier_refusal,
     identifier_released,
     lti_roles,
@@ -50,7 +50,6 @@ from panopto_link.selectors import (
     launch_facts,
     panopto_setting,
     space_panopto,
-    space_videos,
 )
 from virtualspaces.models import SpaceType, VirtualSpace
 
@@ -86,6 +85,9 @@ def tool_registration(registration: PanoptoRegistration, setting: PanoptoSetting
         tool_origins=registration.tool_origins(),
         is_enabled=registration.is_enabled,
         is_complete=registration_complete(setting.registration_facts),
+        reserved_custom_keys=content_reserved_keys(
+            identifier_parameter=registration.identifier_parameter
+        ),
     )
 
 
@@ -162,6 +164,25 @@ def _substitution_values(
     }
 
 
+def item_custom_sent(
+    registration: PanoptoRegistration, item_custom: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """A video's custom map as its launch sends it: unchanged (Panopto's own parameters such
+    as `use_panopto_sandbox` reach it as the tool returned them), but for the keys content may
+    never set (`permissions.content_reserved_keys`) and keys that break the key rule. The
+    deep-linking return refuses such items; a link stored before it did loses them here, and
+    the launch record names them. Returns the map sent and the keys dropped, sorted."""
+    reserved = content_reserved_keys(identifier_parameter=registration.identifier_parameter)
+    kept: dict[str, str] = {}
+    dropped: list[str] = []
+    for key, value in item_custom.items():
+        if isinstance(key, str) and key_problem(key, reserved=reserved) is None:
+            kept[key] = str(value)
+        else:
+            dropped.append(str(key))
+    return kept, sorted(dropped)
+
+
 def custom_claim(
     registration: PanoptoRegistration,
     sent: LaunchUser,
@@ -170,13 +191,15 @@ def custom_claim(
     item_custom: Mapping[str, str] | None = None,
     own: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The custom claim (LTI Core §5.4.6): the registration's custom parameters, then a
-    video's own (Deep Linking 2.0 §3.4.1: its variables substituted as well), then the
-    identifier's parameter — which content cannot override, since Panopto matches accounts on
-    it — and the portal's own parameters (`linked_folders`)."""
+    """The custom claim (LTI Core §5.4.6), in one map: the registration's custom parameters,
+    then a video's own (Deep Linking 2.0 §3.4.1: its variables substituted as well; the keys
+    content may not set left out, `item_custom_sent`), then the identifier's parameter — which
+    content cannot set, since Panopto matches accounts on it — and the portal's own
+    parameters (`linked_folders`), which always win."""
     custom = substitute(registration.custom_parameter_items(), values)
     if item_custom:
-        custom |= substitute(((str(key), str(value)) for key, value in item_custom.items()), values)
+        kept, _dropped = item_custom_sent(registration, item_custom)
+        custom |= substitute(kept.items(), values)
     if registration.identifier_parameter:
         if sent.person_sourcedid:
             custom[registration.identifier_parameter] = sent.person_sourcedid
@@ -248,21 +271,6 @@ def _linked_folders(target: SpacePanopto, entry: FolderEntry) -> dict[str, str]:
         and names_linked_folder(launches_own_folder=launches_own_folder, linked=linked.decision)
     ]
     return {LINKED_FOLDERS_PARAMETER: json.dumps(linked, ensure_ascii=False)} if linked else {}
-
-
-# The custom parameter of a deep-linking request naming the recordings the space links
-# already (comma-separated recording ids), so that the tool's picker can mark them.
-LINKED_RECORDINGS_PARAM = "linked_recording_ids"
-LINKED_RECORDINGS_MAX = 200
-
-
-def _linked_recordings(space: VirtualSpace) -> dict[str, str]:
-    ids = [
-        str(video.custom.get(RECORDING_ID_PARAM, "")).strip()
-        for video in space_videos(space)[:LINKED_RECORDINGS_MAX]
-    ]
-    ids = [recording_id for recording_id in ids if recording_id and "," not in recording_id]
-    return {LINKED_RECORDINGS_PARAM: ",".join(ids)} if ids else {}
 
 
 def plan(
@@ -337,8 +345,11 @@ def plan(
         resource_link_title=title,
     )
     own = _linked_folders(target, entry) if video is None else None
-    if kind is LaunchKind.PICKER:  # and the recordings linked already, for the picker to mark
-        own = {**(own or {}), **_linked_recordings(target.space)}
+    audit = audit_facts(registration)
+    if video is not None:
+        _kept, dropped = item_custom_sent(registration, video.custom)
+        if dropped:  # stored before the deep-linking return refused such items
+            audit["dropped_custom_keys"] = ",".join(dropped)
     custom = custom_claim(
         registration,
         user_sent,
@@ -360,7 +371,7 @@ def plan(
         request=request,
         space_id=target.space.pk,
         creates_context=decision.creates_context,
-        audit=audit_facts(registration),
+        audit=audit,
     )
     if kind is LaunchKind.PICKER:
         return replace(

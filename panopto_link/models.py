@@ -2,7 +2,6 @@
 
 import datetime
 import uuid
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from panopto_link.lti.origins import origin
 from panopto_link.lti.substitution import (
     CustomParameters,
     Problem,
@@ -283,13 +283,11 @@ class PanoptoRegistration(models.Model):
         return self.parsed_custom_parameters().items
 
     def tool_origins(self) -> tuple[str, ...]:
-        """The scheme://host[:port] origins where the tool lives: video links must point there."""
-        origins = []
-        for url in (self.launch_url, self.deep_linking_url, self.site_url):
-            if url:
-                parts = urlsplit(url)
-                origins.append(f"{parts.scheme}://{parts.netloc}")
-        return tuple(dict.fromkeys(origins))
+        """The origins where the tool lives (RFC 6454, `lti.origins.origin`: a registration
+        typed `https://Egyetem.hosted.panopto.com:443` lives at
+        `https://egyetem.hosted.panopto.com`): video links and thumbnails must point there."""
+        origins = [origin(url) for url in (self.launch_url, self.deep_linking_url, self.site_url)]
+        return tuple(dict.fromkeys(found for found in origins if found))
 
     def missing_fields(self) -> list[str]:
         """Names of the required fields that are still empty, in form order."""
@@ -516,8 +514,8 @@ class VideoLink(models.Model):
     # What the tool said of the recording, when it said it (the item's `recorded_at`, `duration`).
     recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(_("length (seconds)"), null=True, blank=True)
-    # The recording linked, as `permissions.recording_identity` names it (a SHA-256 digest, so
-    # that a long URL fits an index): a space links each recording once.
+    # The item linked — its URL and custom map — as `permissions.recording_identity` names it (a
+    # SHA-256 digest, so that it fits an index): a space links each video once.
     recording_key = models.CharField(
         _("recording key"), max_length=64, blank=True, editable=False, db_default=""
     )
