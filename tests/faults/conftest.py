@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from django.db import connection
 
 from tests.faults.instances import AppServer, PostgresInstance, RedisInstance, postgres_binaries
@@ -44,24 +43,18 @@ def fault_world(tmp_path_factory):
         postgres.init()
         postgres.start()
         redis.start()
-        server.env = {
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
-            "HOME": str(server.log.parent),
-            "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
-            "SECRET_KEY": Fernet.generate_key().decode() * 2,
-            "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "LTI_ISSUER": server.url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": postgres.url,
+        server.env = server.production_env(
+            home=server.log.parent,
+            database_url=postgres.url,
+            cache_url=redis.url,
             # Persistent connections, as in production: recovery must not need a restart.
-            "DATABASE_CONN_MAX_AGE": "60",
-            "CACHE_URL": redis.url,
-            "SHARED_CACHE_RETRY_SECONDS": "1",
+            DATABASE_CONN_MAX_AGE="60",
+            SHARED_CACHE_RETRY_SECONDS="1",
             # Launch clicks are the traffic here, not what is limited; sign-in guesses are.
-            "RATE_LIMIT_LAUNCH": "10000/60",
-            "RATE_LIMIT_SIGN_IN": "5/300",
-            "LOG_LEVEL": "WARNING",
-        }
+            RATE_LIMIT_LAUNCH="10000/60",
+            RATE_LIMIT_SIGN_IN="5/300",
+            LOG_LEVEL="WARNING",
+        )
         server.manage("migrate", "--noinput")
         seeded = server.manage("shell", "-c", "from tests.faults.seed import seed; seed()")
         course = json.loads(seeded.strip().splitlines()[-1])["course"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -153,6 +154,22 @@ class AppServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def production_env(self, *, home: Path, database_url: str, cache_url: str, **more: str):
+        """The environment of a production-settings app server (tests/faults/settings.py) with
+        fresh secrets, this server's own address as the issuer, and `more` on top."""
+        return {
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+            "HOME": str(home),
+            "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
+            "SECRET_KEY": Fernet.generate_key().decode() * 2,
+            "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "LTI_ISSUER": self.url,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "CACHE_URL": cache_url,
+            **more,
+        }
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 
 from tests.faults.instances import AppServer, RedisInstance
 from tests.robustness_report import REPORT
@@ -46,21 +45,15 @@ def hung_database(tmp_path_factory):
     )
     try:
         redis.start()
-        server.env = {
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
-            "HOME": str(folder),
-            "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
-            "SECRET_KEY": Fernet.generate_key().decode() * 2,
-            "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "LTI_ISSUER": server.url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"postgres://portal@{address}/portal",
-            "DATABASE_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
-            "READINESS_DATABASE_TIMEOUT": str(READINESS_TIMEOUT),
-            "CACHE_URL": redis.url,
-            "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-            "LOG_LEVEL": "ERROR",
-        }
+        server.env = server.production_env(
+            home=folder,
+            database_url=f"postgres://portal@{address}/portal",
+            cache_url=redis.url,
+            DATABASE_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
+            READINESS_DATABASE_TIMEOUT=str(READINESS_TIMEOUT),
+            PROMETHEUS_MULTIPROC_DIR=str(folder / "metrics"),
+            LOG_LEVEL="ERROR",
+        )
         server.start(ready_path="/healthz")
         yield server, silent
     finally:

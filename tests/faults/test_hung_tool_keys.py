@@ -18,7 +18,6 @@ import time
 import jwt
 import pytest
 import requests
-from cryptography.fernet import Fernet
 
 from tests.faults.instances import AppServer, RedisInstance
 from tests.lti_tool import rsa_key_pair
@@ -51,19 +50,13 @@ def hung_key_set(tmp_path_factory):
     server = AppServer(env={}, log=folder / "gunicorn.log", workers=2, threads=1)
     try:
         redis.start()
-        server.env = {
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
-            "HOME": str(folder),
-            "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
-            "SECRET_KEY": Fernet.generate_key().decode() * 2,
-            "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "LTI_ISSUER": server.url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "CACHE_URL": redis.url,
-            "OUTBOUND_TIMEOUT_SECONDS": str(OUTBOUND_TIMEOUT),
-            "LOG_LEVEL": "ERROR",
-        }
+        server.env = server.production_env(
+            home=folder,
+            database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
+            cache_url=redis.url,
+            OUTBOUND_TIMEOUT_SECONDS=str(OUTBOUND_TIMEOUT),
+            LOG_LEVEL="ERROR",
+        )
         server.manage("migrate", "--noinput")
         server.manage(
             "shell", "-c", f"from tests.faults.test_hung_tool_keys import seed; seed({jwks_url!r})"

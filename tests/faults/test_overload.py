@@ -18,7 +18,6 @@ import time
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 
 from tests.faults.instances import AppServer, RedisInstance
 from tests.robustness_report import REPORT
@@ -45,20 +44,14 @@ def one_worker(tmp_path_factory):
     )
     try:
         redis.start()
-        server.env = {
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
-            "HOME": str(folder),
-            "DJANGO_SETTINGS_MODULE": "tests.faults.settings",
-            "SECRET_KEY": Fernet.generate_key().decode() * 2,
-            "LTI_KEY_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "LTI_ISSUER": server.url,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "CACHE_URL": redis.url,
-            "QUEUE_TIME_BUDGET_MS": str(BUDGET_MS),
-            "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-            "LOG_LEVEL": "ERROR",
-        }
+        server.env = server.production_env(
+            home=folder,
+            database_url=f"sqlite:///{folder / 'portal.sqlite3'}",
+            cache_url=redis.url,
+            QUEUE_TIME_BUDGET_MS=str(BUDGET_MS),
+            PROMETHEUS_MULTIPROC_DIR=str(folder / "metrics"),
+            LOG_LEVEL="ERROR",
+        )
         server.start(ready_path="/healthz")
         yield server
     finally:
