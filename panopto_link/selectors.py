@@ -13,11 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.params import id_in_range
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.models import (
     FolderLink,
-    LaunchOutcome,
-    LaunchRecord,
-    LaunchStage,
     PanoptoFolder,
     PanoptoLicence,
     PanoptoRegistration,

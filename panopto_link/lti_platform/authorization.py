@@ -41,6 +41,7 @@ from panopto_link.lti_platform.hints import (
     MessageHint,
 )
 from panopto_link.lti_platform.issuer import platform
+from panopto_link.lti_platform.models import ConsumedToken, LaunchStage
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
@@ -50,7 +51,6 @@ from panopto_link.lti_platform.services import (
     single_use_consume,
 )
 from panopto_link.lti_platform.tools import ToolMoment, tool_for_client
-from panopto_link.models import ConsumedToken, LaunchStage
 
 
 @dataclass(frozen=True)

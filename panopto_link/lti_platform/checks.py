@@ -1,4 +1,4 @@
-"""The portal's own deployment checks (`manage.py check --deploy`), beside Django's: settings a
+"""The LTI platform's deployment checks (`manage.py check --deploy`), beside Django's: settings a
 production deployment must not get wrong, caught before the first request."""
 
 from urllib.parse import urlsplit
@@ -21,6 +21,8 @@ def lti_issuer_is_https(app_configs, **kwargs) -> list[Error]:
         Error(
             f"LTI_ISSUER must be the portal's public https:// address, not {issuer!r}.",
             hint="Set LTI_ISSUER to https://<the public host name>, exactly as Panopto has it.",
+            # The id it had before the platform became an app of its own (issue 22): a
+            # deployment that names it keeps working.
             id="portal.E001",
         )
     ]

@@ -17,6 +17,7 @@ from panopto_link.lti.deep_linking import DeepLinkingResponse, verify_deep_linki
 from panopto_link.lti.errors import AccessDenied, InvalidDeepLinkingResponse, LtiError
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.hints import DEEP_LINKING_DATA, DEEP_LINKING_DATA_MAX_AGE
+from panopto_link.lti_platform.models import ConsumedToken, LaunchOutcome, LaunchStage
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
     launch_record_write,
@@ -25,7 +26,6 @@ from panopto_link.lti_platform.services import (
 )
 from panopto_link.lti_platform.tool_keys import ToolKeysUnavailable, tool_public_key
 from panopto_link.lti_platform.tools import AcceptedContent, LaunchTool
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchStage
 from virtualspaces.models import VirtualSpace
 
 

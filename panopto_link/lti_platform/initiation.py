@@ -7,9 +7,9 @@ from django.conf import settings
 
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.hints import MESSAGE_HINTS, MessageHint
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchStage
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
 from panopto_link.lti_platform.services import launch_record_accepted, launch_record_write
-from panopto_link.models import LaunchOutcome, LaunchStage
 
 
 def login_initiation_url(*, user, plan: LaunchPlan, registration: ToolRegistration) -> str:

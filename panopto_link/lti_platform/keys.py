@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core import shared_cache
 from panopto_link.lti.jwks import key_set, public_jwk
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 
 logger = logging.getLogger(__name__)
 PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)

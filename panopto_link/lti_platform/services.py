@@ -16,8 +16,13 @@ from core.rate_limits import Taken, configured_rate, rate_limit_take
 from panopto_link.lti.messages import personal_claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.text import plain_text
+from panopto_link.lti_platform.models import (
+    ConsumedToken,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
+)
 from panopto_link.lti_platform.plan import LaunchPlan
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage
 
 
 class AlreadyUsed(Exception):

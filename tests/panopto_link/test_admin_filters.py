@@ -12,12 +12,12 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from panopto_link.lti_platform.keys import keys_ensure
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/panopto_link/platformkey/"
+CHANGELIST = "/admin/lti_platform/platformkey/"
 # Fields that hold a secret (or its hash): no list may be filtered on them.
 SECRET_FIELD = re.compile(r"password|private|secret|token|_encrypted|_pem$")
 
@@ -36,7 +36,7 @@ def rows(response) -> int:
     return len(
         set(
             re.findall(
-                r'href="/admin/panopto_link/platformkey/(\d+)/change/', response.content.decode()
+                r'href="/admin/lti_platform/platformkey/(\d+)/change/', response.content.decode()
             )
         )
     )
@@ -83,6 +83,6 @@ def test_no_admin_of_the_project_filters_on_a_secret_field(admin_client):
             url = f"/admin/{opts.app_label}/{opts.model_name}/?{field.name}__startswith=a"
             assert admin_client.get(url).status_code == 400, url
             checked.append(f"{opts.label}.{field.name}")
-    assert {"portal.User.password", "panopto_link.PlatformKey.private_key_encrypted"} <= set(
+    assert {"portal.User.password", "lti_platform.PlatformKey.private_key_encrypted"} <= set(
         checked
     )

@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from tests.factories import CourseFactory, MembershipFactory, SpaceFactory, UserFactory
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
-RECORDS = reverse("admin:panopto_link_launchrecord_changelist")
+RECORDS = reverse("admin:lti_platform_launchrecord_changelist")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ POST /lti/deep-linking/return/ wrote a row, with no 429)."""
 import pytest
 from django.test import Client
 
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from tests.lti_tool import query
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 
 from panopto_link.lti import claims
 from panopto_link.lti_platform.hints import MESSAGE_HINTS, MessageHint
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from tests.lti_tool import TOOL_LAUNCH_URL, authorization_params, form_fields, query
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.keys import KeyRotationRefused, keys_ensure, keys_rotate, signing_key
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 from tests.html import parse
 from tests.lti_tool import Pylti1p3Tool, form_fields, query, run_launch, tool_conf
 
@@ -169,8 +169,8 @@ def test_private_keys_cannot_be_read_without_the_encryption_key(settings, monkey
 def test_admin_never_shows_a_private_key(admin_client):
     keys_ensure()
     key = PlatformKey.objects.get(state=KeyState.CURRENT)
-    listing = admin_client.get("/admin/panopto_link/platformkey/").content.decode()
-    detail = admin_client.get(f"/admin/panopto_link/platformkey/{key.pk}/change/")
+    listing = admin_client.get("/admin/lti_platform/platformkey/").content.decode()
+    detail = admin_client.get(f"/admin/lti_platform/platformkey/{key.pk}/change/")
     for page in (listing, detail.content.decode()):
         assert key.private_key_encrypted not in page
         assert "PRIVATE KEY" not in page
@@ -179,8 +179,8 @@ def test_admin_never_shows_a_private_key(admin_client):
 
 def test_the_key_list_has_a_rotation_button_that_needs_nothing_ticked(admin_client, settings):
     settings.LTI_JWKS_MAX_AGE = 0
-    listing = parse(admin_client.get("/admin/panopto_link/platformkey/", HTTP_ACCEPT_LANGUAGE="en"))
-    form = listing.find("form", action="/admin/panopto_link/platformkey/rotate/")
+    listing = parse(admin_client.get("/admin/lti_platform/platformkey/", HTTP_ACCEPT_LANGUAGE="en"))
+    form = listing.find("form", action="/admin/lti_platform/platformkey/rotate/")
     assert form.attrs["method"] == "post"
     assert form.find("button").text == "Rotate the signing keys"
     assert listing.find("select", name="action") is None  # no action to tick rows for
@@ -198,7 +198,7 @@ def test_staff_without_the_permission_cannot_rotate(client):
 
     keys_ensure()
     client.force_login(UserFactory(is_staff=True))
-    assert client.post("/admin/panopto_link/platformkey/rotate/").status_code == 403
+    assert client.post("/admin/lti_platform/platformkey/rotate/").status_code == 403
     assert PlatformKey.objects.filter(state=KeyState.PREVIOUS).count() == 0
 
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from panopto_link.lti.jwks import sign
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.keys import keys_ensure, keys_rotate, signing_key
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.test import Client
 
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.lti_platform.services import launch_record_write
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
 from tests.lti_tool import query, run_launch
 from tests.metrics import Counted
 

@@ -9,8 +9,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage
-from panopto_link.services import launch_data_prune
+from panopto_link.lti_platform.models import (
+    ConsumedToken,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
+)
+from panopto_link.lti_platform.retention import launch_data_prune
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.lti_platform.reasons import REASON_LABELS, reason_label
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
 from tests.factories import UserFactory
 
 
@@ -25,7 +25,7 @@ def test_launch_records_show_reasons_in_words_in_both_languages(client):
         reason=Reason.HINT_REPLAYED,
     )
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    url = reverse("admin:panopto_link_launchrecord_changelist")
+    url = reverse("admin:lti_platform_launchrecord_changelist")
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     hungarian = client.get(url, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
     assert "message hint used again" in english

@@ -4,7 +4,7 @@ protocol's terms, not with the portal's 400 page that every other page gives it
 
 import pytest
 
-from panopto_link.models import LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchRecord, LaunchStage
 from tests.lti_tool import form_fields, query
 
 pytestmark = pytest.mark.django_db

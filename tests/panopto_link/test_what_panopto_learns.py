@@ -12,14 +12,8 @@ from django.test import Client
 
 from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
-from panopto_link.models import (
-    IdentifierKind,
-    LaunchOutcome,
-    LaunchRecord,
-    LaunchStage,
-    PrivacyLevel,
-    VideoLink,
-)
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import IdentifierKind, PrivacyLevel, VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES
 from tests.lti_tool import form_fields, query, run_launch
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from panopto_link.lti_platform.keys import KeyRotationRefused, keys_rotate
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 
 
 class Command(BaseCommand):

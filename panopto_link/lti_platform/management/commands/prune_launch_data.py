@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from panopto_link.models import ConsumedToken, LaunchRecord
-from panopto_link.services import launch_data_prune
+from panopto_link.lti_platform.models import ConsumedToken, LaunchRecord
+from panopto_link.lti_platform.retention import launch_data_prune
 
 LABELS = {
     "launch_records": "launch records",
