@@ -107,7 +107,7 @@ def accepted_once(
     with connection.cursor() as cursor:
         cursor.execute(
             _consumed_and_recorded_sql(),
-            [*_insert_values(consumed), *_insert_values(record)],
+            {**_insert_values("consumed", consumed), **_insert_values("record", record)},
         )
         if cursor.rowcount != 1:
             raise AlreadyUsed(kind)
@@ -118,11 +118,14 @@ def _insert_fields(model: type[models.Model]) -> list[Field]:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
-def _insert_values(instance: models.Model) -> list:
-    return [
-        field.get_db_prep_save(getattr(instance, field.attname), connection)
+def _insert_values(prefix: str, instance: models.Model) -> dict[str, object]:
+    """The instance's values for `_consumed_and_recorded_sql`, each named by its column."""
+    return {
+        f"{prefix}_{field.column}": field.get_db_prep_save(
+            getattr(instance, field.attname), connection
+        )
         for field in _insert_fields(type(instance))
-    ]
+    }
 
 
 @cache
@@ -134,16 +137,20 @@ def _consumed_and_recorded_sql() -> str:
     def names(fields: list[Field]) -> str:
         return ", ".join(qn(field.column) for field in fields)
 
+    def values(prefix: str, fields: list[Field]) -> str:
+        return ", ".join(f"%({prefix}_{field.column})s" for field in fields)
+
     unique = ", ".join(  # the consumedtoken_once constraint
         qn(field.column) for field in consumed_fields if field.name in ("kind", "value")
     )
-    # Only quoted names from the models' metadata are formatted in; every value is a parameter.
+    # Only quoted names from the models' metadata are formatted in; every value is a named
+    # parameter.
     return (
-        f"WITH consumed AS (INSERT INTO {qn(ConsumedToken._meta.db_table)} "
-        f"({names(consumed_fields)}) VALUES ({', '.join(['%s'] * len(consumed_fields))}) "
+        f"WITH consumed AS (INSERT INTO {qn(ConsumedToken._meta.db_table)} "  # noqa: S608
+        f"({names(consumed_fields)}) VALUES ({values('consumed', consumed_fields)}) "
         f"ON CONFLICT ({unique}) DO NOTHING RETURNING 1) "
         f"INSERT INTO {qn(LaunchRecord._meta.db_table)} ({names(record_fields)}) "
-        f"SELECT {', '.join(['%s'] * len(record_fields))} FROM consumed"
+        f"SELECT {values('record', record_fields)} FROM consumed"
     )
 
 

@@ -1,179 +1,30 @@
-"""Reads shaped for the Panopto screens and the launch: the institute-wide setting, and each
-space's folder and linked folders with the SPEC §3 decision for one user, in a constant number
-of queries."""
+"""The hand-written reads (docs/decisions/0011): the launch's read, one space's and all of a
+user's spaces with their folders and the user's roles, each in one statement."""
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
 from django.db import connection, models
-from django.db.models import Exists, Field
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
 from core.params import id_in_range
-from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.models import (
     FolderLink,
     PanoptoFolder,
     PanoptoLicence,
     PanoptoRegistration,
-    VideoLink,
 )
-from panopto_link.permissions import (
-    NEW_FOLDER,
-    FolderDecision,
-    FolderFacts,
-    FolderStanding,
-    RegistrationFacts,
-    decide_folder,
-    folder_opener_role,
-    folder_standing,
+from panopto_link.selectors.setting import REQUEST_SETTING_ATTR, PanoptoSetting, setting_from
+from panopto_link.selectors.spaces import (
+    SpacePanopto,
+    decided_space,
 )
-from virtualspaces.models import Membership, SpaceType, VirtualSpace
-from virtualspaces.permissions import SpaceAccess
+from virtualspaces.models import Membership, VirtualSpace
 from virtualspaces.selectors import user_role_sql
-
-
-@dataclass(frozen=True)
-class PanoptoSetting:
-    """The institute-wide facts every decision starts from (one query)."""
-
-    licence_valid: bool
-    registration: PanoptoRegistration | None
-    registration_facts: RegistrationFacts
-
-    @property
-    def opens_in_new_tab(self) -> bool:
-        """Launch buttons open Panopto in a new tab (the registration says so)."""
-        return bool(self.registration and self.registration.opens_in_new_tab)
-
-
-def panopto_setting() -> PanoptoSetting:
-    """The registration and whether a licence covers today, read together: one query on every
-    page and launch step, so the licence dates are followed without a restart. The only place
-    the licence is read."""
-    valid_today = PanoptoLicence.objects.valid_on(timezone.localdate())
-    registration = (
-        PanoptoRegistration.objects.filter(pk=1)
-        .annotate(licence_valid_today=Exists(valid_today))
-        .first()
-    )
-    return _setting(
-        registration,
-        registration.licence_valid_today if registration else valid_today.exists(),
-    )
-
-
-def _setting(registration: PanoptoRegistration | None, licence_valid: bool) -> PanoptoSetting:
-    facts = RegistrationFacts(
-        is_enabled=bool(registration and registration.is_enabled),
-        missing_fields=tuple(
-            registration.missing_fields() if registration else PanoptoRegistration.REQUIRED_FIELDS
-        ),
-    )
-    return PanoptoSetting(
-        licence_valid=licence_valid, registration=registration, registration_facts=facts
-    )
-
-
-_SETTING_ATTR = "_panopto_setting"
-
-
-def request_panopto_setting(request: HttpRequest) -> PanoptoSetting:
-    """The setting for this request, read the first time a page asks (never across requests,
-    so a licence that starts or ends today takes effect without a restart)."""
-    setting = getattr(request, _SETTING_ATTR, None)
-    if setting is None:
-        setting = panopto_setting()
-        setattr(request, _SETTING_ATTR, setting)
-    return setting
-
-
-def request_panopto_setting_if_read(request: HttpRequest) -> PanoptoSetting | None:
-    """The setting this request has read already, or None; never a query."""
-    return getattr(request, _SETTING_ATTR, None)
-
-
-@dataclass(frozen=True)
-class FolderEntry:
-    """One folder link as a page shows it and a launch uses it."""
-
-    owner: VirtualSpace  # the space whose folder this is
-    folder: PanoptoFolder | None  # None until the folder row is first needed
-    decision: FolderDecision
-    is_linked: bool = False
-
-
-@dataclass(frozen=True)
-class SpacePanopto:
-    """A space with the user's standing in it, its own folder and its linked folders."""
-
-    space: VirtualSpace
-    access: SpaceAccess
-    folder: FolderEntry
-    linked: tuple[FolderEntry, ...]
-
-    def entry_for(self, owner_pk: int) -> FolderEntry | None:
-        """The entry of the space's own folder, or of the linked folder owned by `owner_pk`."""
-        if owner_pk == self.space.pk:
-            return self.folder
-        return next((entry for entry in self.linked if entry.owner.pk == owner_pk), None)
-
-
-def _folder_of(space: VirtualSpace) -> PanoptoFolder | None:
-    try:
-        return space.panopto_folder
-    except PanoptoFolder.DoesNotExist:
-        return None
-
-
-def _facts(folder: PanoptoFolder | None) -> FolderFacts:
-    if folder is None:
-        return NEW_FOLDER
-    return FolderFacts(is_enabled=folder.is_enabled, is_created=folder.is_created)
-
-
-def _decided(
-    *,
-    space: VirtualSpace,
-    course_role: str | None,
-    links: list[tuple[FolderLink, str | None]],
-    setting: PanoptoSetting,
-) -> SpacePanopto:
-    """One space's folders decided for the user whose role in it is `course_role`, with its
-    links and the user's role in each linked space."""
-    access = SpaceAccess(course_role, space.is_public)
-
-    def decide(administers: bool, folder: PanoptoFolder | None) -> FolderDecision:
-        return decide_folder(
-            licence_valid=setting.licence_valid,
-            registration=setting.registration_facts,
-            access=access,
-            administers_folder=administers,
-            folder=_facts(folder),
-        )
-
-    linked = []
-    for link, linked_role in links:
-        owner = link.linked_space
-        folder = _folder_of(owner)
-        administers = SpaceAccess(linked_role, owner.is_public).is_administrator
-        linked.append(
-            FolderEntry(
-                owner=owner, folder=folder, decision=decide(administers, folder), is_linked=True
-            )
-        )
-    own_folder = _folder_of(space)
-    return SpacePanopto(
-        space=space,
-        access=access,
-        folder=FolderEntry(
-            owner=space, folder=own_folder, decision=decide(access.is_administrator, own_folder)
-        ),
-        linked=tuple(linked),
-    )
 
 
 def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
@@ -182,7 +33,7 @@ def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanop
     if not id_in_range(space_pk):  # see launch_facts
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_space_sql(connection.vendor), [user.pk, user.pk, space_pk])
+        cursor.execute(_space_sql(connection.vendor), {"user": user.pk, "space": space_pk})
         rows = cursor.fetchall()
     spaces = _spaces_from_rows(rows, setting=setting)
     return spaces[0] if spaces else None
@@ -276,7 +127,8 @@ def _spaces_select_from() -> str:
     linked space (`user_role_sql`, each with the user as a parameter), then the columns of
     `_SPACE_PARTS`; a row per linked folder, one row for a space without links."""
     table, column = _sql_names()
-    # Only quoted names from the models' metadata are formatted in; every value is a parameter.
+    # Only quoted names from the models' metadata are formatted in; every value is a named
+    # parameter.
     return (
         f"{user_role_sql(column(_SPACE, 'id'))}, {user_role_sql(column(_LINKED_SPACE, 'id'))}, "
         + ", ".join(part.select() for part in _SPACE_PARTS)
@@ -297,56 +149,61 @@ def _links_order() -> str:
 
 @cache
 def _launch_sql(vendor: str) -> str:
-    """The licence, the registration, and one space (`%s`) with its folders and the user's
-    roles; LEFT JOINs from a one-row table, so that a missing registration or space still
-    answers the licence."""
+    """The licence on `%(today)s`, the registration, and one space (`%(space)s`) with its
+    folders and the user's (`%(user)s`) roles; LEFT JOINs from a one-row table, so that a
+    missing registration or space still answers the licence."""
     qn = connection.ops.quote_name
     table, column = _sql_names()
     licence = PanoptoLicence._meta
+    # Only quoted names from the models' metadata are formatted in (the line-level exemptions
+    # of S608 below); every value is a named parameter.
     licence_valid = (
-        f"EXISTS (SELECT 1 FROM {qn(licence.db_table)} lc "
+        f"EXISTS (SELECT 1 FROM {qn(licence.db_table)} lc "  # noqa: S608
         f"WHERE lc.{qn(licence.get_field('is_enabled').column)} "
-        f"AND lc.{qn(licence.get_field('valid_from').column)} <= %s "
-        f"AND lc.{qn(licence.get_field('valid_until').column)} >= %s)"
+        f"AND lc.{qn(licence.get_field('valid_from').column)} <= %(today)s "
+        f"AND lc.{qn(licence.get_field('valid_until').column)} >= %(today)s)"
     )
     return (
-        f"SELECT {licence_valid}, {_REGISTRATION.select()}, {_spaces_select_from()}"
+        f"SELECT {licence_valid}, {_REGISTRATION.select()}, {_spaces_select_from()}"  # noqa: S608
         f" LEFT JOIN {table(_REGISTRATION)} ON {column(_REGISTRATION, 'id')} = 1"
-        f" WHERE {column(_SPACE, 'id')} = %s"
+        f" WHERE {column(_SPACE, 'id')} = %(space)s"
         f" UNION ALL SELECT {licence_valid}, {_REGISTRATION.select()}, "
         + ", ".join(["NULL"] * (2 + sum(len(part.fields) for part in _SPACE_PARTS)))
-        + " FROM (SELECT 1 AS one) one"
+        + " FROM (SELECT 1 AS one) one"  # noqa: S608
         f" LEFT JOIN {table(_REGISTRATION)} ON {column(_REGISTRATION, 'id')} = 1"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table(_SPACE)} WHERE {column(_SPACE, 'id')} = %s)"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table(_SPACE)}"
+        f" WHERE {column(_SPACE, 'id')} = %(space)s)"
     )
 
 
 @cache
 def _space_sql(vendor: str) -> str:
-    """One space (`%s`) with its folders and the user's roles."""
+    """One space (`%(space)s`) with its folders and the user's roles."""
     _table, column = _sql_names()
     return (
-        f"SELECT {_spaces_select_from()} WHERE {column(_SPACE, 'id')} = %s"
+        f"SELECT {_spaces_select_from()} WHERE {column(_SPACE, 'id')} = %(space)s"
         f" ORDER BY {_links_order()}"
     )
 
 
 @cache
 def _user_spaces_sql(vendor: str, *, of_semester: bool) -> str:
-    """Every space where the user (`%s`) holds a membership, with its folders and the user's
-    roles; with `of_semester`, only those of one semester (`%s`) and those without one."""
+    """Every space where the user (`%(user)s`) holds a membership, with its folders and the user's
+    roles; with `of_semester`, only those of one semester (`%(semester)s`) and those without one."""
     qn = connection.ops.quote_name
     _table, column = _sql_names()
     membership = Membership._meta
+    # Only quoted names from the models' metadata are formatted in; every value is a named
+    # parameter.
     members = (
-        f"SELECT m.{qn(cast(Field, membership.get_field('space')).column)} "
+        f"SELECT m.{qn(cast(Field, membership.get_field('space')).column)} "  # noqa: S608
         f"FROM {qn(membership.db_table)} m "
-        f"WHERE m.{qn(cast(Field, membership.get_field('user')).column)} = %s"
+        f"WHERE m.{qn(cast(Field, membership.get_field('user')).column)} = %(user)s"
     )
     semester = column(_SPACE, "semester")
     return (
         f"SELECT {_spaces_select_from()} WHERE {column(_SPACE, 'id')} IN ({members})"
-        + (f" AND ({semester} = %s OR {semester} = '')" if of_semester else "")
+        + (f" AND ({semester} = %(semester)s OR {semester} = '')" if of_semester else "")
         + f" ORDER BY {column(_SPACE, 'id')}, {_links_order()}"
     )
 
@@ -360,7 +217,7 @@ def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto |
         # "bigint out of range") and answer 500.
         space_pk = 0
     today = timezone.localdate()
-    params = [today, today, user.pk, user.pk, space_pk, today, today, space_pk]
+    params = {"today": today, "user": user.pk, "space": space_pk}
     with connection.cursor() as cursor:
         cursor.execute(_launch_sql(connection.vendor), params)
         rows = cursor.fetchall()
@@ -370,7 +227,7 @@ def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto |
     licence_valid = bool(first[0])
     if registration is not None:
         registration.licence_valid_today = licence_valid
-    setting = _setting(registration, licence_valid)
+    setting = setting_from(registration, licence_valid)
     spaces = _spaces_from_rows(
         sorted((row[after:] for row in rows), key=_link_sort_key), setting=setting
     )
@@ -383,7 +240,7 @@ def request_launch_facts(
     """`launch_facts` for this request's user; the setting is kept for the rest of the request
     (`request_panopto_setting`), so the page around a launch button reads it no more."""
     setting, target = launch_facts(user=request.user, space_pk=space_pk)
-    setattr(request, _SETTING_ATTR, setting)
+    setattr(request, REQUEST_SETTING_ATTR, setting)
     return setting, target
 
 
@@ -415,7 +272,9 @@ def _spaces_from_rows(
         if space is None or values[_SPACE][0] != space.pk:
             if space is not None:
                 result.append(
-                    _decided(space=space, course_role=course_role, links=links, setting=setting)
+                    decided_space(
+                        space=space, course_role=course_role, links=links, setting=setting
+                    )
                 )
             space = _SPACE.build(values[_SPACE])
             if space is None:  # the launch's space does not exist
@@ -433,7 +292,9 @@ def _spaces_from_rows(
         link._state.fields_cache["linked_space"] = linked_space
         links.append((link, row[1]))
     if space is not None:
-        result.append(_decided(space=space, course_role=course_role, links=links, setting=setting))
+        result.append(
+            decided_space(space=space, course_role=course_role, links=links, setting=setting)
+        )
     return result
 
 
@@ -447,16 +308,6 @@ def _part_values(row: Sequence[Any]) -> dict[_Part, Sequence[Any]]:
     return values
 
 
-def space_videos(space: VirtualSpace) -> list[VideoLink]:
-    """One query: the space's video links in order."""
-    return list(VideoLink.objects.filter(space=space).order_by("position", "id"))
-
-
-def space_videos_by_id(space: VirtualSpace, ids: list[int]) -> dict[int, VideoLink]:
-    """One query: those of the space's video links, by id (a removed one is missing)."""
-    return {video.pk: video for video in VideoLink.objects.filter(space=space, pk__in=ids)}
-
-
 # --- page-shaped reads for the screens -------------------------------------------------------
 
 
@@ -465,179 +316,8 @@ def user_spaces_panopto(*, user, setting: PanoptoSetting, semester: str = "") ->
     role (not the public spaces they merely look at), each with its folders decided. With a
     `semester`, courses of other semesters are left out; spaces without a semester (subjects,
     other spaces) stay. One statement, however many spaces and links (see `launch_facts`)."""
-    params: list[Any] = [user.pk, user.pk, user.pk] + ([semester] if semester else [])
+    params = {"user": user.pk, "semester": semester}
     with connection.cursor() as cursor:
         cursor.execute(_user_spaces_sql(connection.vendor, of_semester=bool(semester)), params)
         rows = cursor.fetchall()
     return _spaces_from_rows(rows, setting=setting)
-
-
-def user_semesters(user) -> list[str]:
-    """The semesters of the user's spaces, newest first (one query)."""
-    semesters = (
-        VirtualSpace.objects.of_user(user)
-        .exclude(semester="")
-        .values_list("semester", flat=True)
-        .distinct()
-        .order_by("-semester")
-    )
-    return list(semesters)
-
-
-# --- facts for the admin (issue 12) ----------------------------------------------------------
-
-
-def context_id_used(context_id: str) -> bool:
-    """A launch went ahead naming this context id: an accepted launch record names it (one
-    query; the records of a deleted space count too)."""
-    return LaunchRecord.objects.filter(
-        context_id=context_id, outcome=LaunchOutcome.ACCEPTED
-    ).exists()
-
-
-def folder_context_used(folder: PanoptoFolder) -> bool:
-    """The folder's own context id has been used: a message hint naming it was issued
-    (`context_used_at`), or an accepted launch record names it."""
-    return folder.context_used_at is not None or context_id_used(folder.context_id)
-
-
-def registration_has_launched(registration: PanoptoRegistration) -> bool:
-    """Panopto has received an id_token from this registration (one query): its accounts and
-    folders now depend on what the registration sends."""
-    return LaunchRecord.objects.filter(
-        client_id=registration.client_id,
-        stage=LaunchStage.AUTHORIZATION,
-        outcome=LaunchOutcome.ACCEPTED,
-    ).exists()
-
-
-# --- Studies → Information → Panopto, one row per folder ----------------------------------------
-
-
-@dataclass(frozen=True)
-class FolderRow:
-    """One folder on the Panopto page, shown once however many of the user's courses link it.
-
-    `entry` is the decided entry the button launches with, through `launch_space` (the folder's
-    own space when the user belongs to it, else the first course that links it); `linked_from`
-    are the user's courses linking the folder; `administrators` open a waiting folder."""
-
-    entry: FolderEntry
-    launch_space: VirtualSpace
-    access: SpaceAccess | None  # the user's standing in the folder's own space, if a member
-    linked_from: tuple[VirtualSpace, ...]
-    standing: FolderStanding
-    administrators: tuple = ()
-
-    @property
-    def owner(self) -> VirtualSpace:
-        return self.entry.owner
-
-    def matches(self, search: str) -> bool:
-        """Whether the folder's space or one of the courses linking it has `search` in its
-        name or code (case-insensitive)."""
-        needle = search.casefold()
-        return any(
-            needle in space.name.casefold() or needle in space.code.casefold()
-            for space in (self.owner, *self.linked_from)
-        )
-
-
-def _row_order(row: FolderRow) -> tuple:
-    """Subjects, courses, other spaces; courses of the newest semester first; then by name."""
-    space = row.owner
-    type_rank: dict[str, int] = {SpaceType.SUBJECT: 0, SpaceType.COURSE: 1, SpaceType.OTHER: 2}
-    newest_first = [-ord(char) for char in space.semester]
-    return (type_rank.get(space.space_type, 3), newest_first, space.name.casefold(), space.code)
-
-
-def folder_rows(spaces: list[SpacePanopto]) -> list[FolderRow]:
-    """The folders of the given spaces, each once: a space's own folder, and each linked folder
-    under the courses linking it (SPEC §3: linked folders shown with the course). A folder the
-    user reaches both as a member of its space and through a course launches through its own
-    space; one reached through several courses, through the first. Folders not shown by the
-    policy are left out."""
-    own: dict[int, SpacePanopto] = {item.space.pk: item for item in spaces}
-    via: dict[int, list[tuple[SpacePanopto, FolderEntry]]] = {}
-    for item in spaces:
-        for entry in item.linked:
-            via.setdefault(entry.owner.pk, []).append((item, entry))
-    rows = []
-    for owner_pk in dict.fromkeys([*own, *via]):
-        linking = via.get(owner_pk, [])
-        courses = tuple(course.space for course, _entry in linking)
-        if owner_pk in own:
-            item = own[owner_pk]
-            entry, launch_space, access = item.folder, item.space, item.access
-        else:
-            course, entry = linking[0]
-            launch_space, access = course.space, None
-        if not entry.decision.shown:
-            continue
-        rows.append(
-            FolderRow(
-                entry=entry,
-                launch_space=launch_space,
-                access=access,
-                linked_from=courses,
-                standing=folder_standing(entry.decision),
-            )
-        )
-    return sorted(rows, key=_row_order)
-
-
-def with_administrators(rows: list[FolderRow]) -> list[FolderRow]:
-    """The waiting rows with the people who open them (`permissions.folder_opener_role`): one
-    query for all of them, none when no folder waits."""
-    waiting = {row.owner.pk for row in rows if row.standing is FolderStanding.WAITING}
-    if not waiting:
-        return rows
-    openers: dict[int, list] = {}
-    memberships = (
-        Membership.objects.filter(space_id__in=waiting, role=folder_opener_role())
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
-    for membership in memberships:
-        openers.setdefault(membership.space_id, []).append(membership.user)
-    return [
-        replace(row, administrators=tuple(openers.get(row.owner.pk, ())))
-        if row.owner.pk in waiting
-        else row
-        for row in rows
-    ]
-
-
-@dataclass(frozen=True)
-class PanoptoPage:
-    """Studies → Information → Panopto: the folders found, by where they stand."""
-
-    rows: list[FolderRow]
-
-    def standing(self, standing: FolderStanding) -> list[FolderRow]:
-        return [row for row in self.rows if row.standing is standing]
-
-    @property
-    def ready(self) -> list[FolderRow]:
-        return self.standing(FolderStanding.READY)
-
-    @property
-    def waiting(self) -> list[FolderRow]:
-        return self.standing(FolderStanding.WAITING)
-
-    @property
-    def unavailable(self) -> list[FolderRow]:
-        return self.standing(FolderStanding.UNAVAILABLE)
-
-
-def panopto_page(
-    *, user, setting: PanoptoSetting, semester: str = "", search: str = ""
-) -> PanoptoPage:
-    """The user's folders for the Panopto page, of one semester (spaces without a semester
-    always stay) and matching `search`: two queries, and one more when a folder waits."""
-    spaces = user_spaces_panopto(user=user, setting=setting, semester=semester)
-    rows = folder_rows(spaces)
-    search = search.strip()
-    if search:
-        rows = [row for row in rows if row.matches(search)]
-    return PanoptoPage(rows=with_administrators(rows))
