@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -42,6 +43,17 @@ class SpaceSemesterFilter(SemesterFilter):
     field = "space__semester"
 
 
+# Inlines other apps add to a space's page (Panopto: the course's linked folders), registered
+# through this function when their admin module is imported, as the Home screen's elements are
+# (virtualspaces.elements): this app knows none of them, and nothing patches its classes.
+_space_inlines: list[type[InlineModelAdmin]] = []
+
+
+def space_admin_inline_register(inline: type[InlineModelAdmin]) -> None:
+    if inline not in _space_inlines:
+        _space_inlines.append(inline)
+
+
 @admin.register(VirtualSpace)
 class VirtualSpaceAdmin(admin.ModelAdmin):
     """A space's memberships are not an inline here: a course of hundreds of members would be a
@@ -59,6 +71,9 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
         (_("Members"), {"fields": ("memberships",)}),
         (_("Details"), {"fields": ("description", "created_at")}),
     )
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *_space_inlines]
 
     @admin.display(description=_("memberships"))
     def memberships(self, obj: VirtualSpace) -> str:

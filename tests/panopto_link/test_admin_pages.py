@@ -126,3 +126,17 @@ def test_the_admin_loads_the_projects_styles(it_admin):
     document = parse(it_admin.get(reverse("admin:index")))
     sheets = [link.attrs["href"] for link in document.find_all("link", rel="stylesheet")]
     assert any(href.endswith("portal/admin.css") for href in sheets)
+
+
+def test_a_courses_page_shows_its_linked_folders_without_panopto_patching_the_space_admin(
+    it_admin,
+):
+    """Issue 22: the space's admin offers inlines to other apps (space_admin_inline_register);
+    Panopto's linked folders use it instead of rewriting VirtualSpaceAdmin.inlines at import."""
+    from panopto_link.admin.folders import FolderLinkInline
+    from virtualspaces.admin import VirtualSpaceAdmin
+
+    assert FolderLinkInline not in VirtualSpaceAdmin.inlines
+    course = CourseFactory(code="MAT101-EA")
+    page = it_admin.get(reverse("admin:virtualspaces_virtualspace_change", args=[course.pk]))
+    assert 'name="folder_links-TOTAL_FORMS"' in page.content.decode()
