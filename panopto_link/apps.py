@@ -11,7 +11,7 @@ class PanoptoLinkConfig(AppConfig):
         # there, and the LTI platform launches into the tools registered with it.
         from panopto_link.elements import panopto_home_elements, panopto_list_origin
         from panopto_link.launch import PANOPTO
-        from panopto_link.lti_platform.tools import tool_register
+        from panopto_link.lti_platform.api import tool_register
         from virtualspaces.elements import home_element_register, home_origin_register
 
         home_element_register(panopto_home_elements)

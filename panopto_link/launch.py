@@ -9,7 +9,7 @@ linked one, maybe), and a video. The plan for a request is built here and nowher
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.urls import reverse
@@ -21,11 +21,11 @@ from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti.messages import Context, LaunchUser, personal_claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.substitution import Variable, substitute
-from panopto_link.lti_platform.issuer import absolute_url
-from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
+from panopto_link.lti_platform.api import LaunchPlan, LaunchRequest, ToolRegistration, absolute_url
 from panopto_link.models import (
     LINKED_FOLDERS_PARAMETER,
     IdentifierKind,
+    PanoptoFolder,
     PanoptoRegistration,
     VideoLink,
 )
@@ -265,6 +265,138 @@ def _linked_recordings(space: VirtualSpace) -> dict[str, str]:
     return {LINKED_RECORDINGS_PARAM: ",".join(ids)} if ids else {}
 
 
+# --- the plan of a launch ----------------------------------------------------------------------
+# `plan` reads top to bottom: may this kind of launch go ahead (one function per kind), who is
+# sent (the identifier the privacy level promises), which folder's context, which link of it
+# (one function per kind), and the custom claim.
+
+
+def _folder_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLink | None) -> None:
+    """ "Continue to the Panopto system": the folder's decision is active."""
+    decision = entry.decision
+    if not decision.active:
+        raise AccessDenied(
+            decision.refusal or Reason.NOT_VISIBLE,
+            "The user may not enter this Panopto folder now.",
+        )
+
+
+def _picker_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLink | None) -> None:
+    """ "Add videos from Panopto": the space's administrator, in a folder that exists."""
+    decision = entry.decision
+    if not may_pick_videos(decision, is_own_folder=entry.owner.pk == target.space.pk):
+        raise AccessDenied(
+            video_picker_refusal(decision),
+            "Only the space's administrator picks videos, once its folder exists.",
+        )
+
+
+def _video_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLink | None) -> None:
+    """ "Play": a video still linked, in a folder whose decision lets its viewers in."""
+    if video is None:
+        raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
+    decision = entry.decision
+    if not may_open_videos(decision):
+        raise AccessDenied(
+            decision.refusal or Reason.VIDEO_REFUSED, "The video cannot be opened now."
+        )
+
+
+_ALLOWED = {
+    LaunchKind.FOLDER: _folder_allowed,
+    LaunchKind.PICKER: _picker_allowed,
+    LaunchKind.VIDEO: _video_allowed,
+}
+
+
+def _user_sendable(user, registration: PanoptoRegistration) -> LaunchUser:
+    """The person as the registration sends them; refused when the privacy level promises an
+    institutional identifier the user does not have."""
+    user_sent = launch_user(user, registration)
+    refusal = identifier_refusal(
+        released=identifier_released(
+            privacy_level=registration.privacy_level,
+            identifier_kind=registration.identifier_kind,
+        ),
+        identifier=user_sent.person_sourcedid or "",
+    )
+    if refusal is not None:
+        raise AccessDenied(refusal, "The user has no institutional identifier to send.")
+    return user_sent
+
+
+def _folder_for_launch(entry: FolderEntry) -> PanoptoFolder:
+    """The folder launched into, created on first need; from this launch on its context id
+    never changes."""
+    folder = entry.folder or services.folder_ensure(space=entry.owner)
+    if folder.context_used_at is None:
+        services.folder_mark_context_used(folder=folder)
+    return folder
+
+
+@dataclass(frozen=True)
+class _Link:
+    """Where a launch of one kind points: the resource link and its title, the tool's URL, and
+    for the picker where the chosen videos come back."""
+
+    resource_link_id: str
+    title: str
+    target_link_uri: str
+    deep_link_return_url: str = ""
+
+
+def _folder_link(
+    registration: PanoptoRegistration,
+    owner: VirtualSpace,
+    folder: PanoptoFolder,
+    video: VideoLink | None,
+) -> _Link:
+    return _Link(folder.resource_link_id, owner.name, registration.launch_url)
+
+
+def _picker_link(
+    registration: PanoptoRegistration,
+    owner: VirtualSpace,
+    folder: PanoptoFolder,
+    video: VideoLink | None,
+) -> _Link:
+    return _Link(
+        "",
+        owner.name,
+        registration.deep_linking_target,
+        deep_link_return_url=absolute_url(reverse("panopto_link:deep_linking_return")),
+    )
+
+
+def _video_link(
+    registration: PanoptoRegistration,
+    owner: VirtualSpace,
+    folder: PanoptoFolder,
+    video: VideoLink | None,
+) -> _Link:
+    if video is None:  # refused by _video_allowed already
+        raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
+    return _Link(video.resource_link_id, video.title, video.url)
+
+
+_LINKS = {
+    LaunchKind.FOLDER: _folder_link,
+    LaunchKind.PICKER: _picker_link,
+    LaunchKind.VIDEO: _video_link,
+}
+
+
+def _own_custom(
+    kind: LaunchKind, target: SpacePanopto, entry: FolderEntry, video: VideoLink | None
+) -> dict[str, str] | None:
+    """The custom parameters the portal itself sends: the course's linked folders with a
+    folder or picker launch, and with the picker the recordings linked already (to mark)."""
+    own = _linked_folders(target, entry) if video is None else None
+    if kind is LaunchKind.PICKER:
+        own = {**(own or {}), **_linked_recordings(target.space)}
+    return own
+
+
 def plan(
     *,
     user,
@@ -276,101 +408,56 @@ def plan(
 ) -> LaunchPlan:
     """The plan of a launch the policy allows: raises AccessDenied with the policy's reason when
     it does not. A first launch into a folder gives it its permanent context id first."""
-    decision = entry.decision
-    if kind is LaunchKind.PICKER:
-        if not may_pick_videos(decision, is_own_folder=entry.owner.pk == target.space.pk):
-            raise AccessDenied(
-                video_picker_refusal(decision),
-                "Only the space's administrator picks videos, once its folder exists.",
-            )
-    elif kind is LaunchKind.VIDEO:
-        if video is None:
-            raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
-        if not may_open_videos(decision):
-            raise AccessDenied(
-                decision.refusal or Reason.VIDEO_REFUSED, "The video cannot be opened now."
-            )
-    elif not decision.active:
-        raise AccessDenied(
-            decision.refusal or Reason.NOT_VISIBLE,
-            "The user may not enter this Panopto folder now.",
-        )
+    _ALLOWED[kind](entry=entry, target=target, video=video)
     registration = setting.registration
     if registration is None:  # an active decision has a complete registration
         raise AccessDenied(Reason.REGISTRATION_INCOMPLETE, "Panopto is not configured.")
-    user_sent = launch_user(user, registration)
-    refusal = identifier_refusal(
-        released=identifier_released(
-            privacy_level=registration.privacy_level,
-            identifier_kind=registration.identifier_kind,
-        ),
-        identifier=user_sent.person_sourcedid or "",
-    )
-    if refusal is not None:
-        raise AccessDenied(refusal, "The user has no institutional identifier to send.")
-    folder = entry.folder or services.folder_ensure(space=entry.owner)
-    if folder.context_used_at is None:  # from now on the context id never changes
-        services.folder_mark_context_used(folder=folder)
+    user_sent = _user_sendable(user, registration)
+    folder = _folder_for_launch(entry)
     owner: VirtualSpace = entry.owner
-    request = {"space": target.space.pk, "folder": owner.pk}
-    if video is not None:
-        request["video"] = video.pk
     context = Context(
         id=folder.context_id,
         label=owner.code,
         title=owner.name,
         type=CONTEXT_TYPES[SpaceType(owner.space_type)],
     )
-    if kind is LaunchKind.PICKER:
-        resource_link_id, title = "", owner.name
-    elif video is not None:
-        resource_link_id, title = video.resource_link_id, video.title
-    else:
-        resource_link_id, title = folder.resource_link_id, owner.name
+    link = _LINKS[kind](registration, owner, folder, video)
     values = _substitution_values(
         user,
         registration,
         user_sent,
         context=context,
         section_code=owner.code,
-        resource_link_id=resource_link_id,
-        resource_link_title=title,
+        resource_link_id=link.resource_link_id,
+        resource_link_title=link.title,
     )
-    own = _linked_folders(target, entry) if video is None else None
-    if kind is LaunchKind.PICKER:  # and the recordings linked already, for the picker to mark
-        own = {**(own or {}), **_linked_recordings(target.space)}
     custom = custom_claim(
         registration,
         user_sent,
         values,
         item_custom=video.custom if video is not None else None,
-        own=own,
+        own=_own_custom(kind, target, entry, video),
     )
-    launch_plan = LaunchPlan(
+    request = {"space": target.space.pk, "folder": owner.pk}
+    if video is not None:
+        request["video"] = video.pk
+    return LaunchPlan(
         message_type=kind.message_type,
         user=user_sent,
-        roles=lti_roles(decision),
+        roles=lti_roles(entry.decision),
         context=context,
-        target_link_uri=registration.launch_url,
+        target_link_uri=link.target_link_uri,
         document_target=document_target(registration, kind),
         return_url=absolute_url(reverse("virtualspaces:space_home", args=[target.space.pk])),
-        resource_link_id=resource_link_id,
-        title=title,
+        deep_link_return_url=link.deep_link_return_url,
+        resource_link_id=link.resource_link_id,
+        title=link.title,
         custom=custom,
         request=request,
         space_id=target.space.pk,
-        creates_context=decision.creates_context,
+        creates_context=entry.decision.creates_context,
         audit=audit_facts(registration),
     )
-    if kind is LaunchKind.PICKER:
-        return replace(
-            launch_plan,
-            target_link_uri=registration.deep_linking_target,
-            deep_link_return_url=absolute_url(reverse("panopto_link:deep_linking_return")),
-        )
-    if video is not None:
-        return replace(launch_plan, target_link_uri=video.url)
-    return launch_plan
 
 
 # --- the platform asks again: PanoptoTool ----------------------------------------------------
@@ -468,10 +555,12 @@ class PanoptoMoment:
 class PanoptoTool:
     """The institute's Panopto site as a tool of the LTI platform (`lti_platform.tools`)."""
 
-    def now(self, *, user=None, request: LaunchRequest | None = None) -> PanoptoMoment:
+    def now(
+        self, *, user=None, request: LaunchRequest | None = None, client_id: str | None = None
+    ) -> PanoptoMoment:
         if user is None or not request or "space" not in request:
             return PanoptoMoment(panopto_setting())
-        setting, target = launch_facts(user=user, space_pk=request["space"])
+        setting, target = launch_facts(user=user, space_pk=request["space"], client_id=client_id)
         return PanoptoMoment(setting, space_pk=request["space"], target=target)
 
     def at(self, setting: PanoptoSetting) -> PanoptoMoment:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.outbound import Probe, http_probe
-from panopto_link.lti_platform.self_test import (
+from panopto_link.lti_platform.api import (
     PRODUCTION,
     CheckResult,
     Status,

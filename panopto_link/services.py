@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.csv_rows import CsvImportResult, CsvRowProblem, read_csv_rows
 from panopto_link.lti.deep_linking import ContentItem
-from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord
+from panopto_link.lti_platform.api import context_launched
 from panopto_link.models import (
     FolderLink,
     FolderState,
@@ -103,12 +103,7 @@ def existing_context_problem(
         return _("The context id already belongs to the space “%(code)s”.") % {
             "code": holder.space.code
         }
-    used_elsewhere = LaunchRecord.objects.filter(
-        Q(space__isnull=True) | ~Q(space=space),
-        context_id=context_id,
-        outcome=LaunchOutcome.ACCEPTED,
-    )
-    if used_elsewhere.exists():
+    if context_launched(context_id, outside_space_id=space.pk):
         return _("The context id was already used by launches of another space.")
     if folder is not None and not existing_context_may_be_given(
         is_created=folder.is_created, context_used=folder_context_used(folder)

@@ -27,8 +27,12 @@ from panopto_link.access import access_folder, access_video
 from panopto_link.folder_blocks import Words, folder_blocks
 from panopto_link.launch import PANOPTO, LaunchKind, LinkedVideos, plan
 from panopto_link.lti.errors import AccessDenied
-from panopto_link.lti_platform.content import ContentRefused, receive_content
-from panopto_link.lti_platform.initiation import login_initiation_refused, login_initiation_url
+from panopto_link.lti_platform.api import (
+    ContentRefused,
+    login_initiation_refused,
+    login_initiation_url,
+    receive_content,
+)
 from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
 from panopto_link.selectors import (

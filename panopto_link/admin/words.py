@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti import claims
 from panopto_link.lti.substitution import Variable, unknown_variables
-from panopto_link.lti_platform.admin import launch_words_register
+from panopto_link.lti_platform.api import launch_words_register
 from panopto_link.models import (
     IdentifierKind,
     PanoptoRegistration,

@@ -1,9 +1,9 @@
 """The platform's records in the admin: launch records (read-only, in words) and the signing keys
 (read-only, with the rotation button). A tool's part names the roles and what its launches sent in
-its own terms through `launch_words_register` (Panopto: `panopto_link.admin`)."""
+its own terms through `tools.launch_words_register` (Panopto: `panopto_link.admin.words`)."""
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -21,24 +21,7 @@ from panopto_link.lti import claims
 from panopto_link.lti_platform.keys import KeyRotationRefused, keys_ensure, keys_rotate
 from panopto_link.lti_platform.models import LaunchRecord, PlatformKey
 from panopto_link.lti_platform.reasons import reason_label
-
-
-class LaunchWords(Protocol):
-    """A tool's words for what its launches carry, shown on the launch records."""
-
-    def role(self, role: str) -> str | None:
-        """The role URI in the tool's terms; None when the tool has no word of its own."""
-
-    def sent(self, sent: Mapping[str, Any]) -> str:
-        """A record's `sent` in words; empty when the record is not the tool's."""
-
-
-_launch_words: list[LaunchWords] = []
-
-
-def launch_words_register(words: LaunchWords) -> None:
-    if words not in _launch_words:
-        _launch_words.append(words)
+from panopto_link.lti_platform.tools import launch_words_registered
 
 
 class ReasonFilter(admin.SimpleListFilter):
@@ -79,7 +62,7 @@ MESSAGE_WORDS = {
 
 
 def role_in_words(role: str) -> str:
-    for words in _launch_words:
+    for words in launch_words_registered():
         said = words.role(role)
         if said:
             return said
@@ -91,7 +74,7 @@ def sent_in_words(sent: Mapping[str, Any] | None) -> str:
     that kept none (a refusal, a previous release's row)."""
     if not sent:
         return ""
-    for words in _launch_words:
+    for words in launch_words_registered():
         said = words.sent(sent)
         if said:
             return said

@@ -5,6 +5,7 @@ refusal is counted in the metrics here (core.metrics), once its row is committed
 import datetime
 from collections.abc import Sequence
 from functools import cache, partial
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, models, transaction
@@ -118,7 +119,7 @@ def _insert_fields(model: type[models.Model]) -> list[Field]:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
-def _insert_values(prefix: str, instance: models.Model) -> dict[str, object]:
+def _insert_values(prefix: str, instance: models.Model) -> dict[str, Any]:
     """The instance's values for `_consumed_and_recorded_sql`, each named by its column."""
     return {
         f"{prefix}_{field.column}": field.get_db_prep_save(

@@ -3,7 +3,7 @@ read), its videos, its semesters, and the facts the admin asks of used context i
 
 from dataclasses import dataclass
 
-from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.api import client_issued, context_launched
 from panopto_link.models import (
     FolderLink,
     PanoptoFolder,
@@ -127,11 +127,9 @@ def user_semesters(user) -> list[str]:
 
 
 def context_id_used(context_id: str) -> bool:
-    """A launch went ahead naming this context id: an accepted launch record names it (one
-    query; the records of a deleted space count too)."""
-    return LaunchRecord.objects.filter(
-        context_id=context_id, outcome=LaunchOutcome.ACCEPTED
-    ).exists()
+    """A launch went ahead naming this context id (the platform's records say so, one query;
+    the records of a deleted space count too)."""
+    return context_launched(context_id)
 
 
 def folder_context_used(folder: PanoptoFolder) -> bool:
@@ -143,8 +141,4 @@ def folder_context_used(folder: PanoptoFolder) -> bool:
 def registration_has_launched(registration: PanoptoRegistration) -> bool:
     """Panopto has received an id_token from this registration (one query): its accounts and
     folders now depend on what the registration sends."""
-    return LaunchRecord.objects.filter(
-        client_id=registration.client_id,
-        stage=LaunchStage.AUTHORIZATION,
-        outcome=LaunchOutcome.ACCEPTED,
-    ).exists()
+    return client_issued(registration.client_id)

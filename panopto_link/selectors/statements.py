@@ -148,10 +148,12 @@ def _links_order() -> str:
 
 
 @cache
-def _launch_sql(vendor: str) -> str:
+def _launch_sql(vendor: str, *, of_client: bool = False) -> str:
     """The licence on `%(today)s`, the registration, and one space (`%(space)s`) with its
     folders and the user's (`%(user)s`) roles; LEFT JOINs from a one-row table, so that a
-    missing registration or space still answers the licence."""
+    missing registration or space still answers the licence. With `of_client`, the space is
+    read only when the registration's client id is `%(client)s`: the platform looks a tool up
+    by the client id of a request, and a tool that is not the one named reads no space."""
     qn = connection.ops.quote_name
     table, column = _sql_names()
     licence = PanoptoLicence._meta
@@ -163,16 +165,25 @@ def _launch_sql(vendor: str) -> str:
         f"AND lc.{qn(licence.get_field('valid_from').column)} <= %(today)s "
         f"AND lc.{qn(licence.get_field('valid_until').column)} >= %(today)s)"
     )
+    space_read = f"{column(_SPACE, 'id')} = %(space)s"
+    space_exists = f"EXISTS (SELECT 1 FROM {table(_SPACE)} WHERE {space_read})"  # noqa: S608
+    if of_client:
+        registration = PanoptoRegistration._meta
+        client_id = qn(cast(Field, registration.get_field("client_id")).column)
+        space_read += f" AND {column(_REGISTRATION, 'client_id')} = %(client)s"
+        space_exists = (
+            f"({space_exists} AND EXISTS (SELECT 1 FROM {qn(registration.db_table)} rc "  # noqa: S608
+            f"WHERE rc.{qn(registration.pk.column)} = 1 AND rc.{client_id} = %(client)s))"
+        )
     return (
         f"SELECT {licence_valid}, {_REGISTRATION.select()}, {_spaces_select_from()}"  # noqa: S608
         f" LEFT JOIN {table(_REGISTRATION)} ON {column(_REGISTRATION, 'id')} = 1"
-        f" WHERE {column(_SPACE, 'id')} = %(space)s"
+        f" WHERE {space_read}"
         f" UNION ALL SELECT {licence_valid}, {_REGISTRATION.select()}, "
         + ", ".join(["NULL"] * (2 + sum(len(part.fields) for part in _SPACE_PARTS)))
-        + " FROM (SELECT 1 AS one) one"  # noqa: S608
+        + " FROM (SELECT 1 AS one) one"
         f" LEFT JOIN {table(_REGISTRATION)} ON {column(_REGISTRATION, 'id')} = 1"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table(_SPACE)}"
-        f" WHERE {column(_SPACE, 'id')} = %(space)s)"
+        f" WHERE NOT {space_exists}"
     )
 
 
@@ -208,18 +219,21 @@ def _user_spaces_sql(vendor: str, *, of_semester: bool) -> str:
     )
 
 
-def launch_facts(*, user, space_pk: int) -> tuple[PanoptoSetting, SpacePanopto | None]:
+def launch_facts(
+    *, user, space_pk: int, client_id: str | None = None
+) -> tuple[PanoptoSetting, SpacePanopto | None]:
     """The setting and one space's Panopto entries for the user (None when the space does not
-    exist), in one statement — what `panopto_setting` and `space_panopto` read in three."""
+    exist), in one statement — what `panopto_setting` and `space_panopto` read in three. With a
+    `client_id`, the space is read only when the registration is that client's (None else)."""
     if not id_in_range(space_pk):
         # A URL's id beyond what the database stores names no space: the ORM's lookups answer
         # so, but a bound parameter would overflow (SQLite's OverflowError, PostgreSQL's
         # "bigint out of range") and answer 500.
         space_pk = 0
     today = timezone.localdate()
-    params = {"today": today, "user": user.pk, "space": space_pk}
+    params = {"today": today, "user": user.pk, "space": space_pk, "client": client_id}
     with connection.cursor() as cursor:
-        cursor.execute(_launch_sql(connection.vendor), params)
+        cursor.execute(_launch_sql(connection.vendor, of_client=client_id is not None), params)
         rows = cursor.fetchall()
     first = rows[0]
     after = 1 + len(_REGISTRATION.fields)
