@@ -10,7 +10,7 @@ class PanoptoLinkConfig(AppConfig):
         # Panopto joins the portal from its own side: the Home screen shows what is registered
         # there, and the LTI platform launches into the tools registered with it.
         from panopto_link.elements import panopto_home_elements, panopto_list_origin
-        from panopto_link.launch import PANOPTO
+        from panopto_link.launch.tool import PANOPTO
         from panopto_link.lti_platform.api import tool_register
         from virtualspaces.elements import home_element_register, home_origin_register
 

@@ -25,7 +25,9 @@ from core.rate_limits import client_address, limit_launches
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
 from panopto_link.folder_blocks import Words, folder_blocks
-from panopto_link.launch import PANOPTO, LaunchKind, LinkedVideos, plan
+from panopto_link.launch.kinds import LaunchKind
+from panopto_link.launch.plan import plan
+from panopto_link.launch.tool import PANOPTO, LinkedVideos
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti_platform.api import (
     ContentRefused,

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from panopto_link.admin.words import custom_parameter_warnings, sent_in_words
-from panopto_link.launch import sent_preview
+from panopto_link.launch.sent import sent_preview
 from panopto_link.models import (
     PanoptoLicence,
     PanoptoRegistration,
