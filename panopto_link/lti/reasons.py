@@ -1,7 +1,7 @@
 """Why a launch step was refused, or what it did: the one vocabulary of the launch records.
 
 Every code a launch record can carry is a member here, so that none is spelled twice and the
-admin can show each in words (`panopto_link.platform.reasons` holds the translated labels; a
+admin can show each in words (`panopto_link.lti_platform.reasons` holds the translated labels; a
 test checks that every member has one). Plain Python: the protocol checks of this package raise
 these, and so do the platform and the SPEC §3 policy above it.
 """

@@ -37,7 +37,7 @@ from panopto_link.permissions import (
     video_picker_refusal,
 )
 from virtualspaces.models import MembershipRole
-from virtualspaces.permissions import SpaceAccess, strongest_role
+from virtualspaces.permissions import SpaceAccess
 
 COMPLETE = RegistrationFacts(is_enabled=True, missing_fields=())
 INCOMPLETE = RegistrationFacts(is_enabled=True, missing_fields=("client_id",))
@@ -145,12 +145,6 @@ def test_linked_folder_creator_only_where_the_user_administers_its_space():
     # The course's administrator who is not the subject's: Viewer of the linked folder.
     assert decide(ADMIN, admin=False).role is PanoptoRole.VIEWER
     assert decide(ADMIN, admin=False, folder=NOT_CREATED).refusal is Reason.CONTEXT_NOT_CREATED
-
-
-def test_administrator_wins_over_other_roles():
-    assert strongest_role(["member", "administrator", "guest_member"]) == "administrator"
-    assert strongest_role(["guest_member", "member"]) == "member"
-    assert strongest_role([]) is None
 
 
 # --- what a launch sends and names ------------------------------------------------------------
