@@ -20,6 +20,7 @@ from panopto_link.models import (
     FolderLink,
     FolderState,
     PanoptoFolder,
+    PanoptoLicence,
     PanoptoRegistration,
     VideoLink,
 )
@@ -55,17 +56,58 @@ def folder_mark_context_used(*, folder: PanoptoFolder) -> None:
     folder.context_used_at = folder.context_used_at or now
 
 
+def folders_ensure(spaces: Sequence[VirtualSpace]) -> int:
+    """Every one of `spaces` has its folder, created in bulk where missing (the demo's seed).
+    Returns how many were created."""
+    with_folder = set(
+        PanoptoFolder.objects.filter(space__in=spaces).values_list("space_id", flat=True)
+    )
+    created = PanoptoFolder.objects.bulk_create(
+        [PanoptoFolder(space=space) for space in spaces if space.pk not in with_folder]
+    )
+    return len(created)
+
+
 @transaction.atomic
 def folder_link_create(
     *, course: VirtualSpace, linked_space: VirtualSpace, position: int = 0
 ) -> FolderLink:
     """Link another space's folder into a course space; raises ValidationError for a
     non-course space, a self-link or a duplicate."""
-    link = FolderLink(course=course, linked_space=linked_space, position=position)
+    return folder_link_save(
+        link=FolderLink(course=course, linked_space=linked_space, position=position)
+    )
+
+
+@transaction.atomic
+def folder_link_save(*, link: FolderLink) -> FolderLink:
+    """Save a new or changed link (from `folder_link_create` or the admin), validated again,
+    with the linked space's folder ensured."""
     link.full_clean()
     link.save()
-    folder_ensure(space=linked_space)
+    folder_ensure(space=link.linked_space)
     return link
+
+
+def folder_links_create_missing(pairs: Sequence[tuple[VirtualSpace, int]]) -> int:
+    """Link each (course, linked space id) not linked yet, in bulk (the demo's seed: each
+    course to its subject, whose folders `folders_ensure` made). Returns how many."""
+    linked = set(FolderLink.objects.values_list("course_id", "linked_space_id"))
+    new = [
+        FolderLink(course=course, linked_space_id=space_id)
+        for course, space_id in pairs
+        if (course.pk, space_id) not in linked
+    ]
+    FolderLink.objects.bulk_create(new)
+    return len(new)
+
+
+def licence_save(*, licence: PanoptoLicence) -> PanoptoLicence:
+    """Save a licence period (the admin, the demo's seed), validated: it cannot end before
+    it starts."""
+    licence.full_clean()
+    licence.save()
+    return licence
 
 
 # --- existing Panopto folders (issue 12) -----------------------------------------------------

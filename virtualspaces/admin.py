@@ -11,7 +11,12 @@ from django.utils.translation import ngettext
 
 from virtualspaces.forms import MembershipCsvForm
 from virtualspaces.models import Membership, VirtualSpace
-from virtualspaces.services import MembershipCsvError, memberships_import_csv
+from virtualspaces.services import (
+    MembershipCsvError,
+    membership_save,
+    memberships_import_csv,
+    space_save,
+)
 
 
 class SemesterFilter(admin.SimpleListFilter):
@@ -75,6 +80,9 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), *_space_inlines]
 
+    def save_model(self, request, obj, form, change) -> None:
+        space_save(space=obj)  # one write path: the services
+
     @admin.display(description=_("memberships"))
     def memberships(self, obj: VirtualSpace) -> str:
         if obj.pk is None:
@@ -113,6 +121,9 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("user", "space")
     readonly_fields = ("created_at",)
     change_list_template = "admin/virtualspaces/membership/change_list.html"
+
+    def save_model(self, request, obj, form, change) -> None:
+        membership_save(membership=obj)  # one write path: the services
 
     def get_urls(self):
         return [

@@ -4,6 +4,7 @@ CSV file), the links of a course, and the links' inline on the space's own page.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,14 +25,28 @@ from panopto_link.services import (
     existing_context_problem,
     existing_folders_import_csv,
     folder_give_existing_context,
+    folder_link_save,
 )
 from virtualspaces.admin import space_admin_inline_register
+
+
+class FolderLinkFormSet(BaseInlineFormSet):
+    """The space page's links are saved through the services, as every link is."""
+
+    def save_new(self, form, commit=True):
+        link = super().save_new(form, commit=False)
+        return folder_link_save(link=link) if commit else link
+
+    def save_existing(self, form, obj, commit=True):
+        link = form.save(commit=False)
+        return folder_link_save(link=link) if commit else link
 
 
 class FolderLinkInline(admin.StackedInline):
     """Stacked: each field with its label (a tabular inline's fields have none of their own)."""
 
     model = FolderLink
+    formset = FolderLinkFormSet
     fk_name = "course"
     extra = 0
     autocomplete_fields = ("linked_space",)
@@ -218,6 +233,9 @@ class FolderLinkAdmin(admin.ModelAdmin):
     search_fields = ("course__code", "course__name", "linked_space__code", "linked_space__name")
     autocomplete_fields = ("course", "linked_space")
     list_select_related = ("course", "linked_space")
+
+    def save_model(self, request, obj, form, change) -> None:
+        folder_link_save(link=obj)  # one write path: the services
 
 
 # The course's linked folders are edited on the space's own page (its memberships on a page of

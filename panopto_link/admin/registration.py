@@ -22,6 +22,7 @@ from panopto_link.permissions import (
 )
 from panopto_link.selectors import registration_has_launched
 from panopto_link.self_test import run_self_test
+from panopto_link.services import licence_save
 
 
 @admin.register(PanoptoLicence)
@@ -29,6 +30,9 @@ class PanoptoLicenceAdmin(admin.ModelAdmin):
     list_display = ("valid_from", "valid_until", "is_enabled", "note")
     list_filter = ("is_enabled",)
     date_hierarchy = "valid_until"
+
+    def save_model(self, request, obj, form, change) -> None:
+        licence_save(licence=obj)  # one write path: the services
 
 
 class PanoptoRegistrationForm(forms.ModelForm):

@@ -140,3 +140,20 @@ def test_a_courses_page_shows_its_linked_folders_without_panopto_patching_the_sp
     course = CourseFactory(code="MAT101-EA")
     page = it_admin.get(reverse("admin:virtualspaces_virtualspace_change", args=[course.pk]))
     assert 'name="folder_links-TOTAL_FORMS"' in page.content.decode()
+
+
+def test_a_link_added_in_the_admin_is_written_by_the_service_which_ensures_the_folder(it_admin):
+    """One write path (issue 22): the admin saves a folder link through
+    services.folder_link_save, which validates it and gives the linked space its folder row —
+    which the admin's own form never did."""
+    from panopto_link.models import FolderLink, PanoptoFolder
+
+    subject = SpaceFactory(code="MAT101")
+    course = CourseFactory(code="MAT101-EA", subject=subject)
+    response = it_admin.post(
+        reverse("admin:panopto_link_folderlink_add"),
+        {"course": course.pk, "linked_space": subject.pk, "position": 0},
+    )
+    assert response.status_code == 302
+    assert FolderLink.objects.filter(course=course, linked_space=subject).exists()
+    assert PanoptoFolder.objects.filter(space=subject).exists()
