@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,7 +36,7 @@ def folder_ensure(*, space: VirtualSpace) -> PanoptoFolder:
     return folder
 
 
-def folder_mark_created(*, context_id: str, user) -> bool:
+def folder_mark_created(*, context_id: str, user: Any) -> bool:
     """Mark the folder with this context id created by `user`, when it is not yet: a
     conditional update, not read-then-write, so of many simultaneous first launches exactly one
     changes the row (and every one of them is a valid launch). True for the one that did."""
@@ -158,7 +159,7 @@ def existing_context_problem(
 
 
 def _give_existing_context(
-    *, space: VirtualSpace, context_id: str, folder: PanoptoFolder | None, user
+    *, space: VirtualSpace, context_id: str, folder: PanoptoFolder | None, user: Any
 ) -> GivenContext | None:
     """Write one checked row; None when a launch overtook the check (the conditional update
     found the folder used)."""
@@ -193,7 +194,7 @@ def _give_existing_context(
 
 @transaction.atomic
 def folder_give_existing_context(
-    *, space: VirtualSpace, context_id: str, user=None
+    *, space: VirtualSpace, context_id: str, user: Any = None
 ) -> GivenContext:
     """Give the space's Panopto folder the context id of a folder that already exists in
     Panopto (from an earlier integration), and count the folder as created: its members may
@@ -226,7 +227,7 @@ def _is_existing_folder_header(row: list[str]) -> bool:
     )
 
 
-def existing_folders_import_csv(*, data: bytes, user=None) -> CsvImportResult:
+def existing_folders_import_csv(*, data: bytes, user: Any = None) -> CsvImportResult:
     """Give spaces the context ids of folders that already exist in Panopto, from CSV rows
     `space code, context id`, as `folder_give_existing_context` does for one.
 
@@ -331,7 +332,9 @@ class VideosLinked:
     already_linked: list[VideoLink]  # the space's links of recordings picked again
 
 
-def video_links_add(*, space: VirtualSpace, items: Sequence[ContentItem], user) -> VideosLinked:
+def video_links_add(
+    *, space: VirtualSpace, items: Sequence[ContentItem], user: Any
+) -> VideosLinked:
     """Link the items a content picker returned into the space, after its last video. A
     recording the space links already, or that the items name twice, is not linked again: the
     space's link of it is reported instead. Runs in the caller's transaction (the deep-linking
@@ -415,7 +418,7 @@ class RegistrationChanges:
 
 
 @transaction.atomic
-def registration_configure(*, values: dict) -> RegistrationChanges:
+def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     """Create or update the single Panopto registration from `values` (field → value; None
     leaves a field as it is). Raises ValidationError for an invalid result; writes nothing
     then."""

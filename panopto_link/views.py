@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import error_page, too_many_requests
 from core.rate_limits import client_address, limit_launches
+from core.users import signed_in_user
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
 from panopto_link.folder_blocks import Words, folder_blocks
@@ -66,7 +67,12 @@ def _launch(
     now, else the refusal page (403). The platform records either."""
     try:
         launch_plan = plan(
-            user=request.user, setting=setting, target=target, entry=entry, kind=kind, video=video
+            user=signed_in_user(request.user),
+            setting=setting,
+            target=target,
+            entry=entry,
+            kind=kind,
+            video=video,
         )
     except AccessDenied as refusal:
         folder = entry.folder

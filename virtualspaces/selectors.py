@@ -2,24 +2,26 @@
 standing in spaces as other apps read it (one query for any number of spaces)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from core.users import UserRef
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
 from virtualspaces.permissions import SpaceAccess
 
 # --- the user's standing, for one space or many ------------------------------------------------
 
 
-def user_role_in(user, space: OuterRef) -> Subquery:
+def user_role_in(user: UserRef, space: OuterRef) -> Subquery:
     """The user's role in the space `space` refers to (an `OuterRef` to a space's id), for an
     annotation, or None. The database holds at most one membership of a user in a space (the
     `membership_one_per_user_and_space` constraint), so there is no precedence to apply."""
-    return Subquery(Membership.objects.filter(space_id=space, user=user).values("role"))
+    return Subquery(Membership.objects.filter(space_id=space, user_id=user.pk).values("role"))
 
 
-def with_user_role(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpace]:
+def with_user_role(spaces: QuerySet[VirtualSpace], user: UserRef) -> QuerySet[VirtualSpace]:
     """The spaces, each annotated with `user_role` (see `access_of`)."""
     return spaces.annotate(user_role=user_role_in(user, OuterRef("pk")))
 
@@ -38,7 +40,7 @@ def access_of(space: VirtualSpace) -> SpaceAccess:
 class SpaceMembers:
     """The Home screen's members element: how many people hold each role, and who to ask."""
 
-    administrators: list
+    administrators: list[Any]  # users (the project's model)
     members: int
     guest_members: int
 
@@ -69,7 +71,7 @@ def space_members(space: VirtualSpace) -> SpaceMembers:
     )
 
 
-def public_spaces(*, user, search: str = "") -> QuerySet[VirtualSpace]:
+def public_spaces(*, user: UserRef, search: str = "") -> QuerySet[VirtualSpace]:
     """Public spaces, each annotated with the user's own role in it (`user_role`, None for a
     space the user would enter as a guest); one query per page of results."""
     spaces = with_user_role(VirtualSpace.objects.public(), user)

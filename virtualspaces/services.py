@@ -1,6 +1,7 @@
 """Every write to virtual spaces and memberships goes through these functions."""
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -78,7 +79,7 @@ def memberships_create_missing(roles: Mapping[tuple[int, int], str]) -> int:
     return len(new)
 
 
-def membership_set(*, user, space: VirtualSpace, role: str) -> Membership:
+def membership_set(*, user: Any, space: VirtualSpace, role: str) -> Membership:
     """Give the user this role in the space, creating or changing their one membership."""
     membership = Membership.objects.filter(user=user, space=space).first()
     if membership is None:

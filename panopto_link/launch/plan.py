@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from core.users import PortalUser
 from panopto_link import services
 from panopto_link.launch.kinds import CONTEXT_TYPES, LaunchKind
 from panopto_link.launch.sent import (
@@ -84,7 +85,7 @@ _ALLOWED = {
 }
 
 
-def _user_sendable(user, registration: PanoptoRegistration) -> LaunchUser:
+def _user_sendable(user: PortalUser, registration: PanoptoRegistration) -> LaunchUser:
     """The person as the registration sends them; refused when the privacy level promises an
     institutional identifier the user does not have."""
     user_sent = launch_user(user, registration)
@@ -174,7 +175,7 @@ def _own_custom(
 
 def plan(
     *,
-    user,
+    user: PortalUser,
     setting: PanoptoSetting,
     target: SpacePanopto,
     entry: FolderEntry,

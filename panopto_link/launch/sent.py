@@ -4,7 +4,9 @@ the registration's admin page shows."""
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
+from core.users import PortalUser
 from panopto_link.launch.kinds import LaunchKind
 from panopto_link.lti import claims
 from panopto_link.lti.messages import Context, LaunchUser, personal_claims
@@ -32,7 +34,7 @@ from virtualspaces.models import VirtualSpace
 # --- who the user is to Panopto (issue 12) ---------------------------------------------------
 
 
-def institutional_identifier(user, identifier_kind: str) -> str:
+def institutional_identifier(user: PortalUser, identifier_kind: str) -> str:
     """The user's value of the registration's institutional identifier ("" when missing)."""
     if identifier_kind == IdentifierKind.EMAIL:
         return user.email or ""
@@ -41,7 +43,7 @@ def institutional_identifier(user, identifier_kind: str) -> str:
     return user.get_username()
 
 
-def launch_user(user, registration: PanoptoRegistration) -> LaunchUser:
+def launch_user(user: PortalUser, registration: PanoptoRegistration) -> LaunchUser:
     """The user as Panopto sees them: the opaque `sub` always; name, e-mail address and the
     institutional identifier as the privacy level releases them (`permissions`)."""
     released = released_personal_data(registration.privacy_level)
@@ -62,7 +64,7 @@ def launch_user(user, registration: PanoptoRegistration) -> LaunchUser:
 
 
 def substitution_values(
-    user,
+    user: PortalUser,
     registration: PanoptoRegistration,
     sent: LaunchUser,
     *,
@@ -143,7 +145,7 @@ def document_target(registration: PanoptoRegistration, kind: LaunchKind) -> str:
     return claims.DOCUMENT_TARGET_FRAME
 
 
-def sent_preview(registration: PanoptoRegistration) -> dict:
+def sent_preview(registration: PanoptoRegistration) -> dict[str, Any]:
     """What a launch sends under the registration's settings, in the shape of a launch
     record's `sent`, for the admin to show before anyone launches: the personal claims of a
     user who has every value."""

@@ -1,7 +1,9 @@
 """Studies → Information → Panopto: one row per folder, by where it stands."""
 
 from dataclasses import dataclass, replace
+from typing import Any
 
+from core.users import UserRef
 from panopto_link.permissions import (
     FolderStanding,
     folder_opener_role,
@@ -31,7 +33,7 @@ class FolderRow:
     access: SpaceAccess | None  # the user's standing in the folder's own space, if a member
     linked_from: tuple[VirtualSpace, ...]
     standing: FolderStanding
-    administrators: tuple = ()
+    administrators: tuple[Any, ...] = ()  # users (the project's model)
 
     @property
     def owner(self) -> VirtualSpace:
@@ -47,7 +49,7 @@ class FolderRow:
         )
 
 
-def _row_order(row: FolderRow) -> tuple:
+def _row_order(row: FolderRow) -> tuple[Any, ...]:
     """Subjects, courses, other spaces; courses of the newest semester first; then by name."""
     space = row.owner
     type_rank: dict[str, int] = {SpaceType.SUBJECT: 0, SpaceType.COURSE: 1, SpaceType.OTHER: 2}
@@ -96,7 +98,7 @@ def with_administrators(rows: list[FolderRow]) -> list[FolderRow]:
     waiting = {row.owner.pk for row in rows if row.standing is FolderStanding.WAITING}
     if not waiting:
         return rows
-    openers: dict[int, list] = {}
+    openers: dict[int, list[Any]] = {}
     memberships = (
         Membership.objects.filter(space_id__in=waiting, role=folder_opener_role())
         .select_related("user")
@@ -135,7 +137,7 @@ class PanoptoPage:
 
 
 def panopto_page(
-    *, user, setting: PanoptoSetting, semester: str = "", search: str = ""
+    *, user: UserRef, setting: PanoptoSetting, semester: str = "", search: str = ""
 ) -> PanoptoPage:
     """The user's folders for the Panopto page, of one semester (spaces without a semester
     always stay) and matching `search`: two queries, and one more when a folder waits."""

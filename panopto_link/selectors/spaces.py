@@ -3,6 +3,7 @@ read), its videos, its semesters, and the facts the admin asks of used context i
 
 from dataclasses import dataclass
 
+from core.users import UserRef
 from panopto_link.lti_platform.api import client_issued, context_launched
 from panopto_link.models import (
     FolderLink,
@@ -111,7 +112,7 @@ def space_videos_by_id(space: VirtualSpace, ids: list[int]) -> dict[int, VideoLi
     return {video.pk: video for video in VideoLink.objects.filter(space=space, pk__in=ids)}
 
 
-def user_semesters(user) -> list[str]:
+def user_semesters(user: UserRef) -> list[str]:
     """The semesters of the user's spaces, newest first (one query)."""
     semesters = (
         VirtualSpace.objects.of_user(user)

@@ -4,7 +4,7 @@ user's spaces with their folders and the user's roles, each in one statement."""
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django.db import connection, models
 from django.db.models import Field
@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.params import id_in_range
+from core.users import UserRef
 from panopto_link.models import (
     FolderLink,
     PanoptoFolder,
@@ -26,8 +27,13 @@ from panopto_link.selectors.spaces import (
 from virtualspaces.models import Membership, VirtualSpace
 from virtualspaces.selectors import user_role_sql
 
+if TYPE_CHECKING:  # django-stubs' fields are generic; Django's own are not subscriptable
+    AnyField: TypeAlias = Field[Any, Any]
+else:
+    AnyField = Field
 
-def space_panopto(*, user, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
+
+def space_panopto(*, user: UserRef, space_pk: int, setting: PanoptoSetting) -> SpacePanopto | None:
     """One space's Panopto entries for the user, or None when the space does not exist (one
     statement, see `launch_facts`). Visibility is the caller's to check (`access.is_visible`)."""
     if not id_in_range(space_pk):  # see launch_facts
@@ -59,7 +65,7 @@ class _Part:
     alias: str
 
     @property
-    def fields(self) -> list[Field]:
+    def fields(self) -> list[AnyField]:
         return list(self.model._meta.concrete_fields)
 
     def select(self) -> str:
@@ -117,7 +123,7 @@ def _sql_names() -> tuple[Callable[[_Part], str], Callable[[_Part, str], str]]:
         return f"{qn(part.model._meta.db_table)} {part.alias}"
 
     def column(part: _Part, name: str) -> str:
-        return f"{part.alias}.{qn(cast(Field, part.model._meta.get_field(name)).column)}"
+        return f"{part.alias}.{qn(cast(AnyField, part.model._meta.get_field(name)).column)}"
 
     return table, column
 
@@ -169,7 +175,7 @@ def _launch_sql(vendor: str, *, of_client: bool = False) -> str:
     space_exists = f"EXISTS (SELECT 1 FROM {table(_SPACE)} WHERE {space_read})"  # noqa: S608
     if of_client:
         registration = PanoptoRegistration._meta
-        client_id = qn(cast(Field, registration.get_field("client_id")).column)
+        client_id = qn(cast(AnyField, registration.get_field("client_id")).column)
         space_read += f" AND {column(_REGISTRATION, 'client_id')} = %(client)s"
         space_exists = (
             f"({space_exists} AND EXISTS (SELECT 1 FROM {qn(registration.db_table)} rc "  # noqa: S608
@@ -207,9 +213,9 @@ def _user_spaces_sql(vendor: str, *, of_semester: bool) -> str:
     # Only quoted names from the models' metadata are formatted in; every value is a named
     # parameter.
     members = (
-        f"SELECT m.{qn(cast(Field, membership.get_field('space')).column)} "  # noqa: S608
+        f"SELECT m.{qn(cast(AnyField, membership.get_field('space')).column)} "  # noqa: S608
         f"FROM {qn(membership.db_table)} m "
-        f"WHERE m.{qn(cast(Field, membership.get_field('user')).column)} = %(user)s"
+        f"WHERE m.{qn(cast(AnyField, membership.get_field('user')).column)} = %(user)s"
     )
     semester = column(_SPACE, "semester")
     return (
@@ -220,7 +226,7 @@ def _user_spaces_sql(vendor: str, *, of_semester: bool) -> str:
 
 
 def launch_facts(
-    *, user, space_pk: int, client_id: str | None = None
+    *, user: UserRef, space_pk: int, client_id: str | None = None
 ) -> tuple[PanoptoSetting, SpacePanopto | None]:
     """The setting and one space's Panopto entries for the user (None when the space does not
     exist), in one statement — what `panopto_setting` and `space_panopto` read in three. With a
@@ -258,7 +264,7 @@ def request_launch_facts(
     return setting, target
 
 
-def _link_sort_key(row: Sequence[Any]) -> tuple:
+def _link_sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
     """The launch's rows in the links' order (position, then the linked space's name); done
     here because a UNION's ORDER BY may name only its output columns."""
     values = _part_values(row)
@@ -325,7 +331,9 @@ def _part_values(row: Sequence[Any]) -> dict[_Part, Sequence[Any]]:
 # --- page-shaped reads for the screens -------------------------------------------------------
 
 
-def user_spaces_panopto(*, user, setting: PanoptoSetting, semester: str = "") -> list[SpacePanopto]:
+def user_spaces_panopto(
+    *, user: UserRef, setting: PanoptoSetting, semester: str = ""
+) -> list[SpacePanopto]:
     """Studies → Information → Panopto: every space where the user holds a membership of any
     role (not the public spaces they merely look at), each with its folders decided. With a
     `semester`, courses of other semesters are left out; spaces without a semester (subjects,
