@@ -356,3 +356,24 @@ def existing_context_may_be_given(*, is_created: bool, context_used: bool) -> bo
     is not created and no launch has named its context id (no message hint issued, no accepted
     launch record). After that Panopto keys a folder by the id, and it never changes."""
     return not is_created and not context_used
+
+
+# --- the registration's self-test (issue 20) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfTestAccess:
+    may_run: bool  # the outbound probes to Panopto and to the portal's own URLs
+    sees_last_report: bool
+
+
+def self_test_access(
+    *, may_view_registration: bool, may_change_registration: bool
+) -> SelfTestAccess:
+    """Running the self-test makes outbound requests, so it takes the right to change the
+    registration (the staff who act on what it finds); staff who may only view the registration
+    see the last report, if one was kept."""
+    return SelfTestAccess(
+        may_run=may_change_registration,
+        sees_last_report=may_view_registration or may_change_registration,
+    )

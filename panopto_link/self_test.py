@@ -8,15 +8,19 @@ probe through `core.outbound` (`http_probe`: `OUTBOUND_TIMEOUT_SECONDS` at most)
 once, so a page asking for the test waits for the slowest only.
 """
 
+import contextlib
+import datetime
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import shared_cache
 from core.outbound import Probe, http_probe
 from panopto_link.lti_platform.api import (
     PRODUCTION,
@@ -310,3 +314,34 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
         check_environment(registration, environment=environment),
     )
     return SelfTestReport(environment=environment, issuer=settings.LTI_ISSUER, results=results)
+
+
+# --- the last report, for the staff who may see it but not run it ----------------------------
+
+_LAST_REPORT_KEY = "panopto-self-test:last-report"
+LAST_REPORT_KEPT_SECONDS = 30 * 86_400
+
+
+@dataclass(frozen=True)
+class KeptReport:
+    report: SelfTestReport
+    ran_at: datetime.datetime
+    ran_by: str
+
+
+def self_test_report_keep(report: SelfTestReport, *, ran_by: str) -> None:
+    """Keep `report` in the shared cache as the last one (for `LAST_REPORT_KEPT_SECONDS`), in the
+    words of whoever ran it. Without the cache it is not kept: the report is a convenience, and
+    running the test again makes a fresh one."""
+    kept = KeptReport(report=report, ran_at=timezone.now(), ran_by=ran_by)
+    with contextlib.suppress(shared_cache.SharedCacheUnavailable):
+        shared_cache.set(_LAST_REPORT_KEY, kept, LAST_REPORT_KEPT_SECONDS)
+
+
+def self_test_last_report() -> KeptReport | None:
+    """The last report kept, if any (None as well while the shared cache is down)."""
+    try:
+        kept = shared_cache.get(_LAST_REPORT_KEY)
+    except shared_cache.SharedCacheUnavailable:
+        return None
+    return kept if isinstance(kept, KeptReport) else None

@@ -7,6 +7,18 @@ from panopto_link.lti_platform import keys
 from tests.factories import LicenceFactory, RegistrationFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as `migrate` leaves it, less the first signing keys its post_migrate
+    receiver created (keys.keys_ensure_after_migrate): each test starts without keys, as a
+    flushed database does, and the tests of keys make theirs. That `migrate` creates them is
+    tested on an empty database (tests/deploy/test_first_keys.py)."""
+    from panopto_link.lti_platform.models import PlatformKey
+
+    with django_db_blocker.unblock():
+        PlatformKey.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _clear_shared_cache():
     """Tests share one cache (Redis in the PostgreSQL pass): start each from an empty one, and

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,9 @@ class LtiPlatformConfig(AppConfig):
 
     def ready(self) -> None:
         from panopto_link.lti_platform import checks  # noqa: F401 - registers the deploy check
+        from panopto_link.lti_platform.keys import keys_ensure_after_migrate
+
+        # A migrated database has its first signing keys (a fresh deployment is ready).
+        post_migrate.connect(
+            keys_ensure_after_migrate, sender=self, dispatch_uid="lti_platform.first_keys"
+        )

@@ -179,7 +179,9 @@ class VideoLink(models.Model):
     duration_seconds = models.PositiveIntegerField(_("length (seconds)"), null=True, blank=True)
     # The recording linked, as `permissions.recording_identity` names it (a SHA-256 digest, so
     # that a long URL fits an index): a space links each recording once.
-    recording_key = models.CharField(_("recording key"), max_length=64, blank=True, editable=False)
+    recording_key = models.CharField(
+        _("recording key"), max_length=64, blank=True, editable=False, db_default=""
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     resource_link_id = models.CharField(
         _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False

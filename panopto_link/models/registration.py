@@ -141,6 +141,7 @@ class PanoptoRegistration(models.Model):
         _("deep linking URL"),
         max_length=500,
         blank=True,
+        db_default="",
         help_text=_("Where Panopto's content picker opens; empty means the launch URL."),
     )
     jwks_url = models.URLField(

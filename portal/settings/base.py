@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer, the probes' and the static files' too, carries the header.
+    "core.security_headers.PermissionsPolicyMiddleware",
     # First: load balancers' probes are answered before host validation and the HTTPS redirect,
     # and so are the monitoring system's scrapes (anyone else's go on, to a 404).
     "portal.health.HealthCheckMiddleware",
@@ -58,6 +60,35 @@ MIDDLEWARE = [
     "core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Browser features denied to every page and to anything it frames (Permissions-Policy header,
+# core.security_headers). The portal uses none of them: no page embeds a player or a frame, a
+# Panopto launch opens in the window or a new tab (W3C Permissions Policy; the names are those
+# Chromium knows, so it reports no unrecognised feature).
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "clipboard-read",
+    "clipboard-write",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -233,6 +264,8 @@ RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100
 # return), per client address: each within the limit is a launch record of its own, the rest of
 # the window are counted in one record and answered 429 (docs/decisions/0008).
 RATE_LIMIT_ANONYMOUS_REFUSALS = env_rate("RATE_LIMIT_ANONYMOUS_REFUSALS", default="30/60")
+# The same for the refusals of a signed-in user, per user: signing in gives no unbounded budget.
+RATE_LIMIT_SIGNED_IN_REFUSALS = env_rate("RATE_LIMIT_SIGNED_IN_REFUSALS", default="30/60")
 # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)

@@ -13,6 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from panopto_link.lti_platform.self_test import Status, check_clock, check_signi
 from panopto_link.models import PanoptoRegistration
 from panopto_link.self_test import run_self_test
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
-from tests.factories import LicenceFactory, RegistrationFactory
+from tests.factories import LicenceFactory, RegistrationFactory, UserFactory
 
 CHECKS = [
     "registration",
@@ -523,3 +524,33 @@ def test_the_self_test_page_is_for_the_admin_only(client, world):
     client.force_login(world.member)
     response = client.post(reverse("admin:panopto_link_panoptoregistration_self_test"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.fixture
+def view_only_staff(client):
+    """Staff who may view the registration and nothing more."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_panoptoregistration"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_view_only_staff_cannot_run_the_self_test_but_see_the_last_report(
+    view_only_staff, admin_client, registration
+):
+    """Issue 20 finding 5: staff with only view permission on the registration could run the
+    self-test (its outbound probes). Running takes change permission; they see the last report."""
+    url = reverse("admin:panopto_link_panoptoregistration_self_test")
+    page = view_only_staff.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "self-test-results" not in body and "Run the self-test" not in body
+    assert "has not been run lately" in body
+    assert view_only_staff.post(url).status_code == 403
+    # Someone who may change the registration runs it; the view-only staff then see that report.
+    admin_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    body = view_only_staff.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-check="registration" data-status="pass"' in body
+    assert "The last report, run at" in body and "Run the self-test" not in body
+    assert view_only_staff.post(url).status_code == 403
