@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import error_page, too_many_requests
 from core.rate_limits import client_address, limit_launches
+from core.sealed import Unsealable, seal, unseal
 from core.users import signed_in_user
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
@@ -38,6 +38,7 @@ from panopto_link.lti_platform.api import (
 )
 from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     FolderEntry,
     FolderRow,
@@ -91,7 +92,11 @@ def _launch(
                 "entry": entry,
                 "decision": entry.decision,
                 "enter_as": Words().enter_as(entry.decision),
-                "message": REFUSAL_MESSAGES.get(refusal.reason),
+                "message": (
+                    REFUSAL_MESSAGES.get(refusal.reason)
+                    if isinstance(refusal.reason, PanoptoReason)
+                    else None
+                ),
             },
             status=HTTPStatus.FORBIDDEN,
         )
@@ -275,11 +280,12 @@ class LinkingOutcome:
     errormsg: str
     skipped_items: int
 
-    SALT = "panopto_link.videos_linked"
+    PURPOSE = "videos_linked"  # sealed as every value the portal hands out (core.sealed)
     MAX_AGE = 15 * 60  # seconds: the page is reached at once, or reloaded soon after
 
     def seal(self) -> str:
-        return signing.dumps(
+        return seal(
+            self.PURPOSE,
             [
                 self.space_id,
                 self.user_id,
@@ -289,16 +295,14 @@ class LinkingOutcome:
                 self.errormsg,
                 self.skipped_items,
             ],
-            salt=self.SALT,
             compress=True,
         )
 
     @classmethod
     def open(cls, value: str) -> "LinkingOutcome | None":
         try:
-            fields = signing.loads(value, salt=cls.SALT, max_age=cls.MAX_AGE)
-            return cls(*fields)
-        except (signing.BadSignature, TypeError, ValueError):
+            return cls(*unseal(cls.PURPOSE, value, max_age=cls.MAX_AGE, compress=True))
+        except (Unsealable, TypeError):
             return None
 
 

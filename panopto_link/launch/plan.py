@@ -19,7 +19,6 @@ from panopto_link.launch.sent import (
 )
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti.messages import Context, LaunchUser
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.api import LaunchPlan, absolute_url
 from panopto_link.models import (
     PanoptoFolder,
@@ -34,6 +33,7 @@ from panopto_link.permissions import (
     may_pick_videos,
     video_picker_refusal,
 )
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
@@ -52,7 +52,7 @@ def _folder_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLin
     decision = entry.decision
     if not decision.active:
         raise AccessDenied(
-            decision.refusal or Reason.NOT_VISIBLE,
+            decision.refusal or PanoptoReason.NOT_VISIBLE,
             "The user may not enter this Panopto folder now.",
         )
 
@@ -70,11 +70,11 @@ def _picker_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLin
 def _video_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLink | None) -> None:
     """ "Play": a video still linked, in a folder whose decision lets its viewers in."""
     if video is None:
-        raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
+        raise AccessDenied(PanoptoReason.VIDEO_REMOVED, "The video link no longer exists.")
     decision = entry.decision
     if not may_open_videos(decision):
         raise AccessDenied(
-            decision.refusal or Reason.VIDEO_REFUSED, "The video cannot be opened now."
+            decision.refusal or PanoptoReason.VIDEO_REFUSED, "The video cannot be opened now."
         )
 
 
@@ -151,7 +151,7 @@ def _video_link(
     video: VideoLink | None,
 ) -> _Link:
     if video is None:  # refused by _video_allowed already
-        raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
+        raise AccessDenied(PanoptoReason.VIDEO_REMOVED, "The video link no longer exists.")
     return _Link(video.resource_link_id, video.title, video.url)
 
 
@@ -187,7 +187,7 @@ def plan(
     _ALLOWED[kind](entry=entry, target=target, video=video)
     registration = setting.registration
     if registration is None:  # an active decision has a complete registration
-        raise AccessDenied(Reason.REGISTRATION_INCOMPLETE, "Panopto is not configured.")
+        raise AccessDenied(PanoptoReason.REGISTRATION_INCOMPLETE, "Panopto is not configured.")
     user_sent = _user_sendable(user, registration)
     folder = _folder_for_launch(entry)
     owner: VirtualSpace = entry.owner

@@ -8,6 +8,7 @@ carries no SameSite=Lax cookie. Our sealed `data` value names the user and the r
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,12 +38,12 @@ class Received:
 
 @dataclass(frozen=True)
 class ContentRefused:
-    reason: Reason
+    reason: StrEnum
     description: str
     retry_after: int | None = None  # an anonymous refusal beyond its limit: answered 429
 
 
-def _consume(kind: ConsumedToken.Kind, value: str, reason: Reason) -> None:
+def _consume(kind: ConsumedToken.Kind, value: str, reason: StrEnum) -> None:
     try:
         single_use_consume(kind=kind, value=value, lifetime=DEEP_LINKING_DATA_MAX_AGE * 2)
     except AlreadyUsed:

@@ -4,6 +4,7 @@ refusal is counted in the metrics here (core.metrics), once its row is committed
 
 import datetime
 from collections.abc import Sequence
+from enum import StrEnum
 from functools import cache, partial
 from typing import Any
 
@@ -30,7 +31,7 @@ class AlreadyUsed(Exception):
     """The single-use value has been consumed before."""
 
 
-def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: Reason | None) -> None:
+def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: StrEnum | None) -> None:
     """Count a launch step in the metrics once the transaction that wrote its row commits (at
     once outside one): a row rolled back was no step, so the counts are the audit's."""
     transaction.on_commit(
@@ -85,7 +86,7 @@ def accepted_once(
     plan: LaunchPlan,
     user,
     client_id: str,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
 ) -> None:
     """Consume a single-use value and write the accepted audit row of the step it lets through,
     as one: both or neither. Raises AlreadyUsed (nothing written then).
@@ -162,7 +163,7 @@ def _accepted_record(
     user,
     client_id: str,
     hint_id: str,
-    reason: Reason | None,
+    reason: StrEnum | None,
 ) -> LaunchRecord:
     return LaunchRecord(
         stage=stage,
@@ -186,7 +187,7 @@ def launch_record_accepted(
     user,
     client_id: str,
     hint_id: str,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
 ) -> LaunchRecord:
     """The audit row of a step that went ahead with `plan`: what it sent, and to whom."""
     record = _accepted_record(
@@ -201,7 +202,7 @@ def launch_record_write(
     *,
     stage: LaunchStage,
     outcome: LaunchOutcome,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
     detail: str = "",
     user=None,
     space_id: int | None = None,
@@ -242,7 +243,7 @@ _flood_rows = LocMemCache("panopto-audit-flood", {"OPTIONS": {"MAX_ENTRIES": 10_
 def launch_refusal_write(
     *,
     stage: LaunchStage,
-    reason: Reason,
+    reason: StrEnum,
     detail: str,
     user,
     client_address: str,
@@ -287,7 +288,7 @@ def launch_refusal_write(
     return None
 
 
-def _flood_count(*, stage: LaunchStage, reason: Reason, who: str, user, taken: Taken) -> None:
+def _flood_count(*, stage: LaunchStage, reason: StrEnum, who: str, user, taken: Taken) -> None:
     """Add one attempt to the window's flood row of this user or address (one UPDATE), or
     open it."""
     key = f"audit-flood:{taken.key}"
