@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LtiPlatformConfig(AppConfig):
-    """The portal as an LTI 1.3 platform, for any tool (docs/decisions/0016): its launch records,
+    """The portal as an LTI 1.3 platform, for any tool (docs/decisions/0017): its launch records,
     signing keys and consumed single-use values, their admin, the authorization endpoint and
     the key set. It never imports the tool's part; a tool registers itself with
     `lti_platform.tools.tool_register`."""

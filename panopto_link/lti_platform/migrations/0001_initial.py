@@ -1,4 +1,4 @@
-"""The LTI platform becomes an app of its own (issue 22, docs/decisions/0016): its three models
+"""The LTI platform becomes an app of its own (issue 22, docs/decisions/0017): its three models
 leave `panopto_link` without moving data. The tables keep their names (`db_table`), so only
 Django's state changes here, and `panopto_link` 0012 forgets them in its own state. The content
 types are renamed in place, so the permissions given to groups and users and the admin's history
