@@ -8,6 +8,7 @@ functions by name; none re-derives any part of them.
 Pure functions on plain values: no queries, no request.
 """
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,15 +17,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti import claims
+from panopto_link.lti.origins import normalised_url
 from panopto_link.lti.substitution import Variable
-from panopto_link.models import IdentifierKind, PrivacyLevel
+from panopto_link.models import RESERVED_CUSTOM_KEYS, IdentifierKind, PrivacyLevel
 from panopto_link.reasons import PanoptoReason
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
-
-# The custom parameter of a content item that names its recording (LTI Core §5.4.6 custom
-# parameters; Panopto's session id, the stand-in's recording).
-RECORDING_ID_PARAM = "recording_id"
 
 
 class PanoptoRole(StrEnum):
@@ -245,13 +243,29 @@ def may_manage_videos(access: SpaceAccess) -> bool:
 
 
 def recording_identity(*, url: str, custom: Mapping[str, str]) -> str:
-    """What makes two linked videos the same recording, so that it is linked into a space only
-    once: the recording id the tool names in the item's custom parameters (Panopto's session
-    id; the stand-in's `recording_id`), else the launch URL without its fragment."""
-    recording_id = str(custom.get(RECORDING_ID_PARAM, "")).strip()
-    if recording_id:
-        return "id:" + recording_id.lower()
-    return "url:" + url.split("#", 1)[0]
+    """What makes two linked videos the same, so that one is linked into a space only once: the
+    whole item a tool returned — its launch URL (`origins.normalised_url`: scheme and host in
+    any case, the default port or none, no fragment) and its custom map (keys sorted, values as
+    sent). A tool may launch every resource through one URL and name each in the custom map
+    (Panopto's `context_delivery`, issue 21): two items differing in either are two videos."""
+    canonical = json.dumps(
+        {str(key): str(value) for key, value in custom.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return f"url:{normalised_url(url)}\ncustom:{canonical}"
+
+
+def content_reserved_keys(*, identifier_parameter: str) -> frozenset[str]:
+    """The custom keys a content item may never set (issue 20, finding 1): those the portal
+    sends itself on a launch — `linked_folders` and the institutional identifier's parameter —
+    which Panopto would otherwise read as the portal's word. An item carrying one is refused
+    at the deep-linking return, and a key stored before this rule is dropped at the launch."""
+    keys = set(RESERVED_CUSTOM_KEYS)
+    if identifier_parameter:
+        keys.add(identifier_parameter)
+    return frozenset(keys)
 
 
 # --- the IT administrators' help beside an inactive button ------------------------------------

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from core import shared_cache
 from core.outbound import Probe, http_probe
+from panopto_link.lti.origins import origin
 from panopto_link.lti_platform.api import (
     PRODUCTION,
     CheckResult,
@@ -168,11 +169,6 @@ def check_login_url(registration: PanoptoRegistration | None, answer: Probe | No
     )
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
 def check_tool_urls(registration: PanoptoRegistration | None, *, environment: str) -> CheckResult:
     """The redirect URIs share the launch URL's origin (the id_token is posted only there), and
     in production every Panopto URL is https."""
@@ -181,15 +177,18 @@ def check_tool_urls(registration: PanoptoRegistration | None, *, environment: st
         return CheckResult(
             "redirect_uris", title, Status.FAIL, _("No launch URL is registered."), ""
         )
-    origin = _origin(registration.launch_url)
-    foreign = [uri for uri in registration.redirect_uri_list if _origin(uri) != origin]
+    # Where the id_token may go, compared as RFC 6454 does; the redirect URI a login sends is
+    # still matched exactly against this list (`lti.auth_request`).
+    expected = origin(registration.launch_url)
+    launch_origin = expected or registration.launch_url
+    foreign = [uri for uri in registration.redirect_uri_list if origin(uri) != expected]
     if foreign:
         return CheckResult(
             "redirect_uris",
             title,
             Status.FAIL,
             _("Not on the launch URL's origin %(origin)s: %(uris)s.")
-            % {"origin": origin, "uris": ", ".join(foreign)},
+            % {"origin": launch_origin, "uris": ", ".join(foreign)},
             _(
                 "The id_token is posted to a redirect URI: give only the URLs Panopto's "
                 "identity provider page lists, on Panopto's own site."
@@ -220,7 +219,7 @@ def check_tool_urls(registration: PanoptoRegistration | None, *, environment: st
             "%(count)d redirect URIs, all on %(origin)s.",
             len(registration.redirect_uri_list),
         )
-        % {"count": len(registration.redirect_uri_list), "origin": origin},
+        % {"count": len(registration.redirect_uri_list), "origin": launch_origin},
     )
 
 

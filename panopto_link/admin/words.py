@@ -81,6 +81,13 @@ def sent_in_words(sent: Mapping | None) -> str:
         parts.append(gettext("Custom parameters: %(keys)s.") % {"keys": ", ".join(custom)})
     else:
         parts.append(gettext("Custom parameters: none."))
+    if tool.get("dropped_custom_keys"):
+        parts.append(
+            gettext(
+                "Left out of the video's custom parameters (keys content may not set): %(keys)s."
+            )
+            % {"keys": tool["dropped_custom_keys"].replace(",", ", ")}
+        )
     target = sent.get("document_target")
     if target in DOCUMENT_TARGET_WORDS:
         parts.append(str(DOCUMENT_TARGET_WORDS[target]))

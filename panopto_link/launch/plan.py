@@ -12,9 +12,9 @@ from panopto_link.launch.sent import (
     audit_facts,
     custom_claim,
     document_target,
+    item_custom_sent,
     launch_user,
     linked_folders_custom,
-    linked_recordings_custom,
     substitution_values,
 )
 from panopto_link.lti.errors import AccessDenied
@@ -166,11 +166,8 @@ def _own_custom(
     kind: LaunchKind, target: SpacePanopto, entry: FolderEntry, video: VideoLink | None
 ) -> dict[str, str] | None:
     """The custom parameters the portal itself sends: the course's linked folders with a
-    folder or picker launch, and with the picker the recordings linked already (to mark)."""
-    own = linked_folders_custom(target, entry) if video is None else None
-    if kind is LaunchKind.PICKER:
-        own = {**(own or {}), **linked_recordings_custom(target.space)}
-    return own
+    folder or picker launch."""
+    return linked_folders_custom(target, entry) if video is None else None
 
 
 def plan(
@@ -207,6 +204,11 @@ def plan(
         resource_link_id=link.resource_link_id,
         resource_link_title=link.title,
     )
+    audit = audit_facts(registration)
+    if video is not None:
+        _kept, dropped = item_custom_sent(registration, video.custom)
+        if dropped:  # stored before the deep-linking return refused such items
+            audit["dropped_custom_keys"] = ",".join(dropped)
     custom = custom_claim(
         registration,
         user_sent,
@@ -232,5 +234,5 @@ def plan(
         request=request,
         space_id=target.space.pk,
         creates_context=entry.decision.creates_context,
-        audit=audit_facts(registration),
+        audit=audit,
     )

@@ -16,6 +16,7 @@ from panopto_link.models import (
     VideoLink,
 )
 from panopto_link.permissions import (
+    content_reserved_keys,
     may_pick_videos,
     registration_complete,
     video_picker_refusal,
@@ -42,6 +43,9 @@ def tool_registration(registration: PanoptoRegistration, setting: PanoptoSetting
         tool_origins=registration.tool_origins(),
         is_enabled=registration.is_enabled,
         is_complete=registration_complete(setting.registration_facts),
+        reserved_custom_keys=content_reserved_keys(
+            identifier_parameter=registration.identifier_parameter
+        ),
     )
 
 

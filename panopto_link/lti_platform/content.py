@@ -50,6 +50,14 @@ def _consume(kind: ConsumedToken.Kind, value: str, reason: StrEnum) -> None:
         raise InvalidDeepLinkingResponse(reason, "This response has already been used.") from None
 
 
+def _refused_summary(response: DeepLinkingResponse) -> str:
+    """The items refused for their custom map, for the launch record: key and problem each."""
+    if not response.refused_items:
+        return ""
+    named = ", ".join(f"{item.key or '-'} ({item.problem})" for item in response.refused_items)
+    return f"{len(response.refused_items)} item(s) refused for their custom parameters: {named}."
+
+
 def receive_content(
     token: str, *, tool: LaunchTool, client_address: str
 ) -> Received | ContentRefused:
@@ -80,6 +88,7 @@ def receive_content(
             find_key=find_key,
             allowed_origins=registration.tool_origins,
             now=int(time.time()),
+            reserved_keys=registration.reserved_custom_keys,
         )
         data = DEEP_LINKING_DATA.decode(response.data)
         if data.client_id != registration.client_id:
@@ -101,7 +110,14 @@ def receive_content(
                 outcome=LaunchOutcome.ACCEPTED,
                 reason=Reason.VIDEOS_ADDED,
                 detail=" ".join(
-                    filter(None, [accepted.summary, response.errorlog or response.log])
+                    filter(
+                        None,
+                        [
+                            accepted.summary,
+                            _refused_summary(response),
+                            response.errorlog or response.log,
+                        ],
+                    )
                 ),
                 user=user,
                 space_id=accepted.space_id,

@@ -5,6 +5,7 @@ id. And every migration lets the previous release keep inserting rows (rolling d
 20 finding 8): each column it adds has a database default or may be NULL."""
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps as installed_apps
@@ -218,3 +219,120 @@ def test_a_migration_adding_a_not_null_column_without_a_database_default_is_caug
     nodes = {**loader.graph.nodes, ("virtualspaces", "0099_future"): future}
     found = set(columns_without_a_database_default(nodes)) - GIVEN_A_DEFAULT_LATER
     assert found == {("virtualspaces", "0099_future", "virtualspace", "rank")}
+
+
+# --- issue 21: a video link's key names the whole item ----------------------------------------
+
+BEFORE_ISSUE_21 = [("panopto_link", "0010_video_link_recordings")]
+AFTER_ISSUE_21 = [("panopto_link", "0012_video_link_item_identity")]
+SHARED = "https://panopto.example.com/Panopto/LTI/LTI13.aspx"
+
+
+@pytest.fixture
+def before_issue_21():
+    apps = migrate(BEFORE_ISSUE_21)
+    yield apps
+    migrate(executor_leaf_nodes())
+
+
+def previous_release_inserts(space_id: int, position: int, url: str, custom: dict) -> int:
+    """A link as the previous release wrote it: its SQL, its key rule (0010's)."""
+    from importlib import import_module
+
+    rule = import_module("panopto_link.migrations.0010_video_link_recordings").identity
+    key = rule(url, custom)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM panopto_link_videolink "
+            "WHERE space_id = %s AND recording_key = %s",
+            [space_id, key],
+        )
+        if cursor.fetchone()[0]:
+            key = ""  # the previous release kept a copy without a key
+        cursor.execute(
+            "INSERT INTO panopto_link_videolink (space_id, title, text, url, custom, "
+            "thumbnail_url, document_target, position, created_at, resource_link_id, "
+            "recording_key) VALUES (%s, 't', '', %s, %s, '', 'window', %s, %s, %s, %s)",
+            [space_id, url, json.dumps(custom), position, timezone.now(), f"rl-{position}", key],
+        )
+        cursor.execute("SELECT MAX(id) FROM panopto_link_videolink")
+        return cursor.fetchone()[0]
+
+
+def test_existing_links_get_the_key_of_the_whole_item_and_keep_working(before_issue_21):
+    from panopto_link.lti.deep_linking import ContentItem
+    from panopto_link.services import recording_key
+
+    Space = before_issue_21.get_model("virtualspaces", "VirtualSpace")
+    space = Space.objects.create(code="S1", name="S1", space_type="subject")
+    rows = {
+        # Two recordings through one URL, told apart by their custom map: the old rule saw one.
+        "a": previous_release_inserts(space.pk, 1, SHARED, {"context_delivery": "s-1"}),
+        "b": previous_release_inserts(space.pk, 2, SHARED, {"context_delivery": "s-2"}),
+        # The stand-in's old items.
+        "c": previous_release_inserts(space.pk, 3, SHARED + "?v=1", {"recording_id": "R"}),
+        # The same item again, with the host in capitals and the default port: one video.
+        "d": previous_release_inserts(
+            space.pk,
+            4,
+            "https://PANOPTO.example.com:443/Panopto/LTI/LTI13.aspx?v=1#t=1",
+            {"recording_id": "R"},
+        ),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT recording_key FROM panopto_link_videolink WHERE id = %s", [rows["b"]]
+        )
+        assert cursor.fetchone()[0] == ""  # the old rule made the second video a copy
+
+    apps = migrate(AFTER_ISSUE_21)
+    VideoLink = apps.get_model("panopto_link", "VideoLink")
+    keys = dict(VideoLink.objects.values_list("pk", "recording_key"))
+
+    def key_now(url, custom):  # this release's rule, as the deep-linking return applies it
+        return recording_key(
+            ContentItem(
+                title="",
+                text="",
+                url=url,
+                custom=custom,
+                thumbnail_url="",
+                document_target="window",
+                width=None,
+                height=None,
+            )
+        )
+
+    assert keys[rows["a"]] == key_now(SHARED, {"context_delivery": "s-1"})
+    assert keys[rows["b"]] == key_now(SHARED, {"context_delivery": "s-2"})
+    assert keys[rows["c"]] == key_now(SHARED + "?v=1", {"recording_id": "R"})
+    assert keys[rows["d"]] == ""  # a copy of c: kept, without a key, as 0010 did
+    # The previous release goes on inserting while this one runs: the table is unchanged.
+    previous_release_inserts(space.pk, 5, SHARED, {"context_delivery": "s-3"})
+    apps = migrate(BEFORE_ISSUE_21)
+    VideoLink = apps.get_model("panopto_link", "VideoLink")
+    back = dict(VideoLink.objects.values_list("pk", "recording_key"))
+    assert back[rows["a"]] and back[rows["b"]] == "" and back[rows["c"]] and back[rows["d"]] == ""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        SHARED,
+        "HTTPS://Panopto.Example.com:443/Panopto/LTI/LTI13.aspx?id=1#t=5",
+        "https://panopto.example.com:8443",
+        "https://[::1]:443/x",
+        "javascript:alert(1)#x",
+        "https://panopto.example.com:bad/",
+    ],
+)
+def test_the_migrations_copy_of_the_rule_is_this_releases_rule(url):
+    import hashlib
+    from importlib import import_module
+
+    from panopto_link.permissions import recording_identity
+
+    copy = import_module("panopto_link.migrations.0012_video_link_item_identity").item_identity
+    custom = {"context_delivery": "s-1", "b": "ü", "a": "1"}
+    expected = hashlib.sha256(recording_identity(url=url, custom=custom).encode()).hexdigest()
+    assert copy(url, custom) == expected

@@ -219,21 +219,47 @@ def test_folders_stand_ready_waiting_or_unavailable():
     assert decide(USERS["administrator"], folder=NOT_CREATED).creates_context
 
 
+LAUNCH = "https://Egyetem.hosted.panopto.com/Panopto/LTI/LTI13.aspx"
+
+
 @pytest.mark.parametrize(
     ("first", "second", "same"),
     [
+        # The whole item (issue 21): its URL, normalised, and its custom map, canonical.
         ({"url": "https://p/v/1", "custom": {}}, {"url": "https://p/v/1#t=5", "custom": {}}, True),
         ({"url": "https://p/v/1", "custom": {}}, {"url": "https://p/v/2", "custom": {}}, False),
         (
-            {"url": "https://p/v/1", "custom": {"recording_id": "ABC"}},
-            {"url": "https://p/other", "custom": {"recording_id": "abc"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "a"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "b"}},
+            False,
+        ),
+        (
+            {"url": LAUNCH, "custom": {"context_delivery": "a", "use_panopto_sandbox": "true"}},
+            {"url": LAUNCH, "custom": {"use_panopto_sandbox": "true", "context_delivery": "a"}},
             True,
         ),
         (
-            {"url": "https://p/v/1", "custom": {"recording_id": "a"}},
-            {"url": "https://p/v/1", "custom": {"recording_id": "b"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "a"}},
+            {
+                "url": LAUNCH.replace("https://Egyetem.", "HTTPS://egyetem.").replace(
+                    ".com/", ".com:443/"
+                ),
+                "custom": {"context_delivery": "a"},
+            },
+            True,
+        ),
+        (  # values as sent: another case is another value
+            {"url": LAUNCH, "custom": {"context_delivery": "ABC"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "abc"}},
             False,
         ),
+        (  # a parameter only the stand-in once sent gets no special treatment
+            {"url": "https://p/v/1", "custom": {"recording_id": "a"}},
+            {"url": "https://p/other", "custom": {"recording_id": "a"}},
+            False,
+        ),
+        ({"url": LAUNCH, "custom": {}}, {"url": LAUNCH, "custom": {"x": ""}}, False),
+        ({"url": LAUNCH + "?a=1", "custom": {}}, {"url": LAUNCH + "?a=2", "custom": {}}, False),
     ],
 )
 def test_what_makes_two_videos_the_same_recording(first, second, same):

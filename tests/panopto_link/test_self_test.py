@@ -318,6 +318,14 @@ def test_no_valid_licence_warns(registration, quiet_probe):
             Status.PASS,
             "",
         ),
+        (  # RFC 6454: the page's origin in another case and with the default port is the same
+            "https://neptun.example.edu",
+            "production",
+            ["*"],
+            "https://Neptun.Example.edu:443",
+            Status.PASS,
+            "",
+        ),
     ],
 )
 def test_the_issuer_check(
@@ -336,6 +344,19 @@ def test_redirect_uris_off_the_launch_urls_origin_fail(registration, quiet_probe
     registration.save()
     result = result_of(run_self_test(prober=quiet_probe), "redirect_uris")
     assert result.status is Status.FAIL and "https://evil.example/collect" in result.detail
+
+
+@pytest.mark.django_db
+def test_redirect_uris_on_the_launch_urls_origin_in_another_case_or_with_443_pass(
+    registration, quiet_probe
+):
+    """RFC 6454 (issue 21): `https://PANOPTO.example.com:443` is the launch URL's origin."""
+    registration.launch_url = "https://Panopto.Example.com/Panopto/LTI/LTI13.aspx"
+    registration.redirect_uris += "\nhttps://PANOPTO.example.com:443/Panopto/LTI/other.aspx"
+    registration.save()
+    result = result_of(run_self_test(prober=quiet_probe), "redirect_uris")
+    assert result.status is Status.PASS, result.detail
+    assert "https://panopto.example.com." in result.detail
 
 
 @pytest.mark.django_db

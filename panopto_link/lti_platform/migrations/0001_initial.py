@@ -1,6 +1,6 @@
 """The LTI platform becomes an app of its own (issue 22, docs/decisions/0017): its three models
 leave `panopto_link` without moving data. The tables keep their names (`db_table`), so only
-Django's state changes here, and `panopto_link` 0012 forgets them in its own state. The content
+Django's state changes here, and `panopto_link` 0013 forgets them in its own state. The content
 types are renamed in place, so the permissions given to groups and users and the admin's history
 stay attached to them."""
 
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("panopto_link", "0011_database_defaults"),
+        ("panopto_link", "0012_video_link_item_identity"),
         ("virtualspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("contenttypes", "0002_remove_content_type_name"),
