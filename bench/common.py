@@ -179,7 +179,7 @@ def launch_data_reset() -> None:
     from django.db import connection
 
     from panopto_link.lti_platform import keys
-    from panopto_link.models import ConsumedToken, LaunchRecord, PlatformKey
+    from panopto_link.lti_platform.models import ConsumedToken, LaunchRecord, PlatformKey
 
     tables = [LaunchRecord._meta.db_table, ConsumedToken._meta.db_table, "django_session"]
     with connection.cursor() as cursor:

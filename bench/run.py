@@ -449,7 +449,7 @@ def wrk(server: Server, load: Load, *, seconds: int, connections: int, pool_file
 
 
 def authorizations_since(moment) -> dict[str, int]:
-    from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+    from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 
     records = LaunchRecord.objects.filter(stage=LaunchStage.AUTHORIZATION, created_at__gte=moment)
     return {

@@ -9,7 +9,7 @@ The LTI protocol endpoints are left to answer for themselves: another party post
 protocol (which is why they are CSRF-exempt), and the protocol says how a bad request is
 answered — the authorization endpoint posts its error back to the verified redirect URI with
 `state` (SPEC §5.2), the deep-linking return records its refusal. They never store a parameter
-as it came (tests/panopto_link/test_unstorable_text.py, tests/fuzz/).
+as it came (tests/lti_platform/test_unstorable_text.py, tests/fuzz/).
 """
 
 import logging

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,18 +10,11 @@ class PanoptoLinkConfig(AppConfig):
         # Panopto joins the portal from its own side: the Home screen shows what is registered
         # there, and the LTI platform launches into the tools registered with it.
         from panopto_link.elements import panopto_home_elements, panopto_list_origin
-        from panopto_link.launch import PANOPTO
-        from panopto_link.lti_platform.tools import tool_register
+        from panopto_link.launch.tool import PANOPTO
+        from panopto_link.lti_platform.api import tool_register
         from virtualspaces.elements import home_element_register, home_origin_register
 
         home_element_register(panopto_home_elements)
         # A Home screen reached from Studies → Information → Panopto leads back there.
         home_origin_register("panopto", panopto_list_origin)
         tool_register(PANOPTO)
-
-        # A migrated database has its first signing keys (a fresh deployment is ready).
-        from panopto_link.lti_platform.keys import keys_ensure_after_migrate
-
-        post_migrate.connect(
-            keys_ensure_after_migrate, sender=self, dispatch_uid="panopto_link.first_keys"
-        )

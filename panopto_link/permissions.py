@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti import claims
 from panopto_link.lti.origins import normalised_url
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti.substitution import Variable
 from panopto_link.models import RESERVED_CUSTOM_KEYS, IdentifierKind, PrivacyLevel
+from panopto_link.reasons import PanoptoReason
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
 
@@ -38,25 +38,25 @@ class PanoptoRole(StrEnum):
 
 # Why a folder's link is hidden or inactive, in the order SPEC §3 checks them, and what the
 # person is told.
-REFUSAL_MESSAGES: dict[Reason, Promise] = {
-    Reason.NO_LICENCE: _("The institute has no valid Panopto licence."),
-    Reason.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
-    Reason.REGISTRATION_INCOMPLETE: _(
+REFUSAL_MESSAGES: dict[PanoptoReason, Promise] = {
+    PanoptoReason.NO_LICENCE: _("The institute has no valid Panopto licence."),
+    PanoptoReason.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
+    PanoptoReason.REGISTRATION_INCOMPLETE: _(
         "Panopto is not available yet: the Panopto connection of the portal is not fully "
         "configured. Please contact the IT administrators."
     ),
-    Reason.FOLDER_DISABLED: _(
+    PanoptoReason.FOLDER_DISABLED: _(
         "Panopto is not available for this virtual space: its Panopto folder is not enabled."
     ),
-    Reason.CONTEXT_NOT_CREATED: _(
+    PanoptoReason.CONTEXT_NOT_CREATED: _(
         "Available once the space's administrator has opened the Panopto folder."
     ),
-    Reason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
-    Reason.IDENTIFIER_MISSING: _(
+    PanoptoReason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
+    PanoptoReason.IDENTIFIER_MISSING: _(
         "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
         "a Neptun code). Please contact the IT administrators."
     ),
-    Reason.PICKER_BEFORE_CONTEXT: _(
+    PanoptoReason.PICKER_BEFORE_CONTEXT: _(
         "Open the space's Panopto folder first (Continue to the Panopto system): your first "
         "visit creates it, and then you can add its recordings here."
     ),
@@ -69,9 +69,9 @@ def panopto_shown(*, licence_valid: bool) -> bool:
     return licence_valid
 
 
-def refused_as_not_found(reason: Reason | None) -> bool:
+def refused_as_not_found(reason: PanoptoReason | None) -> bool:
     """Refusals answered with 404, so that URLs cannot be probed."""
-    return reason in {Reason.NO_LICENCE, Reason.NOT_VISIBLE}
+    return reason in {PanoptoReason.NO_LICENCE, PanoptoReason.NOT_VISIBLE}
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class FolderDecision:
     active: bool
     role: PanoptoRole | None
     is_guest: bool
-    refusal: Reason | None
+    refusal: PanoptoReason | None
     creates_context: bool = False
 
     @property
@@ -128,19 +128,19 @@ def decide_folder(
     role = PanoptoRole.CREATOR if administers_folder else PanoptoRole.VIEWER
     is_guest = access.is_guest and not administers_folder
 
-    def refused(refusal: Reason, *, shown: bool) -> FolderDecision:
+    def refused(refusal: PanoptoReason, *, shown: bool) -> FolderDecision:
         return FolderDecision(
             shown=shown, active=False, role=role, is_guest=is_guest, refusal=refusal
         )
 
     if not licence_valid:
-        return refused(Reason.NO_LICENCE, shown=False)
+        return refused(PanoptoReason.NO_LICENCE, shown=False)
     if not access.is_visible:
-        return refused(Reason.NOT_VISIBLE, shown=False)
+        return refused(PanoptoReason.NOT_VISIBLE, shown=False)
     if not registration_complete(registration):
-        return refused(Reason.REGISTRATION_INCOMPLETE, shown=True)
+        return refused(PanoptoReason.REGISTRATION_INCOMPLETE, shown=True)
     if not folder.is_enabled:
-        return refused(Reason.FOLDER_DISABLED, shown=True)
+        return refused(PanoptoReason.FOLDER_DISABLED, shown=True)
     if not folder.is_created:
         if administers_folder:
             return FolderDecision(
@@ -151,7 +151,7 @@ def decide_folder(
                 refusal=None,
                 creates_context=True,
             )
-        return refused(Reason.CONTEXT_NOT_CREATED, shown=True)
+        return refused(PanoptoReason.CONTEXT_NOT_CREATED, shown=True)
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
 
 
@@ -168,7 +168,7 @@ def folder_standing(decision: FolderDecision) -> FolderStanding:
     first launch is waiting; any other refusal shown is a matter of configuration."""
     if decision.active:
         return FolderStanding.READY
-    if decision.refusal is Reason.CONTEXT_NOT_CREATED:
+    if decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED:
         return FolderStanding.WAITING
     return FolderStanding.UNAVAILABLE
 
@@ -214,14 +214,14 @@ def may_pick_videos(decision: FolderDecision, *, is_own_folder: bool) -> bool:
     )
 
 
-def video_picker_refusal(decision: FolderDecision) -> Reason:
+def video_picker_refusal(decision: FolderDecision) -> PanoptoReason:
     """Why the picker is refused: the folder's own refusal; for the administrator before the
     folder exists, "open the folder first"; else "not the administrator"."""
     if decision.refusal:
         return decision.refusal
     if decision.creates_context:
-        return Reason.PICKER_BEFORE_CONTEXT
-    return Reason.NOT_VIDEO_PICKER
+        return PanoptoReason.PICKER_BEFORE_CONTEXT
+    return PanoptoReason.NOT_VIDEO_PICKER
 
 
 def shows_video_picker(access: SpaceAccess) -> bool:
@@ -276,15 +276,15 @@ class ConfigurationFix(StrEnum):
     FOLDER = "folder"
 
 
-def configuration_fix(*, is_staff: bool, refusal: Reason | None) -> ConfigurationFix | None:
+def configuration_fix(*, is_staff: bool, refusal: PanoptoReason | None) -> ConfigurationFix | None:
     """What an IT administrator (staff) is told to fix beside an inactive button: the
     registration or the folder's switch. Nobody else is told, and nothing is said of refusals
     that no setting fixes (a folder its administrator has not opened yet)."""
     if not is_staff:
         return None
-    if refusal is Reason.REGISTRATION_INCOMPLETE:
+    if refusal is PanoptoReason.REGISTRATION_INCOMPLETE:
         return ConfigurationFix.REGISTRATION
-    if refusal is Reason.FOLDER_DISABLED:
+    if refusal is PanoptoReason.FOLDER_DISABLED:
         return ConfigurationFix.FOLDER
     return None
 
@@ -348,11 +348,11 @@ def variable_released(variable: Variable, *, privacy_level: str, identifier_kind
     return data is None or data in released_personal_data(privacy_level)
 
 
-def identifier_refusal(*, released: bool, identifier: str) -> Reason | None:
+def identifier_refusal(*, released: bool, identifier: str) -> PanoptoReason | None:
     """A launch that must carry the institutional identifier is refused for a user without
     one: Panopto would otherwise match them on something else and open a second, empty
     account for them."""
-    return Reason.IDENTIFIER_MISSING if released and not identifier else None
+    return PanoptoReason.IDENTIFIER_MISSING if released and not identifier else None
 
 
 def identifier_change_warned(*, has_launched: bool) -> bool:

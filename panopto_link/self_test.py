@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from core import shared_cache
 from core.outbound import Probe, http_probe
 from panopto_link.lti.origins import origin
-from panopto_link.lti_platform.self_test import (
+from panopto_link.lti_platform.api import (
     PRODUCTION,
     CheckResult,
     Status,

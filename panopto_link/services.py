@@ -2,27 +2,26 @@
 and the pruning of old launch data. (The LTI platform writes its own: audit rows and consumed
 values in `lti_platform/services.py`, signing keys in `lti_platform/keys.py`.)"""
 
-import datetime
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.csv_rows import CsvImportResult, CsvRowProblem, in_chunks, read_csv_rows
 from panopto_link.lti.deep_linking import ContentItem
+from panopto_link.lti_platform.api import context_launched
 from panopto_link.models import (
-    ConsumedToken,
     FolderLink,
     FolderState,
-    LaunchOutcome,
-    LaunchRecord,
     PanoptoFolder,
+    PanoptoLicence,
     PanoptoRegistration,
     VideoLink,
 )
@@ -37,7 +36,7 @@ def folder_ensure(*, space: VirtualSpace) -> PanoptoFolder:
     return folder
 
 
-def folder_mark_created(*, context_id: str, user) -> bool:
+def folder_mark_created(*, context_id: str, user: Any) -> bool:
     """Mark the folder with this context id created by `user`, when it is not yet: a
     conditional update, not read-then-write, so of many simultaneous first launches exactly one
     changes the row (and every one of them is a valid launch). True for the one that did."""
@@ -58,17 +57,58 @@ def folder_mark_context_used(*, folder: PanoptoFolder) -> None:
     folder.context_used_at = folder.context_used_at or now
 
 
+def folders_ensure(spaces: Sequence[VirtualSpace]) -> int:
+    """Every one of `spaces` has its folder, created in bulk where missing (the demo's seed).
+    Returns how many were created."""
+    with_folder = set(
+        PanoptoFolder.objects.filter(space__in=spaces).values_list("space_id", flat=True)
+    )
+    created = PanoptoFolder.objects.bulk_create(
+        [PanoptoFolder(space=space) for space in spaces if space.pk not in with_folder]
+    )
+    return len(created)
+
+
 @transaction.atomic
 def folder_link_create(
     *, course: VirtualSpace, linked_space: VirtualSpace, position: int = 0
 ) -> FolderLink:
     """Link another space's folder into a course space; raises ValidationError for a
     non-course space, a self-link or a duplicate."""
-    link = FolderLink(course=course, linked_space=linked_space, position=position)
+    return folder_link_save(
+        link=FolderLink(course=course, linked_space=linked_space, position=position)
+    )
+
+
+@transaction.atomic
+def folder_link_save(*, link: FolderLink) -> FolderLink:
+    """Save a new or changed link (from `folder_link_create` or the admin), validated again,
+    with the linked space's folder ensured."""
     link.full_clean()
     link.save()
-    folder_ensure(space=linked_space)
+    folder_ensure(space=link.linked_space)
     return link
+
+
+def folder_links_create_missing(pairs: Sequence[tuple[VirtualSpace, int]]) -> int:
+    """Link each (course, linked space id) not linked yet, in bulk (the demo's seed: each
+    course to its subject, whose folders `folders_ensure` made). Returns how many."""
+    linked = set(FolderLink.objects.values_list("course_id", "linked_space_id"))
+    new = [
+        FolderLink(course=course, linked_space_id=space_id)
+        for course, space_id in pairs
+        if (course.pk, space_id) not in linked
+    ]
+    FolderLink.objects.bulk_create(new)
+    return len(new)
+
+
+def licence_save(*, licence: PanoptoLicence) -> PanoptoLicence:
+    """Save a licence period (the admin, the demo's seed), validated: it cannot end before
+    it starts."""
+    licence.full_clean()
+    licence.save()
+    return licence
 
 
 # --- existing Panopto folders (issue 12) -----------------------------------------------------
@@ -106,12 +146,7 @@ def existing_context_problem(
         return _("The context id already belongs to the space “%(code)s”.") % {
             "code": holder.space.code
         }
-    used_elsewhere = LaunchRecord.objects.filter(
-        Q(space__isnull=True) | ~Q(space=space),
-        context_id=context_id,
-        outcome=LaunchOutcome.ACCEPTED,
-    )
-    if used_elsewhere.exists():
+    if context_launched(context_id, outside_space_id=space.pk):
         return _("The context id was already used by launches of another space.")
     if folder is not None and not existing_context_may_be_given(
         is_created=folder.is_created, context_used=folder_context_used(folder)
@@ -124,7 +159,7 @@ def existing_context_problem(
 
 
 def _give_existing_context(
-    *, space: VirtualSpace, context_id: str, folder: PanoptoFolder | None, user
+    *, space: VirtualSpace, context_id: str, folder: PanoptoFolder | None, user: Any
 ) -> GivenContext | None:
     """Write one checked row; None when a launch overtook the check (the conditional update
     found the folder used)."""
@@ -159,7 +194,7 @@ def _give_existing_context(
 
 @transaction.atomic
 def folder_give_existing_context(
-    *, space: VirtualSpace, context_id: str, user=None
+    *, space: VirtualSpace, context_id: str, user: Any = None
 ) -> GivenContext:
     """Give the space's Panopto folder the context id of a folder that already exists in
     Panopto (from an earlier integration), and count the folder as created: its members may
@@ -192,7 +227,7 @@ def _is_existing_folder_header(row: list[str]) -> bool:
     )
 
 
-def existing_folders_import_csv(*, data: bytes, user=None) -> CsvImportResult:
+def existing_folders_import_csv(*, data: bytes, user: Any = None) -> CsvImportResult:
     """Give spaces the context ids of folders that already exist in Panopto, from CSV rows
     `space code, context id`, as `folder_give_existing_context` does for one.
 
@@ -304,7 +339,9 @@ class VideosLinked:
     already_linked: list[VideoLink]  # the space's links of recordings picked again
 
 
-def video_links_add(*, space: VirtualSpace, items: Sequence[ContentItem], user) -> VideosLinked:
+def video_links_add(
+    *, space: VirtualSpace, items: Sequence[ContentItem], user: Any
+) -> VideosLinked:
     """Link the items a content picker returned into the space, after its last video. A
     recording the space links already, or that the items name twice, is not linked again: the
     space's link of it is reported instead. Runs in the caller's transaction (the deep-linking
@@ -388,7 +425,7 @@ class RegistrationChanges:
 
 
 @transaction.atomic
-def registration_configure(*, values: dict) -> RegistrationChanges:
+def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     """Create or update the single Panopto registration from `values` (field → value; None
     leaves a field as it is). Raises ValidationError for an invalid result; writes nothing
     then."""
@@ -406,63 +443,3 @@ def registration_configure(*, values: dict) -> RegistrationChanges:
     if created or changes:
         registration.save()
     return RegistrationChanges(created=created, changes=changes, registration=registration)
-
-
-# --- retention -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PruneReport:
-    cutoff: datetime.datetime
-    launch_records: int
-    consumed_tokens: int
-
-
-def _delete_in_batches(
-    queryset: QuerySet, *, batch_size: int, progress: Callable[[int, int], None] | None
-) -> int:
-    """Delete the rows in short transactions of `batch_size` rows each, oldest id first, so a
-    large backlog never holds a long lock on a table that launches write to."""
-    total = queryset.count()
-    deleted = 0
-    while True:
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            return deleted
-        deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]
-        if progress is not None:
-            progress(deleted, max(total, deleted))
-
-
-def launch_data_prune(
-    *,
-    now: datetime.datetime,
-    retention_days: int,
-    batch_size: int = 1000,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> PruneReport:
-    """Delete launch records older than `retention_days` and consumed single-use values whose
-    `expires_at` has passed (docs/decisions/0001: the value they record can no longer be used,
-    so forgetting it cannot let a replay through). Unexpired values are never touched.
-
-    `progress(kind, deleted, total)` is called after every batch. Raises ValueError for a
-    retention under one day (a slip of the finger must not erase the audit trail).
-    """
-    if retention_days < 1:
-        raise ValueError("The retention must be at least one day.")
-    cutoff = now - datetime.timedelta(days=retention_days)
-
-    def report(kind: str) -> Callable[[int, int], None] | None:
-        return (lambda deleted, total: progress(kind, deleted, total)) if progress else None
-
-    records = _delete_in_batches(
-        LaunchRecord.objects.older_than(cutoff),
-        batch_size=batch_size,
-        progress=report("launch_records"),
-    )
-    tokens = _delete_in_batches(
-        ConsumedToken.objects.filter(expires_at__lt=now),
-        batch_size=batch_size,
-        progress=report("consumed_tokens"),
-    )
-    return PruneReport(cutoff=cutoff, launch_records=records, consumed_tokens=tokens)

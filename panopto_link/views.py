@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,16 +21,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import error_page, too_many_requests
 from core.rate_limits import client_address, limit_launches
+from core.sealed import Unsealable, seal, unseal
+from core.users import signed_in_user
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
 from panopto_link.folder_blocks import Words, folder_blocks
-from panopto_link.launch import PANOPTO, LaunchKind, LinkedVideos, plan
+from panopto_link.launch.kinds import LaunchKind
+from panopto_link.launch.plan import plan
+from panopto_link.launch.tool import PANOPTO, LinkedVideos
 from panopto_link.lti.deep_linking import ItemProblem
 from panopto_link.lti.errors import AccessDenied
-from panopto_link.lti_platform.content import ContentRefused, receive_content
-from panopto_link.lti_platform.initiation import login_initiation_refused, login_initiation_url
+from panopto_link.lti_platform.api import (
+    ContentRefused,
+    login_initiation_refused,
+    login_initiation_url,
+    receive_content,
+)
 from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     FolderEntry,
     FolderRow,
@@ -61,7 +69,12 @@ def _launch(
     now, else the refusal page (403). The platform records either."""
     try:
         launch_plan = plan(
-            user=request.user, setting=setting, target=target, entry=entry, kind=kind, video=video
+            user=signed_in_user(request.user),
+            setting=setting,
+            target=target,
+            entry=entry,
+            kind=kind,
+            video=video,
         )
     except AccessDenied as refusal:
         folder = entry.folder
@@ -80,7 +93,11 @@ def _launch(
                 "entry": entry,
                 "decision": entry.decision,
                 "enter_as": Words().enter_as(entry.decision),
-                "message": REFUSAL_MESSAGES.get(refusal.reason),
+                "message": (
+                    REFUSAL_MESSAGES.get(refusal.reason)
+                    if isinstance(refusal.reason, PanoptoReason)
+                    else None
+                ),
             },
             status=HTTPStatus.FORBIDDEN,
         )
@@ -268,11 +285,12 @@ class LinkingOutcome:
     skipped_items: int
     refused: list[list[str]]  # [title, key, ItemProblem] of each item refused for its custom map
 
-    SALT = "panopto_link.videos_linked"
+    PURPOSE = "videos_linked"  # sealed as every value the portal hands out (core.sealed)
     MAX_AGE = 15 * 60  # seconds: the page is reached at once, or reloaded soon after
 
     def seal(self) -> str:
-        return signing.dumps(
+        return seal(
+            self.PURPOSE,
             [
                 self.space_id,
                 self.user_id,
@@ -283,16 +301,14 @@ class LinkingOutcome:
                 self.skipped_items,
                 self.refused,
             ],
-            salt=self.SALT,
             compress=True,
         )
 
     @classmethod
     def open(cls, value: str) -> "LinkingOutcome | None":
         try:
-            fields = signing.loads(value, salt=cls.SALT, max_age=cls.MAX_AGE)
-            return cls(*fields)
-        except (signing.BadSignature, TypeError, ValueError):
+            return cls(*unseal(cls.PURPOSE, value, max_age=cls.MAX_AGE, compress=True))
+        except (Unsealable, TypeError):
             return None
 
 

@@ -8,6 +8,5 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from core import session_timeout
-        from portal import checks  # noqa: F401 - registers the deployment checks
 
         session_timeout.connect()  # stamps every sign-in for the idle timeout

@@ -56,7 +56,7 @@ def _all_migrations_applied() -> bool:
 
 
 def _current_signing_key_exists() -> bool:
-    from panopto_link.models import KeyState, PlatformKey
+    from panopto_link.lti_platform.models import KeyState, PlatformKey
 
     return PlatformKey.objects.filter(state=KeyState.CURRENT).exists()
 

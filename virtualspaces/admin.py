@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -10,7 +11,12 @@ from django.utils.translation import ngettext
 
 from virtualspaces.forms import MembershipCsvForm
 from virtualspaces.models import Membership, VirtualSpace
-from virtualspaces.services import MembershipCsvError, memberships_import_csv
+from virtualspaces.services import (
+    MembershipCsvError,
+    membership_save,
+    memberships_import_csv,
+    space_save,
+)
 
 
 class SemesterFilter(admin.SimpleListFilter):
@@ -42,6 +48,17 @@ class SpaceSemesterFilter(SemesterFilter):
     field = "space__semester"
 
 
+# Inlines other apps add to a space's page (Panopto: the course's linked folders), registered
+# through this function when their admin module is imported, as the Home screen's elements are
+# (virtualspaces.elements): this app knows none of them, and nothing patches its classes.
+_space_inlines: list[type[InlineModelAdmin]] = []
+
+
+def space_admin_inline_register(inline: type[InlineModelAdmin]) -> None:
+    if inline not in _space_inlines:
+        _space_inlines.append(inline)
+
+
 @admin.register(VirtualSpace)
 class VirtualSpaceAdmin(admin.ModelAdmin):
     """A space's memberships are not an inline here: a course of hundreds of members would be a
@@ -59,6 +76,12 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
         (_("Members"), {"fields": ("memberships",)}),
         (_("Details"), {"fields": ("description", "created_at")}),
     )
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *_space_inlines]
+
+    def save_model(self, request, obj, form, change) -> None:
+        space_save(space=obj)  # one write path: the services
 
     @admin.display(description=_("memberships"))
     def memberships(self, obj: VirtualSpace) -> str:
@@ -98,6 +121,9 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("user", "space")
     readonly_fields = ("created_at",)
     change_list_template = "admin/virtualspaces/membership/change_list.html"
+
+    def save_model(self, request, obj, form, change) -> None:
+        membership_save(membership=obj)  # one write path: the services
 
     def get_urls(self):
         return [

@@ -32,15 +32,3 @@ class SpaceAccess:
     def is_guest(self) -> bool:
         """A signed-in non-member looking at a public space."""
         return self.membership_role is None and self.is_public
-
-
-# SPEC §3: when a user holds several memberships of a space, the strongest counts.
-ROLE_PRECEDENCE = (MembershipRole.ADMINISTRATOR, MembershipRole.MEMBER, MembershipRole.GUEST_MEMBER)
-
-
-def strongest_role(roles: list[str]) -> str | None:
-    """The role that counts when a user holds several: administrator wins."""
-    for role in ROLE_PRECEDENCE:
-        if role in roles:
-            return role
-    return None

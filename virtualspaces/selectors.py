@@ -2,29 +2,26 @@
 standing in spaces as other apps read it (one query for any number of spaces)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from core.users import UserRef
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
-from virtualspaces.permissions import ROLE_PRECEDENCE, SpaceAccess
+from virtualspaces.permissions import SpaceAccess
 
 # --- the user's standing, for one space or many ------------------------------------------------
 
 
-def user_role_in(user, space: OuterRef) -> Subquery:
+def user_role_in(user: UserRef, space: OuterRef) -> Subquery:
     """The user's role in the space `space` refers to (an `OuterRef` to a space's id), for an
-    annotation: the strongest of their memberships (`permissions.ROLE_PRECEDENCE`), or None."""
-    precedence = Case(
-        *(When(role=role, then=Value(rank)) for rank, role in enumerate(ROLE_PRECEDENCE)),
-        default=Value(len(ROLE_PRECEDENCE)),
-    )
-    return Subquery(
-        Membership.objects.filter(space_id=space, user=user).order_by(precedence).values("role")[:1]
-    )
+    annotation, or None. The database holds at most one membership of a user in a space (the
+    `membership_one_per_user_and_space` constraint), so there is no precedence to apply."""
+    return Subquery(Membership.objects.filter(space_id=space, user_id=user.pk).values("role"))
 
 
-def with_user_role(spaces: QuerySet[VirtualSpace], user) -> QuerySet[VirtualSpace]:
+def with_user_role(spaces: QuerySet[VirtualSpace], user: UserRef) -> QuerySet[VirtualSpace]:
     """The spaces, each annotated with `user_role` (see `access_of`)."""
     return spaces.annotate(user_role=user_role_in(user, OuterRef("pk")))
 
@@ -43,7 +40,7 @@ def access_of(space: VirtualSpace) -> SpaceAccess:
 class SpaceMembers:
     """The Home screen's members element: how many people hold each role, and who to ask."""
 
-    administrators: list
+    administrators: list[Any]  # users (the project's model)
     members: int
     guest_members: int
 
@@ -74,7 +71,7 @@ def space_members(space: VirtualSpace) -> SpaceMembers:
     )
 
 
-def public_spaces(*, user, search: str = "") -> QuerySet[VirtualSpace]:
+def public_spaces(*, user: UserRef, search: str = "") -> QuerySet[VirtualSpace]:
     """Public spaces, each annotated with the user's own role in it (`user_role`, None for a
     space the user would enter as a guest); one query per page of results."""
     spaces = with_user_role(VirtualSpace.objects.public(), user)
@@ -86,18 +83,15 @@ def public_spaces(*, user, search: str = "") -> QuerySet[VirtualSpace]:
 
 def user_role_sql(space_id_column: str) -> str:
     """`user_role_in` as SQL, for a hand-written query that reads many things in one statement
-    (panopto_link's launch read): the role of the user given as a `%s` parameter in the space
-    whose id is in `space_id_column`, by `ROLE_PRECEDENCE`, or NULL."""
+    (panopto_link's launch read): the role of the user given as the named parameter `user` in
+    the space whose id is in `space_id_column`, or NULL (one membership at most, see
+    `user_role_in`)."""
     qn = connection.ops.quote_name
     membership = Membership._meta
-    ranks = " ".join(
-        f"WHEN '{role.value}' THEN {rank}" for rank, role in enumerate(ROLE_PRECEDENCE)
-    )
-    role = qn(membership.get_field("role").column)
-    # Only quoted names and the roles' own values are formatted in; the user is a parameter.
+    # Only quoted names from the model's metadata are formatted in; the user is a parameter.
     return (
-        f"(SELECT m.{role} FROM {qn(membership.db_table)} m "
+        f"(SELECT m.{qn(membership.get_field('role').column)} "  # noqa: S608
+        f"FROM {qn(membership.db_table)} m "
         f"WHERE m.{qn(membership.get_field('space').column)} = {space_id_column} "
-        f"AND m.{qn(membership.get_field('user').column)} = %s "
-        f"ORDER BY CASE m.{role} {ranks} ELSE {len(ROLE_PRECEDENCE)} END LIMIT 1)"
+        f"AND m.{qn(membership.get_field('user').column)} = %(user)s)"
     )

@@ -1,5 +1,8 @@
 """Every write to virtual spaces and memberships goes through these functions."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -40,7 +43,50 @@ def space_create(
     return space
 
 
-def membership_set(*, user, space: VirtualSpace, role: str) -> Membership:
+def space_save(*, space: VirtualSpace) -> VirtualSpace:
+    """Save a space created or changed in the admin, validated again as every write is."""
+    space.full_clean()
+    space.save()
+    return space
+
+
+def spaces_create_missing(spaces: Sequence[VirtualSpace]) -> list[VirtualSpace]:
+    """Create, in bulk, those of `spaces` whose code no space has yet (the demo's seed: a
+    second run creates nothing); the others are left as they are. Returns those created."""
+    taken = set(
+        VirtualSpace.objects.filter(code__in=[space.code for space in spaces]).values_list(
+            "code", flat=True
+        )
+    )
+    return VirtualSpace.objects.bulk_create([s for s in spaces if s.code not in taken])
+
+
+def membership_save(*, membership: Membership) -> Membership:
+    """Save a membership created or changed in the admin, validated again."""
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def memberships_create_missing(roles: Mapping[tuple[int, int], str]) -> int:
+    """Give each (user id, space id) its role where the user holds no membership of the space
+    yet, in bulk (the demo's seed); existing memberships keep their role. Returns how many
+    were created."""
+    existing = set(
+        Membership.objects.filter(
+            space_id__in={space_id for _user_id, space_id in roles}
+        ).values_list("user_id", "space_id")
+    )
+    new = [
+        Membership(user_id=user_id, space_id=space_id, role=role)
+        for (user_id, space_id), role in roles.items()
+        if (user_id, space_id) not in existing
+    ]
+    Membership.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def membership_set(*, user: Any, space: VirtualSpace, role: str) -> Membership:
     """Give the user this role in the space, creating or changing their one membership."""
     membership = Membership.objects.filter(user=user, space=space).first()
     if membership is None:

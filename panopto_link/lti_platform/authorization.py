@@ -9,6 +9,7 @@ together with the message hint: sealed, bound to the user and the registration, 
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +42,7 @@ from panopto_link.lti_platform.hints import (
     MessageHint,
 )
 from panopto_link.lti_platform.issuer import platform
+from panopto_link.lti_platform.models import ConsumedToken, LaunchStage
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
@@ -50,7 +52,6 @@ from panopto_link.lti_platform.services import (
     single_use_consume,
 )
 from panopto_link.lti_platform.tools import ToolMoment, tool_for_client
-from panopto_link.models import ConsumedToken, LaunchStage
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Refused:
     """A refused request. With a `redirect_uri` it is posted back there (OIDC Core §3.1.2.6);
     without one the client or redirect URI could not be trusted: an error page, nothing sent."""
 
-    reason: Reason
+    reason: StrEnum
     error: str
     description: str
     redirect_uri: str | None

@@ -8,6 +8,7 @@ carries no SameSite=Lax cookie. Our sealed `data` value names the user and the r
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from panopto_link.lti.deep_linking import DeepLinkingResponse, verify_deep_linki
 from panopto_link.lti.errors import AccessDenied, InvalidDeepLinkingResponse, LtiError
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.hints import DEEP_LINKING_DATA, DEEP_LINKING_DATA_MAX_AGE
+from panopto_link.lti_platform.models import ConsumedToken, LaunchOutcome, LaunchStage
 from panopto_link.lti_platform.services import (
     AlreadyUsed,
     launch_record_write,
@@ -25,7 +27,6 @@ from panopto_link.lti_platform.services import (
 )
 from panopto_link.lti_platform.tool_keys import ToolKeysUnavailable, tool_public_key
 from panopto_link.lti_platform.tools import AcceptedContent, LaunchTool
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchStage
 from virtualspaces.models import VirtualSpace
 
 
@@ -37,12 +38,12 @@ class Received:
 
 @dataclass(frozen=True)
 class ContentRefused:
-    reason: Reason
+    reason: StrEnum
     description: str
     retry_after: int | None = None  # an anonymous refusal beyond its limit: answered 429
 
 
-def _consume(kind: ConsumedToken.Kind, value: str, reason: Reason) -> None:
+def _consume(kind: ConsumedToken.Kind, value: str, reason: StrEnum) -> None:
     try:
         single_use_consume(kind=kind, value=value, lifetime=DEEP_LINKING_DATA_MAX_AGE * 2)
     except AlreadyUsed:

@@ -1,15 +1,16 @@
 """Login initiation (LTI Core §4.1, third-party initiated login): an allowed click becomes the
 URL of the tool's login endpoint, carrying the sealed message hint; a refused one is recorded."""
 
+from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.conf import settings
 
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.hints import MESSAGE_HINTS, MessageHint
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchStage
 from panopto_link.lti_platform.plan import LaunchPlan, ToolRegistration
 from panopto_link.lti_platform.services import launch_record_accepted, launch_record_write
-from panopto_link.models import LaunchOutcome, LaunchStage
 
 
 def login_initiation_url(*, user, plan: LaunchPlan, registration: ToolRegistration) -> str:
@@ -44,7 +45,7 @@ def login_initiation_url(*, user, plan: LaunchPlan, registration: ToolRegistrati
 
 
 def login_initiation_refused(
-    *, user, reason: Reason, message_type: str, space_id: int, context_id: str = ""
+    *, user, reason: StrEnum, message_type: str, space_id: int, context_id: str = ""
 ) -> None:
     """Record a click the policy refused."""
     launch_record_write(

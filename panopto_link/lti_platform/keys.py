@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core import shared_cache
 from panopto_link.lti.jwks import key_set, public_jwk
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 
 logger = logging.getLogger(__name__)
 PUBLISHED_STATES = (KeyState.NEXT, KeyState.CURRENT, KeyState.PREVIOUS)
@@ -127,7 +127,7 @@ def keys_ensure() -> None:
 
 
 def keys_ensure_after_migrate(*, using: str, plan=None, **kwargs) -> None:
-    """The post_migrate receiver (panopto_link's AppConfig): `manage.py migrate` leaves the
+    """The post_migrate receiver (the lti_platform app's AppConfig): `manage.py migrate` leaves the
     database with its first key set, so that a fresh deployment or demo is ready (`/readyz`)
     without a first request or `lti_rotate_key` (issue 20 finding 7). Only after `migrate`
     itself (`flush` sends the signal without a plan), only on the default database, and only

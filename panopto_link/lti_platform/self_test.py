@@ -24,7 +24,7 @@ from core.outbound import Probe
 from panopto_link.lti.origins import same_origin
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.issuer import absolute_url
-from panopto_link.models import KeyState, PlatformKey
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 
 PRODUCTION = "production"
 # A clock this far from a tool's (seconds) is worth a warning; beyond the second, launches fail:

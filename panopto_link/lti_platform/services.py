@@ -4,7 +4,9 @@ refusal is counted in the metrics here (core.metrics), once its row is committed
 
 import datetime
 from collections.abc import Sequence
+from enum import StrEnum
 from functools import cache, partial
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, models, transaction
@@ -16,15 +18,20 @@ from core.rate_limits import Taken, configured_rate, rate_limit_take
 from panopto_link.lti.messages import personal_claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti.text import plain_text
+from panopto_link.lti_platform.models import (
+    ConsumedToken,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
+)
 from panopto_link.lti_platform.plan import LaunchPlan
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage
 
 
 class AlreadyUsed(Exception):
     """The single-use value has been consumed before."""
 
 
-def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: Reason | None) -> None:
+def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: StrEnum | None) -> None:
     """Count a launch step in the metrics once the transaction that wrote its row commits (at
     once outside one): a row rolled back was no step, so the counts are the audit's."""
     transaction.on_commit(
@@ -79,7 +86,7 @@ def accepted_once(
     plan: LaunchPlan,
     user,
     client_id: str,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
 ) -> None:
     """Consume a single-use value and write the accepted audit row of the step it lets through,
     as one: both or neither. Raises AlreadyUsed (nothing written then).
@@ -102,7 +109,7 @@ def accepted_once(
     with connection.cursor() as cursor:
         cursor.execute(
             _consumed_and_recorded_sql(),
-            [*_insert_values(consumed), *_insert_values(record)],
+            {**_insert_values("consumed", consumed), **_insert_values("record", record)},
         )
         if cursor.rowcount != 1:
             raise AlreadyUsed(kind)
@@ -113,11 +120,14 @@ def _insert_fields(model: type[models.Model]) -> list[Field]:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
-def _insert_values(instance: models.Model) -> list:
-    return [
-        field.get_db_prep_save(getattr(instance, field.attname), connection)
+def _insert_values(prefix: str, instance: models.Model) -> dict[str, Any]:
+    """The instance's values for `_consumed_and_recorded_sql`, each named by its column."""
+    return {
+        f"{prefix}_{field.column}": field.get_db_prep_save(
+            getattr(instance, field.attname), connection
+        )
         for field in _insert_fields(type(instance))
-    ]
+    }
 
 
 @cache
@@ -129,16 +139,20 @@ def _consumed_and_recorded_sql() -> str:
     def names(fields: list[Field]) -> str:
         return ", ".join(qn(field.column) for field in fields)
 
+    def values(prefix: str, fields: list[Field]) -> str:
+        return ", ".join(f"%({prefix}_{field.column})s" for field in fields)
+
     unique = ", ".join(  # the consumedtoken_once constraint
         qn(field.column) for field in consumed_fields if field.name in ("kind", "value")
     )
-    # Only quoted names from the models' metadata are formatted in; every value is a parameter.
+    # Only quoted names from the models' metadata are formatted in; every value is a named
+    # parameter.
     return (
-        f"WITH consumed AS (INSERT INTO {qn(ConsumedToken._meta.db_table)} "
-        f"({names(consumed_fields)}) VALUES ({', '.join(['%s'] * len(consumed_fields))}) "
+        f"WITH consumed AS (INSERT INTO {qn(ConsumedToken._meta.db_table)} "  # noqa: S608
+        f"({names(consumed_fields)}) VALUES ({values('consumed', consumed_fields)}) "
         f"ON CONFLICT ({unique}) DO NOTHING RETURNING 1) "
         f"INSERT INTO {qn(LaunchRecord._meta.db_table)} ({names(record_fields)}) "
-        f"SELECT {', '.join(['%s'] * len(record_fields))} FROM consumed"
+        f"SELECT {values('record', record_fields)} FROM consumed"
     )
 
 
@@ -149,7 +163,7 @@ def _accepted_record(
     user,
     client_id: str,
     hint_id: str,
-    reason: Reason | None,
+    reason: StrEnum | None,
 ) -> LaunchRecord:
     return LaunchRecord(
         stage=stage,
@@ -173,7 +187,7 @@ def launch_record_accepted(
     user,
     client_id: str,
     hint_id: str,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
 ) -> LaunchRecord:
     """The audit row of a step that went ahead with `plan`: what it sent, and to whom."""
     record = _accepted_record(
@@ -188,7 +202,7 @@ def launch_record_write(
     *,
     stage: LaunchStage,
     outcome: LaunchOutcome,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
     detail: str = "",
     user=None,
     space_id: int | None = None,
@@ -229,7 +243,7 @@ _flood_rows = LocMemCache("panopto-audit-flood", {"OPTIONS": {"MAX_ENTRIES": 10_
 def launch_refusal_write(
     *,
     stage: LaunchStage,
-    reason: Reason,
+    reason: StrEnum,
     detail: str,
     user,
     client_address: str,
@@ -274,7 +288,7 @@ def launch_refusal_write(
     return None
 
 
-def _flood_count(*, stage: LaunchStage, reason: Reason, who: str, user, taken: Taken) -> None:
+def _flood_count(*, stage: LaunchStage, reason: StrEnum, who: str, user, taken: Taken) -> None:
     """Add one attempt to the window's flood row of this user or address (one UPDATE), or
     open it."""
     key = f"audit-flood:{taken.key}"

@@ -8,7 +8,7 @@ and its own `LaunchTool`; the message hint, the authorization endpoint, the sign
 JWKS, the deep-linking verification and the audit would serve it unchanged.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from panopto_link.lti.deep_linking import ContentItem
@@ -54,10 +54,19 @@ class AcceptedContent(Protocol):
 
 
 class LaunchTool(Protocol):
-    def now(self, *, user: Any = None, request: LaunchRequest | None = None) -> ToolMoment:
+    def now(
+        self,
+        *,
+        user: Any = None,
+        request: LaunchRequest | None = None,
+        client_id: str | None = None,
+    ) -> ToolMoment:
         """The tool at this moment: its registration and what its policy starts from, and —
         given a user and a request — what deciding that request for the user needs, read
-        together (the launch is bound by round trips to the database)."""
+        together (the launch is bound by round trips to the database). Given a `client_id`,
+        the request is read only when the tool is registered under that client id: the
+        platform asks every tool with the client id first, and only the one named reads more
+        than its registration."""
 
 
 _tools: list[LaunchTool] = []
@@ -72,12 +81,42 @@ def tool_for_client(
     client_id: str, *, user: Any = None, request: LaunchRequest | None = None
 ) -> ToolMoment | None:
     """The tool registered under `client_id`, as it stands now (see `LaunchTool.now`); None
-    for an unknown client."""
+    for an unknown client. Each tool is asked with the client id, so a tool that is not the one
+    named reads its registration only."""
     if not client_id:
         return None
     for tool in _tools:
-        moment = tool.now(user=user, request=request)
+        moment = tool.now(user=user, request=request, client_id=client_id)
         registration = moment.registration
         if registration is not None and registration.client_id == client_id:
             return moment
     return None
+
+
+# --- a tool's words on the launch records (the platform's admin shows them) -------------------
+
+
+class LaunchWords(Protocol):
+    """A tool's words for what its launches carry, shown on the launch records."""
+
+    def role(self, role: str) -> str | None:
+        """The role URI in the tool's terms; None when the tool has no word of its own."""
+
+    def sent(self, sent: Mapping[str, Any]) -> str:
+        """A record's `sent` in words; empty when the record is not the tool's."""
+
+    def reason(self, code: str) -> str | None:
+        """One of the tool's own refusal reasons (a stored code) in words; None for a code
+        that is not the tool's."""
+
+
+_launch_words: list[LaunchWords] = []
+
+
+def launch_words_register(words: LaunchWords) -> None:
+    if words not in _launch_words:
+        _launch_words.append(words)
+
+
+def launch_words_registered() -> tuple[LaunchWords, ...]:
+    return tuple(_launch_words)

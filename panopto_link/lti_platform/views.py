@@ -27,7 +27,7 @@ def form_post(request: HttpRequest, action: str, fields: dict[str, str]) -> Http
     the template, and nothing is cached or leaked through the Referer header."""
     response = render(
         request,
-        "panopto_link/form_post.html",
+        "lti_platform/form_post.html",
         {"action": action, "fields": list(fields.items())},
     )
     response["Cache-Control"] = "no-store"
@@ -49,7 +49,7 @@ def _answer(request: HttpRequest, outcome: Issued | Refused) -> HttpResponse:
         return form_post(request, outcome.redirect_uri, outcome.fields)
     return render(
         request,
-        "panopto_link/authorize_error.html",
+        "lti_platform/authorize_error.html",
         {"error": outcome.error, "description": outcome.description},
         status=HTTPStatus.BAD_REQUEST,
     )

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "portal",
     "core",
     "virtualspaces",
+    "panopto_link.lti_platform",
     "panopto_link",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,7 +26,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.browser.conftest import DESKTOP
@@ -87,8 +87,8 @@ PAGES = [
     Page("panopto_simulator:viewer", "a linked video in the stand-in's viewer"),
     # an IT administrator
     Page("admin:index", "the admin's index"),
-    Page("admin:panopto_link_launchrecord_changelist", "the launch records"),
-    Page("admin:panopto_link_platformkey_changelist", "the signing keys"),
+    Page("admin:lti_platform_launchrecord_changelist", "the launch records"),
+    Page("admin:lti_platform_platformkey_changelist", "the signing keys"),
     Page("admin:virtualspaces_virtualspace_change", "a course in the admin"),
     Page("admin:virtualspaces_membership_changelist", "a course's memberships"),
     Page("admin:virtualspaces_membership_import_csv", "the memberships' CSV import"),
@@ -109,7 +109,7 @@ NOT_PAGES = {
     "panopto_simulator:launch": "POST: a redirect to a folder or a viewer",
     "panopto_simulator:jwks": "JSON",
     "panopto_simulator:sign_out": "POST: signs out of the stand-in",
-    "admin:panopto_link_platformkey_rotate": "POST: rotates and goes back to the key list",
+    "admin:lti_platform_platformkey_rotate": "POST: rotates and goes back to the key list",
 }
 
 
@@ -313,13 +313,13 @@ def walk_it_admin(axe: Axe, page, world) -> None:
     for path, name, what in [
         ("/admin/", "admin:index", "the admin's index"),
         (
-            "/admin/panopto_link/launchrecord/",
-            "admin:panopto_link_launchrecord_changelist",
+            "/admin/lti_platform/launchrecord/",
+            "admin:lti_platform_launchrecord_changelist",
             "the launch records",
         ),
         (
-            "/admin/panopto_link/platformkey/",
-            "admin:panopto_link_platformkey_changelist",
+            "/admin/lti_platform/platformkey/",
+            "admin:lti_platform_platformkey_changelist",
             "the signing keys",
         ),
         (
@@ -352,7 +352,7 @@ def walk_it_admin(axe: Axe, page, world) -> None:
         axe.check(page, name, what)
     if axe.width == "desktop":
         # The launch records fit a 1280 px screen: user, space and role are not cut off.
-        page.goto("/admin/panopto_link/launchrecord/")
+        page.goto("/admin/lti_platform/launchrecord/")
         table = page.locator("#result_list")
         box = table.bounding_box()
         assert box["x"] + box["width"] <= DESKTOP["width"], box

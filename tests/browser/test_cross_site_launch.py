@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import translation
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES
+from panopto_link.reasons import PanoptoReason
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.factories import LicenceFactory, RegistrationFactory
@@ -100,7 +100,7 @@ def test_administrator_then_member_then_public_guest_launch_across_sites(
     sign_in(page, world.member.username)
     open_panopto_button(page, world.course)
     with translation.override("hu"):
-        assert str(REFUSAL_MESSAGES[Reason.CONTEXT_NOT_CREATED]) in page.content()
+        assert str(REFUSAL_MESSAGES[PanoptoReason.CONTEXT_NOT_CREATED]) in page.content()
     context.close()
 
     context, page = launch(new_context, sign_in, sites, world.admin, world.course)

@@ -48,7 +48,7 @@ def test_a_nul_in_a_query_parameter_gets_the_400_page(student, path):
     [
         "/admin/virtualspaces/virtualspace/?q=%00",
         "/admin/portal/user/?q=ab%00",
-        "/admin/panopto_link/launchrecord/?reason=%00",
+        "/admin/lti_platform/launchrecord/?reason=%00",
         "/admin/virtualspaces/membership/?space__semester=%00",
         "/admin/portal/user/%00/change/",
     ],

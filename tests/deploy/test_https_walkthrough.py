@@ -29,8 +29,8 @@ import psycopg
 import pytest
 from django.utils import translation
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.permissions import REFUSAL_MESSAGES
+from panopto_link.reasons import PanoptoReason
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from portal.management.commands.seed_demo import DEMO_LECTURER, DEMO_PASSWORD, DEMO_STUDENT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
@@ -187,7 +187,7 @@ def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
         assert waiting.get_attribute("aria-disabled") == "true"
         waiting.click(force=True)  # aria-disabled: Playwright would wait for it to be enabled
         with translation.override("hu"):
-            message = str(REFUSAL_MESSAGES[Reason.CONTEXT_NOT_CREATED])
+            message = str(REFUSAL_MESSAGES[PanoptoReason.CONTEXT_NOT_CREATED])
         page.get_by_role("status").filter(has_text=message).first.wait_for()
         assert page.url == home
         sign_out(page, portal)

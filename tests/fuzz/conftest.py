@@ -22,7 +22,12 @@ from django.db.models import Count, Q
 from django.test import Client
 from hypothesis import HealthCheck, seed, settings
 
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import (
+    ConsumedToken,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
+)
 from tests.panopto_link.conftest import World
 from tests.robustness_report import REPORT
 

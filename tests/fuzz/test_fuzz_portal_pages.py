@@ -52,11 +52,11 @@ PAGES: dict[str, tuple[int, list[str]]] = {
         ["q", "o", "p", "space_type__exact", "is_public__exact", "semester"],
     ),
     "/admin/virtualspaces/membership/": (1, ["q", "role__exact", "space__semester"]),
-    "/admin/panopto_link/launchrecord/": (
+    "/admin/lti_platform/launchrecord/": (
         1,
         ["q", "stage__exact", "outcome__exact", "reason", "created_at__gte"],
     ),
-    "/admin/panopto_link/platformkey/": (1, ["state__exact", "private_key_encrypted__startswith"]),
+    "/admin/lti_platform/platformkey/": (1, ["state__exact", "private_key_encrypted__startswith"]),
     "/admin/portal/user/": (1, ["q", "is_staff__exact", "o"]),
 }
 # Pages other branches add to the portal, fuzzed once they exist.

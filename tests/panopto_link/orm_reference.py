@@ -5,7 +5,8 @@ compared with (test_launch_facts.py). Three queries where the selectors make one
 from django.db.models import OuterRef, Prefetch, Q
 
 from panopto_link.models import FolderLink
-from panopto_link.selectors import PanoptoSetting, SpacePanopto, _decided
+from panopto_link.selectors import PanoptoSetting, SpacePanopto
+from panopto_link.selectors.spaces import decided_space
 from virtualspaces.models import VirtualSpace
 from virtualspaces.selectors import access_of, user_role_in, with_user_role
 
@@ -36,7 +37,7 @@ def _decide(spaces, setting: PanoptoSetting) -> list[SpacePanopto]:
             else access_of(space).membership_role
         )
         result.append(
-            _decided(
+            decided_space(
                 space=space,
                 course_role=role,
                 links=[(link, getattr(link, "linked_user_role", None)) for link in links],

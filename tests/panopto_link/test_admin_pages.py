@@ -6,13 +6,14 @@ from django.urls import reverse
 
 from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.reasons import PanoptoReason
 from tests.factories import CourseFactory, MembershipFactory, SpaceFactory, UserFactory
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
-RECORDS = reverse("admin:panopto_link_launchrecord_changelist")
+RECORDS = reverse("admin:lti_platform_launchrecord_changelist")
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def records():
     LaunchRecord.objects.create(
         stage=LaunchStage.INITIATION,
         outcome=LaunchOutcome.REFUSED,
-        reason=Reason.NO_LICENCE,
+        reason=PanoptoReason.NO_LICENCE,
         space=SpaceFactory(code="FIZ201"),
     )
     LaunchRecord.objects.create(stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.REFUSED)
@@ -126,3 +127,34 @@ def test_the_admin_loads_the_projects_styles(it_admin):
     document = parse(it_admin.get(reverse("admin:index")))
     sheets = [link.attrs["href"] for link in document.find_all("link", rel="stylesheet")]
     assert any(href.endswith("portal/admin.css") for href in sheets)
+
+
+def test_a_courses_page_shows_its_linked_folders_without_panopto_patching_the_space_admin(
+    it_admin,
+):
+    """Issue 22: the space's admin offers inlines to other apps (space_admin_inline_register);
+    Panopto's linked folders use it instead of rewriting VirtualSpaceAdmin.inlines at import."""
+    from panopto_link.admin.folders import FolderLinkInline
+    from virtualspaces.admin import VirtualSpaceAdmin
+
+    assert FolderLinkInline not in VirtualSpaceAdmin.inlines
+    course = CourseFactory(code="MAT101-EA")
+    page = it_admin.get(reverse("admin:virtualspaces_virtualspace_change", args=[course.pk]))
+    assert 'name="folder_links-TOTAL_FORMS"' in page.content.decode()
+
+
+def test_a_link_added_in_the_admin_is_written_by_the_service_which_ensures_the_folder(it_admin):
+    """One write path (issue 22): the admin saves a folder link through
+    services.folder_link_save, which validates it and gives the linked space its folder row —
+    which the admin's own form never did."""
+    from panopto_link.models import FolderLink, PanoptoFolder
+
+    subject = SpaceFactory(code="MAT101")
+    course = CourseFactory(code="MAT101-EA", subject=subject)
+    response = it_admin.post(
+        reverse("admin:panopto_link_folderlink_add"),
+        {"course": course.pk, "linked_space": subject.pk, "position": 0},
+    )
+    assert response.status_code == 302
+    assert FolderLink.objects.filter(course=course, linked_space=subject).exists()
+    assert PanoptoFolder.objects.filter(space=subject).exists()

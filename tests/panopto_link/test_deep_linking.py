@@ -10,7 +10,13 @@ from django.test import Client
 from pylti1p3.deep_link_resource import DeepLinkResource
 
 from panopto_link.lti import claims
-from panopto_link.models import ConsumedToken, LaunchOutcome, LaunchRecord, LaunchStage, VideoLink
+from panopto_link.lti_platform.models import (
+    ConsumedToken,
+    LaunchOutcome,
+    LaunchRecord,
+    LaunchStage,
+)
+from panopto_link.models import VideoLink
 from tests.html import parse
 from tests.jwks_server import JwksServer
 from tests.lti_tool import (

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 
 from core.csv_rows import CsvFileError
 from panopto_link.lti import claims
-from panopto_link.models import FolderState, LaunchOutcome, LaunchRecord, LaunchStage, PanoptoFolder
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import FolderState, PanoptoFolder
 from panopto_link.services import existing_folders_import_csv, folder_give_existing_context
 from tests.factories import SpaceFactory
 from tests.lti_tool import run_launch

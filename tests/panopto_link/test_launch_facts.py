@@ -126,3 +126,27 @@ def test_a_launch_url_naming_an_id_too_large_answers_404(client, licence):
     for method in ("get", "post"):
         response = getattr(client, method)(f"/panopto/launch/{10**30}/")
         assert response.status_code == 404, (method, response.status_code)
+
+
+def test_asked_for_another_client_the_one_read_reads_the_registration_and_no_space(
+    world, django_assert_num_queries
+):
+    """The platform asks Panopto with the client id of the request (issue 22): when it is not
+    Panopto's, the read answers the registration without the space; when it is, the same one
+    statement reads the space as before. Without a registration no space is read either."""
+    client_id = panopto_setting().registration.client_id
+    with django_assert_num_queries(1):
+        setting, target = launch_facts(
+            user=world.member, space_pk=world.course.pk, client_id="another-tool"
+        )
+    assert setting.registration.client_id == client_id and target is None
+    with django_assert_num_queries(1):
+        setting, target = launch_facts(
+            user=world.member, space_pk=world.course.pk, client_id=client_id
+        )
+    assert target is not None and target.space == world.course
+    assert target.access.membership_role == "member"
+    expected = orm_space_panopto(
+        user=world.member, space_pk=world.course.pk, setting=panopto_setting()
+    )
+    assert target == expected

@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from panopto_link.lti import claims
-from panopto_link.models import FolderState, LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import FolderState
 from tests.lti_tool import (
     CLIENT_ID,
     DEPLOYMENT_ID,

@@ -127,7 +127,7 @@ def test_invalid_live_settings_are_refused_and_nothing_is_written(flags, field):
 
 
 def test_changing_the_identifier_after_launches_needs_confirmation(capsys):
-    from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage
+    from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 
     call_command("panopto_configure", *FLAGS, "--identifier=username")
     call_command("panopto_configure", "--identifier=neptun_code")  # no launch yet: no question

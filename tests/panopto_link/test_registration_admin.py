@@ -6,12 +6,8 @@ records in words."""
 import pytest
 from django.urls import reverse
 
-from panopto_link.models import (
-    LaunchOutcome,
-    LaunchRecord,
-    LaunchStage,
-    PanoptoRegistration,
-)
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import PanoptoRegistration
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +161,7 @@ def test_a_launch_record_says_in_words_what_was_sent(admin_client, world):
         },
     )
     body = admin_client.get(
-        reverse("admin:panopto_link_launchrecord_change", args=[record.pk]),
+        reverse("admin:lti_platform_launchrecord_change", args=[record.pk]),
         HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert "Privacy level: e-mail address only." in body

@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from core.outbound import Probe, http_probe
 from panopto_link.lti_platform import keys
+from panopto_link.lti_platform.models import KeyState, PlatformKey
 from panopto_link.lti_platform.self_test import Status, check_clock, check_signing_keys
-from panopto_link.models import KeyState, PanoptoRegistration, PlatformKey
+from panopto_link.models import PanoptoRegistration
 from panopto_link.self_test import run_self_test
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from tests.factories import LicenceFactory, RegistrationFactory, UserFactory

@@ -27,7 +27,8 @@ from django.db import connection
 from django.utils import timezone
 
 from panopto_link.lti import claims
-from panopto_link.models import FolderState, LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import FolderState
 from tests.factories import (
     CourseFactory,
     FolderFactory,

@@ -1,5 +1,5 @@
 """A database is ready once migrated (issue 20 finding 7): `manage.py migrate` on an empty
-database creates the first signing keys (panopto_link's post_migrate receiver), so `/readyz`
+database creates the first signing keys (the LTI platform's post_migrate receiver), so `/readyz`
 answers 200 after `migrate` alone, as after `make demo`'s — no `lti_rotate_key`, no first
 request. The PostgreSQL side: tests/faults/test_readiness.py."""
 
@@ -16,7 +16,7 @@ READYZ = (
     "print(json.dumps([response.status_code, json.loads(response.content)]))"
 )
 KEYS = (
-    "from panopto_link.models import PlatformKey; "
+    "from panopto_link.lti_platform.models import PlatformKey; "
     "print(sorted(PlatformKey.objects.values_list('state', flat=True)))"
 )
 

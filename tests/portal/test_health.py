@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from panopto_link.lti_platform import keys
-from panopto_link.models import PlatformKey
+from panopto_link.lti_platform.models import PlatformKey
 from portal import health
 
 pytestmark = pytest.mark.django_db

@@ -60,7 +60,7 @@ def test_header_shows_the_user_and_the_menu(client):
         "panopto_link/panoptoregistration",
         "panopto_link/panoptofolder",
         "panopto_link/folderlink",
-        "panopto_link/launchrecord",
+        "lti_platform/launchrecord",
     ],
 )
 def test_every_admin_list_and_add_page_renders(admin_client, model):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from panopto_link.lti_platform.self_test import Status
+from panopto_link.lti_platform.api import Status
 from panopto_link.self_test import run_self_test
 
 

@@ -18,8 +18,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from panopto_link.models import FolderLink, PanoptoFolder, PanoptoLicence
-from virtualspaces.models import Membership, MembershipRole, SpaceType, VirtualSpace
+from panopto_link.models import PanoptoLicence
+from panopto_link.services import folder_links_create_missing, folders_ensure, licence_save
+from virtualspaces.models import MembershipRole, SpaceType, VirtualSpace
+from virtualspaces.services import memberships_create_missing, spaces_create_missing
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the demo's published password, printed at the end
 DEMO_STUDENT = "hallgato"
@@ -290,8 +292,7 @@ class Command(BaseCommand):
             wanted.append(
                 VirtualSpace(code=code, name=name, space_type=SpaceType.OTHER, is_public=is_public)
             )
-        existing = {s.code for s in VirtualSpace.objects.filter(code__in=[w.code for w in wanted])}
-        created = VirtualSpace.objects.bulk_create([w for w in wanted if w.code not in existing])
+        created = spaces_create_missing(wanted)
         subjects = {s.code: s for s in VirtualSpace.objects.filter(space_type=SpaceType.SUBJECT)}
 
         courses: list[VirtualSpace] = []
@@ -312,8 +313,7 @@ class Command(BaseCommand):
                             subject=subjects[code],
                         )
                     )
-        existing = {s.code for s in VirtualSpace.objects.filter(code__in=[c.code for c in courses])}
-        created += VirtualSpace.objects.bulk_create([c for c in courses if c.code not in existing])
+        created += spaces_create_missing(courses)
         all_codes = [w.code for w in wanted] + [c.code for c in courses]
         spaces = list(VirtualSpace.objects.filter(code__in=all_codes).order_by("code"))
         self.stdout.write(f"      {len(spaces)} spaces ({len(created)} new)")
@@ -379,43 +379,26 @@ class Command(BaseCommand):
         give(users["lecturer"], tdk, MembershipRole.ADMINISTRATOR)
         give(demo_student, tdk, MembershipRole.GUEST_MEMBER)
 
-        existing = set(
-            Membership.objects.filter(
-                space__in=[s for group in spaces.values() for s in group]
-            ).values_list("user_id", "space_id")
-        )
-        new = [
-            Membership(user_id=user_id, space_id=space_id, role=role)
-            for (user_id, space_id), role in rows.items()
-            if (user_id, space_id) not in existing
-        ]
-        Membership.objects.bulk_create(new, batch_size=1000)
-        self.stdout.write(f"      {len(rows)} memberships ({len(new)} new)")
+        new = memberships_create_missing(rows)
+        self.stdout.write(f"      {len(rows)} memberships ({new} new)")
 
     # -- Panopto ------------------------------------------------------------------------------
     def seed_panopto(self, spaces: dict) -> None:
         self.step(4, "Panopto licence, folders and links")
         today = timezone.localdate()
         if not PanoptoLicence.objects.filter(note="Demo licence").exists():
-            PanoptoLicence.objects.create(
-                note="Demo licence",
-                valid_from=today.replace(month=1, day=1),
-                valid_until=today.replace(month=12, day=31) + datetime.timedelta(days=365),
+            licence_save(
+                licence=PanoptoLicence(
+                    note="Demo licence",
+                    valid_from=today.replace(month=1, day=1),
+                    valid_until=today.replace(month=12, day=31) + datetime.timedelta(days=365),
+                )
             )
         all_spaces = [s for group in spaces.values() for s in group]
-        with_folder = set(
-            PanoptoFolder.objects.filter(space__in=all_spaces).values_list("space_id", flat=True)
+        folders_ensure(all_spaces)
+        folder_links_create_missing(
+            [(course, course.subject_id) for course in spaces["courses"] if course.subject_id]
         )
-        PanoptoFolder.objects.bulk_create(
-            [PanoptoFolder(space=s) for s in all_spaces if s.pk not in with_folder]
-        )
-        linked = set(FolderLink.objects.values_list("course_id", "linked_space_id"))
-        new_links = [
-            FolderLink(course=course, linked_space_id=course.subject_id)
-            for course in spaces["courses"]
-            if (course.pk, course.subject_id) not in linked
-        ]
-        FolderLink.objects.bulk_create(new_links)
         self.stdout.write(
             f"      {len(all_spaces)} folders, {len(spaces['courses'])} course links to subjects"
         )

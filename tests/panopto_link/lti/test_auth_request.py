@@ -1,5 +1,5 @@
 """The authorization-request validation alone: no database, no Django request. Its refusal
-table runs against the endpoint itself (tests/panopto_link/test_authorization_refusals.py)."""
+table runs against the endpoint itself (tests/lti_platform/test_authorization_refusals.py)."""
 
 import pytest
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from panopto_link.lti import claims
-from panopto_link.models import LaunchOutcome, LaunchRecord, LaunchStage, VideoLink
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import VideoLink
 from panopto_link.simulator.models import ConsumedNonce, Folder, FolderRole, Recording, ToolUser
 from panopto_link.simulator.services import SAMPLE_RECORDINGS, _folder_create
 from tests.html import parse

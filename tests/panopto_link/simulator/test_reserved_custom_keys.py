@@ -12,15 +12,10 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from panopto_link.admin import sent_in_words
+from panopto_link.admin.words import sent_in_words
 from panopto_link.lti import claims
-from panopto_link.models import (
-    LaunchOutcome,
-    LaunchRecord,
-    LaunchStage,
-    PanoptoRegistration,
-    VideoLink,
-)
+from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import PanoptoRegistration, VideoLink
 from panopto_link.simulator.keys import tool_key
 from panopto_link.simulator.models import Folder, FolderAccess, FolderRole, ToolUser
 from panopto_link.simulator.services import _folder_create

@@ -1,0 +1,2 @@
+# The shared world and its fixtures (tests/world.py).
+from tests.world import tool, world  # noqa: F401
