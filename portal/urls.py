@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from core.rate_limits import limit_sign_ins
 
@@ -14,6 +15,14 @@ urlpatterns = [
     path("", include("panopto_link.urls")),
     path("", include("panopto_link.lti_platform.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The LTI platform's models moved to an app of their own (issue 22, decision 17): the admin
+    # pages IT administrators bookmarked under panopto_link still lead to them.
+    re_path(
+        r"^admin/panopto_link/(?P<model>launchrecord|platformkey)/(?P<rest>.*)$",
+        RedirectView.as_view(
+            url="/admin/lti_platform/%(model)s/%(rest)s", permanent=True, query_string=True
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]
 
