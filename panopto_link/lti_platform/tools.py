@@ -82,8 +82,9 @@ def tool_for_client(
 ) -> ToolMoment | None:
     """The tool registered under `client_id`, as it stands now (see `LaunchTool.now`); None
     for an unknown client. Each tool is asked with the client id, so a tool that is not the one
-    named reads its registration only."""
-    if not client_id:
+    named reads its registration only. A client id no database can store (a NUL character)
+    names no tool, and is never handed to one."""
+    if not client_id or "\x00" in client_id:
         return None
     for tool in _tools:
         moment = tool.now(user=user, request=request, client_id=client_id)

@@ -28,3 +28,16 @@ def test_the_deep_linking_return_refuses_a_nul_token_with_its_own_page(client, w
     response = client.post("/lti/deep-linking/return/", {"JWT": "a\x00b"})
     assert response.status_code == 400
     assert LaunchRecord.objects.filter(stage=LaunchStage.DEEP_LINKING_RETURN).exists()
+
+
+def test_a_nul_in_the_client_id_is_an_unknown_client_not_a_500(client, world, tool):
+    """The tool is looked up by the request's client id (issue 22): one no database can store
+    names no tool — the error page of an untrusted client, never the statement PostgreSQL
+    refuses (found by the authorization fuzzer on PostgreSQL)."""
+    world.create_context()
+    client.force_login(world.member)
+    initiation = client.post(f"/panopto/launch/{world.course.pk}/")
+    params = {**tool.login(query(initiation["Location"])).params, "client_id": "\x00"}
+    response = client.get("/lti/authorize/", params)
+    assert response.status_code == 400
+    assert b"lti-form-post" not in response.content
