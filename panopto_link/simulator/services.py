@@ -4,6 +4,7 @@ folder as what)."""
 
 import datetime
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from panopto_link.lti import claims
 from panopto_link.simulator.models import (
+    ApiProvider,
     Folder,
     FolderAccess,
     FolderRole,
@@ -192,3 +194,13 @@ def folder_provision(*, external_id: str, name: str) -> tuple[Folder, bool]:
     if folder is not None:
         return folder, False
     return _folder_create(context_id=external_id, title=name, label="", creator=None), True
+
+
+def api_provider_ensure(*, instance_name: str) -> ApiProvider:
+    """The identity provider `instance_name` of the stand-in's API, created with a new random
+    application key if it has none (as Panopto generates one); an existing key is kept."""
+    provider, _created = ApiProvider.objects.get_or_create(
+        instance_name=instance_name,
+        defaults={"application_key": secrets.token_hex(16)},
+    )
+    return provider
