@@ -53,6 +53,10 @@ REFUSAL_MESSAGES: dict[Reason, Promise] = {
     Reason.CONTEXT_NOT_CREATED: _(
         "Available once the space's administrator has opened the Panopto folder."
     ),
+    Reason.CONTEXT_MISSING_IN_PANOPTO: _(
+        "Not created in Panopto: Panopto does not have this space's folder. It is available "
+        "again once the space's administrator has opened it again."
+    ),
     Reason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
     Reason.IDENTIFIER_MISSING: _(
         "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
@@ -91,6 +95,8 @@ def registration_complete(registration: RegistrationFacts) -> bool:
 class FolderFacts:
     is_enabled: bool
     is_created: bool
+    # SPEC §7: Panopto's API did not find the folder (it then counts as not created).
+    missing_in_panopto: bool = False
 
 
 # A space without a folder row yet: enabled by default, its context not created.
@@ -153,6 +159,8 @@ def decide_folder(
                 refusal=None,
                 creates_context=True,
             )
+        if folder.missing_in_panopto:
+            return refused(Reason.CONTEXT_MISSING_IN_PANOPTO, shown=True)
         return refused(Reason.CONTEXT_NOT_CREATED, shown=True)
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
 
@@ -170,7 +178,7 @@ def folder_standing(decision: FolderDecision) -> FolderStanding:
     first launch is waiting; any other refusal shown is a matter of configuration."""
     if decision.active:
         return FolderStanding.READY
-    if decision.refusal is Reason.CONTEXT_NOT_CREATED:
+    if decision.refusal in (Reason.CONTEXT_NOT_CREATED, Reason.CONTEXT_MISSING_IN_PANOPTO):
         return FolderStanding.WAITING
     return FolderStanding.UNAVAILABLE
 

@@ -99,6 +99,7 @@ class PanoptoFolderAdmin(admin.ModelAdmin):
         "is_existing_folder",
         "created_at",
         "created_by",
+        "panopto_missing_since",
     )
     list_filter = ("state", "is_enabled", "is_existing_folder", "space__space_type")
     search_fields = ("space__code", "space__name", "context_id")
@@ -112,6 +113,9 @@ class PanoptoFolderAdmin(admin.ModelAdmin):
         "context_used_at",
         "created_at",
         "created_by",
+        "panopto_id",
+        "panopto_checked_at",
+        "panopto_missing_since",
     )
     change_list_template = "admin/panopto_link/panoptofolder/change_list.html"
     actions = ("provision_in_panopto",)

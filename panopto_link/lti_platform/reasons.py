@@ -12,6 +12,7 @@ REASON_LABELS: dict[Reason, Promise] = {
     Reason.REGISTRATION_INCOMPLETE: _("Panopto registration incomplete"),
     Reason.FOLDER_DISABLED: _("folder switched off"),
     Reason.CONTEXT_NOT_CREATED: _("folder not yet opened by its administrator"),
+    Reason.CONTEXT_MISSING_IN_PANOPTO: _("folder not created in Panopto"),
     Reason.NOT_VIDEO_PICKER: _("only the space's administrator adds videos"),
     Reason.PICKER_BEFORE_CONTEXT: _("videos picked before the folder was opened"),
     Reason.VIDEO_REMOVED: _("video link removed"),

@@ -123,6 +123,7 @@ def test_the_folders_admin_action_creates_the_ticked_folders(stand_in_api, term,
         "/admin/panopto_link/panoptofolder/",
         {"action": "provision_in_panopto", "_selected_action": [f.pk for f in folders]},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert answer.status_code == 200
     assert "Created in Panopto: 2; already created: 0." in answer.content.decode()
