@@ -698,3 +698,135 @@ def markdown(result: dict) -> str:
         else "No rate passed.",
     ]
     return "\n".join(rows)
+
+
+# --- overload: past capacity (issue 20, finding 9; docs/decisions/0015) ----------------------
+
+
+def recorded_capacity(results: Path) -> tuple[float, str]:
+    """The highest passing rate of the newest capacity result in `results`, and its file."""
+    newest = sorted(results.glob("*-capacity.json"))[-1]
+    return json.loads(newest.read_text())["search"]["highest_passing_rate"], newest.name
+
+
+def overload_summary(step: dict, samples: list[list]) -> dict:
+    """A step past capacity: how many were shed (the 503 page at once), and the latency of
+    those served correctly — from when each was due, its wait in the queue included."""
+    shed = [s for s in samples if s[4] == 503]
+    served = sorted(s[3] for s in samples if not s[5])
+    other = [s for s in samples if s[5] and s[4] != 503]
+    shed_latency = sorted(s[3] for s in shed)
+    return {
+        "requests": len(samples),
+        "shed_503": len(shed),
+        "shed_share": round(len(shed) / len(samples), 4) if samples else 0,
+        "served": len(served),
+        "served_share": round(len(served) / len(samples), 4) if samples else 0,
+        "served_latency": latency_summary(served),
+        "shed_latency": latency_summary(shed_latency),
+        "other_failures": len(other),
+        "other_failure_kinds": dict(collections.Counter(f"{s[0]}: {s[5]}" for s in other)),
+        "served_per_s": round(len(served) / step["duration_s"], 1),
+    }
+
+
+def overload_test(args: argparse.Namespace, env: dict[str, str], seeded_users: int) -> dict:
+    """One step of the lecture-hour mix at --overload-factor × the recorded capacity, with
+    shedding on (production's QUEUE_TIME_BUDGET_MS) and, unless --overload-no-compare, with it
+    off: the share answered 503 and the p95 of those served."""
+    started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.UTC)
+    capacity, source = (
+        (args.overload_capacity, "--overload-capacity")
+        if args.overload_capacity
+        else recorded_capacity(args.output)
+    )
+    rate = round(capacity * args.overload_factor, 1)
+    launch_data_reset()
+    say(f"Overload test: signing in {args.capacity_people:,} people")
+    rng = random.Random(20261207)  # reproducible choices, not secrets
+    people = people_sign_in(args.capacity_people, seeded_users, rng)
+    mix = lecture_hour_mix(args.capacity_panopto_share)
+    runs = {}
+    budgets = {"shedding": None, "no shedding": "off"}
+    if args.overload_no_compare:
+        del budgets["no shedding"]
+    for name, budget in budgets.items():
+        say(f"{name}: {args.workers} workers, {rate} req/s for {args.overload_duration} s")
+        unset = ("RATE_LIMIT_LAUNCH",) + (("QUEUE_TIME_BUDGET_MS",) if budget is None else ())
+        server_env = env if budget is None else {**env, "QUEUE_TIME_BUDGET_MS": budget}
+        server = Server(server_env, args.workers, unset=unset)
+        try:
+            stepper = Stepper(
+                server, people, mix, seed=rng.randrange(2**32), database=database_name(args)
+            )
+            stepper.run(
+                args.capacity_start * stepper.lecture_hour_rate, args.capacity_warmup, "warm-up"
+            )
+            outcome_file = WORK / "capacity-outcome.json"
+            step = stepper.run(rate, args.overload_duration, name)
+            samples = json.loads(outcome_file.read_text())["samples"]
+        finally:
+            server.stop()
+        summary = overload_summary(step, samples)
+        say(
+            f"  {name}: {summary['shed_share']:.1%} answered 503, {summary['served_share']:.1%}"
+            f" served, served p95 {summary['served_latency']['p95_ms']} ms"
+        )
+        step.pop("timeline", None)
+        runs[name] = {"summary": summary, "step": step}
+    return {
+        "date": started_at.date().isoformat(),
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "duration_s": round(time.monotonic() - started, 1),
+        "commit": git_commit(),
+        "machine": {
+            **machine(),
+            "note": "locust, PostgreSQL, Redis and gunicorn share the machine's cores",
+        },
+        "method": {
+            "model": "open, as the capacity test: each request sent when due at a fixed rate,"
+            " stamped with X-Request-Start when sent, as nginx stamps it",
+            "capacity_rate": capacity,
+            "capacity_from": source,
+            "factor": args.overload_factor,
+            "rate": rate,
+            "duration_s": args.overload_duration,
+            "gunicorn_workers": args.workers,
+            "queue_time_budget_ms": "production's default (portal/settings/base.py)",
+            "people": len(people),
+            "timeout_s": TIMEOUT_S,
+            "served": "answered correctly (the capacity test's expectations) within the timeout;"
+            " latency from when the request was due",
+        },
+        "runs": runs,
+    }
+
+
+def overload_markdown(result: dict) -> str:
+    method = result["method"]
+    rows = [
+        f"{method['rate']} req/s = {method['factor']:g} × the capacity {method['capacity_rate']}"
+        f" req/s ({method['capacity_from']}), {method['duration_s']} s, "
+        f"{method['gunicorn_workers']} workers",
+        "",
+        "| | answered 503 | served | served p50 ms | served p95 ms | served p99 ms"
+        " | 503 p95 ms | other failures | load average | other jobs' cores |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def ms(value: float | None) -> str:
+        return "–" if value is None else f"{value:,.0f}"
+
+    for name, run in result["runs"].items():
+        summary, step = run["summary"], run["step"]
+        served = summary["served_latency"]
+        rows.append(
+            f"| {name} | {summary['shed_share']:.1%} | {summary['served_share']:.1%} |"
+            f" {ms(served['p50_ms'])} | {ms(served['p95_ms'])} | {ms(served['p99_ms'])} |"
+            f" {ms(summary['shed_latency']['p95_ms'])} | {summary['other_failures']} |"
+            f" {step['load_average']['start'][0]:.1f}–{step['load_average']['end'][0]:.1f} |"
+            f" {step['cpu']['other_cores']:.2f} |"
+        )
+    return "\n".join(rows)

@@ -77,6 +77,9 @@ class ArrivalClock(User):
         def send(arrival: list, due: float) -> None:
             kind, method, path, headers = arrival
             sent = time.monotonic()
+            # Stamped as nginx stamps what it passes on (deploy/nginx/): the app sheds a request
+            # that waited in its queue longer than QUEUE_TIME_BUDGET_MS (core/overload.py).
+            headers = {**headers, "X-Request-Start": f"t={time.time():.3f}"}
             status, location, body, error = 0, "", b"", ""
             client = HTTPClient(
                 host.hostname,

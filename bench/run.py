@@ -110,6 +110,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=0.05,
         help="bisect until the failing rate is within this share of the passing one",
     )
+    overload = parser.add_argument_group(
+        "the overload test (bench/capacity.py): past capacity, with and without load shedding"
+    )
+    overload.add_argument(
+        "--overload",
+        action="store_true",
+        help="run only the overload test (neither the ratios nor the capacity search)",
+    )
+    overload.add_argument(
+        "--overload-factor", type=float, default=2.0, help="the rate, as a multiple of capacity"
+    )
+    overload.add_argument(
+        "--overload-capacity",
+        type=float,
+        default=None,
+        help="the capacity in req/s (default: the newest *-capacity.json in --output)",
+    )
+    overload.add_argument("--overload-duration", type=int, default=30, help="seconds at the rate")
+    overload.add_argument(
+        "--overload-no-compare",
+        action="store_true",
+        help="only with shedding on, not also with QUEUE_TIME_BUDGET_MS=off",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -683,6 +706,9 @@ def main(argv: list[str] | None = None) -> None:
         "seeded_in_this_run": seeding.seeded_now,
         "seeded_at": seeding.seeded_at,
     }
+    if args.overload:
+        overload_measure(args, env, seeding_summary)
+        return
     if not args.capacity_only:
         ratios_measure(args, env, seeding_summary)
     if not args.no_capacity:
@@ -701,6 +727,18 @@ def capacity_measure(args: argparse.Namespace, env: dict[str, str], seeding: dic
     png_path = capacity_chart(result, args.output / f"{result['date']}-capacity.png")
     print(markdown(result))
     say(f"Wrote {json_path} and {png_path} ({result['duration_s']:.0f} s)")
+
+
+def overload_measure(args: argparse.Namespace, env: dict[str, str], seeding: dict) -> None:
+    """The overload test (bench/capacity.py), in <date>-overload.json."""
+    from bench.capacity import overload_markdown, overload_test
+
+    result = {**overload_test(args, env, seeded_users=seeding["users"]), "seeding": seeding}
+    args.output.mkdir(parents=True, exist_ok=True)
+    json_path = args.output / f"{result['date']}-overload.json"
+    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(overload_markdown(result))
+    say(f"Wrote {json_path} ({result['duration_s']:.0f} s)")
 
 
 def ratios_measure(args: argparse.Namespace, env: dict[str, str], seeding: dict) -> None:

@@ -156,6 +156,8 @@ def _empty() -> None:
 def _copy(model, columns: list[str], rows, progress: Progress) -> None:
     """COPY the rows into the model's table, advancing the progress bar as they go."""
     with connection.cursor() as cursor:
+        # A million rows in one statement: longer than the app servers' statement timeout.
+        cursor.execute("SET statement_timeout = 0")
         raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
         statement = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with raw.copy(statement) as copy:

@@ -4,13 +4,20 @@ handed to the importer, which checks each row and lists every bad one. Nothing a
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 CSV_MAX_BYTES = 10 * 1024 * 1024
 CSV_MAX_ROWS = 200_000
+# An import page lists this many of a file's bad rows, and says how many more there are: a file
+# of 200,000 wrong rows would be a page of megabytes nobody reads.
+CSV_PROBLEMS_SHOWN = 200
+# How many values one lookup of an import names (`field__in=chunk`): a file's distinct user
+# identifiers or space codes may be as many as its rows, and PostgreSQL takes at most 65,535
+# parameters a statement (SQLite 32,766 as often built), so they are looked up in chunks.
+LOOKUP_CHUNK = 10_000
 
 
 class CsvFileError(Exception):
@@ -35,6 +42,21 @@ class CsvImportResult:
     @property
     def imported(self) -> bool:
         return not self.problems
+
+    @property
+    def problems_shown(self) -> list[CsvRowProblem]:
+        return self.problems[:CSV_PROBLEMS_SHOWN]
+
+    @property
+    def problems_not_shown(self) -> int:
+        return max(0, len(self.problems) - CSV_PROBLEMS_SHOWN)
+
+
+def in_chunks(values: Iterable, size: int = LOOKUP_CHUNK) -> Iterator[list]:
+    """`values`, sorted, in lists of at most `size`: each one lookup's parameters."""
+    ordered = sorted(values)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
 
 
 def read_csv_rows(

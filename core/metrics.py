@@ -80,6 +80,11 @@ DATABASE_UNAVAILABLE = Counter(
     "neptun_database_unavailable_responses",
     "Requests answered with the 503 page because the database could not be reached.",
 )
+OVERLOAD_SHED = Counter(
+    "neptun_overload_shed_responses",
+    "Requests answered with the 503 page at once because they had waited in the app server's "
+    "queue longer than QUEUE_TIME_BUDGET_MS (core/overload.py).",
+)
 SHARED_CACHE_UNAVAILABLE = Counter(
     "neptun_shared_cache_unavailable_calls",
     "Calls to the shared cache (Redis) the app answered without it: the call failed, or was "
@@ -125,6 +130,10 @@ def outbound_fetch_counted(*, document: str, outcome: str) -> None:
 
 def database_unavailable_counted() -> None:
     _counted(lambda: DATABASE_UNAVAILABLE.inc())
+
+
+def overload_shed_counted() -> None:
+    _counted(lambda: OVERLOAD_SHED.inc())
 
 
 def shared_cache_unavailable_counted(*, cause: str) -> None:

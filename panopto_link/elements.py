@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
 from panopto_link.permissions import (
     REFUSAL_MESSAGES,
@@ -21,6 +20,7 @@ from panopto_link.permissions import (
     shows_video_picker,
     video_picker_refusal,
 )
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     SpacePanopto,
     request_panopto_setting,
@@ -41,7 +41,7 @@ class SpaceVideos:
     picker_refusal: Promise | None  # why it is inactive
     may_open: bool
     may_manage: bool
-    refusal: Reason | None
+    refusal: PanoptoReason | None
     new_tab: bool = False  # "Play" opens Panopto in a new tab (the registration says so)
 
 

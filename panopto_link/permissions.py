@@ -8,6 +8,7 @@ functions by name; none re-derives any part of them.
 Pure functions on plain values: no queries, no request.
 """
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,15 +17,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti import claims
-from panopto_link.lti.reasons import Reason
+from panopto_link.lti.origins import normalised_url
 from panopto_link.lti.substitution import Variable
-from panopto_link.models import IdentifierKind, PrivacyLevel
+from panopto_link.models import RESERVED_CUSTOM_KEYS, IdentifierKind, PrivacyLevel
+from panopto_link.reasons import PanoptoReason
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
-
-# The custom parameter of a content item that names its recording (LTI Core §5.4.6 custom
-# parameters; Panopto's session id, the stand-in's recording).
-RECORDING_ID_PARAM = "recording_id"
 
 
 class PanoptoRole(StrEnum):
@@ -40,29 +38,29 @@ class PanoptoRole(StrEnum):
 
 # Why a folder's link is hidden or inactive, in the order SPEC §3 checks them, and what the
 # person is told.
-REFUSAL_MESSAGES: dict[Reason, Promise] = {
-    Reason.NO_LICENCE: _("The institute has no valid Panopto licence."),
-    Reason.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
-    Reason.REGISTRATION_INCOMPLETE: _(
+REFUSAL_MESSAGES: dict[PanoptoReason, Promise] = {
+    PanoptoReason.NO_LICENCE: _("The institute has no valid Panopto licence."),
+    PanoptoReason.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
+    PanoptoReason.REGISTRATION_INCOMPLETE: _(
         "Panopto is not available yet: the Panopto connection of the portal is not fully "
         "configured. Please contact the IT administrators."
     ),
-    Reason.FOLDER_DISABLED: _(
+    PanoptoReason.FOLDER_DISABLED: _(
         "Panopto is not available for this virtual space: its Panopto folder is not enabled."
     ),
-    Reason.CONTEXT_NOT_CREATED: _(
+    PanoptoReason.CONTEXT_NOT_CREATED: _(
         "Available once the space's administrator has opened the Panopto folder."
     ),
-    Reason.CONTEXT_MISSING_IN_PANOPTO: _(
+    PanoptoReason.CONTEXT_MISSING_IN_PANOPTO: _(
         "Not created in Panopto: Panopto does not have this space's folder. It is available "
         "again once the space's administrator has opened it again."
     ),
-    Reason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
-    Reason.IDENTIFIER_MISSING: _(
+    PanoptoReason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
+    PanoptoReason.IDENTIFIER_MISSING: _(
         "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
         "a Neptun code). Please contact the IT administrators."
     ),
-    Reason.PICKER_BEFORE_CONTEXT: _(
+    PanoptoReason.PICKER_BEFORE_CONTEXT: _(
         "Open the space's Panopto folder first (Continue to the Panopto system): your first "
         "visit creates it, and then you can add its recordings here."
     ),
@@ -75,9 +73,9 @@ def panopto_shown(*, licence_valid: bool) -> bool:
     return licence_valid
 
 
-def refused_as_not_found(reason: Reason | None) -> bool:
+def refused_as_not_found(reason: PanoptoReason | None) -> bool:
     """Refusals answered with 404, so that URLs cannot be probed."""
-    return reason in {Reason.NO_LICENCE, Reason.NOT_VISIBLE}
+    return reason in {PanoptoReason.NO_LICENCE, PanoptoReason.NOT_VISIBLE}
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,7 @@ class FolderDecision:
     active: bool
     role: PanoptoRole | None
     is_guest: bool
-    refusal: Reason | None
+    refusal: PanoptoReason | None
     creates_context: bool = False
 
     @property
@@ -136,19 +134,19 @@ def decide_folder(
     role = PanoptoRole.CREATOR if administers_folder else PanoptoRole.VIEWER
     is_guest = access.is_guest and not administers_folder
 
-    def refused(refusal: Reason, *, shown: bool) -> FolderDecision:
+    def refused(refusal: PanoptoReason, *, shown: bool) -> FolderDecision:
         return FolderDecision(
             shown=shown, active=False, role=role, is_guest=is_guest, refusal=refusal
         )
 
     if not licence_valid:
-        return refused(Reason.NO_LICENCE, shown=False)
+        return refused(PanoptoReason.NO_LICENCE, shown=False)
     if not access.is_visible:
-        return refused(Reason.NOT_VISIBLE, shown=False)
+        return refused(PanoptoReason.NOT_VISIBLE, shown=False)
     if not registration_complete(registration):
-        return refused(Reason.REGISTRATION_INCOMPLETE, shown=True)
+        return refused(PanoptoReason.REGISTRATION_INCOMPLETE, shown=True)
     if not folder.is_enabled:
-        return refused(Reason.FOLDER_DISABLED, shown=True)
+        return refused(PanoptoReason.FOLDER_DISABLED, shown=True)
     if not folder.is_created:
         if administers_folder:
             return FolderDecision(
@@ -160,8 +158,8 @@ def decide_folder(
                 creates_context=True,
             )
         if folder.missing_in_panopto:
-            return refused(Reason.CONTEXT_MISSING_IN_PANOPTO, shown=True)
-        return refused(Reason.CONTEXT_NOT_CREATED, shown=True)
+            return refused(PanoptoReason.CONTEXT_MISSING_IN_PANOPTO, shown=True)
+        return refused(PanoptoReason.CONTEXT_NOT_CREATED, shown=True)
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
 
 
@@ -178,7 +176,10 @@ def folder_standing(decision: FolderDecision) -> FolderStanding:
     first launch is waiting; any other refusal shown is a matter of configuration."""
     if decision.active:
         return FolderStanding.READY
-    if decision.refusal in (Reason.CONTEXT_NOT_CREATED, Reason.CONTEXT_MISSING_IN_PANOPTO):
+    if decision.refusal in (
+        PanoptoReason.CONTEXT_NOT_CREATED,
+        PanoptoReason.CONTEXT_MISSING_IN_PANOPTO,
+    ):
         return FolderStanding.WAITING
     return FolderStanding.UNAVAILABLE
 
@@ -224,14 +225,14 @@ def may_pick_videos(decision: FolderDecision, *, is_own_folder: bool) -> bool:
     )
 
 
-def video_picker_refusal(decision: FolderDecision) -> Reason:
+def video_picker_refusal(decision: FolderDecision) -> PanoptoReason:
     """Why the picker is refused: the folder's own refusal; for the administrator before the
     folder exists, "open the folder first"; else "not the administrator"."""
     if decision.refusal:
         return decision.refusal
     if decision.creates_context:
-        return Reason.PICKER_BEFORE_CONTEXT
-    return Reason.NOT_VIDEO_PICKER
+        return PanoptoReason.PICKER_BEFORE_CONTEXT
+    return PanoptoReason.NOT_VIDEO_PICKER
 
 
 def shows_video_picker(access: SpaceAccess) -> bool:
@@ -253,13 +254,29 @@ def may_manage_videos(access: SpaceAccess) -> bool:
 
 
 def recording_identity(*, url: str, custom: Mapping[str, str]) -> str:
-    """What makes two linked videos the same recording, so that it is linked into a space only
-    once: the recording id the tool names in the item's custom parameters (Panopto's session
-    id; the stand-in's `recording_id`), else the launch URL without its fragment."""
-    recording_id = str(custom.get(RECORDING_ID_PARAM, "")).strip()
-    if recording_id:
-        return "id:" + recording_id.lower()
-    return "url:" + url.split("#", 1)[0]
+    """What makes two linked videos the same, so that one is linked into a space only once: the
+    whole item a tool returned — its launch URL (`origins.normalised_url`: scheme and host in
+    any case, the default port or none, no fragment) and its custom map (keys sorted, values as
+    sent). A tool may launch every resource through one URL and name each in the custom map
+    (Panopto's `context_delivery`, issue 21): two items differing in either are two videos."""
+    canonical = json.dumps(
+        {str(key): str(value) for key, value in custom.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return f"url:{normalised_url(url)}\ncustom:{canonical}"
+
+
+def content_reserved_keys(*, identifier_parameter: str) -> frozenset[str]:
+    """The custom keys a content item may never set (issue 20, finding 1): those the portal
+    sends itself on a launch — `linked_folders` and the institutional identifier's parameter —
+    which Panopto would otherwise read as the portal's word. An item carrying one is refused
+    at the deep-linking return, and a key stored before this rule is dropped at the launch."""
+    keys = set(RESERVED_CUSTOM_KEYS)
+    if identifier_parameter:
+        keys.add(identifier_parameter)
+    return frozenset(keys)
 
 
 # --- the IT administrators' help beside an inactive button ------------------------------------
@@ -270,15 +287,15 @@ class ConfigurationFix(StrEnum):
     FOLDER = "folder"
 
 
-def configuration_fix(*, is_staff: bool, refusal: Reason | None) -> ConfigurationFix | None:
+def configuration_fix(*, is_staff: bool, refusal: PanoptoReason | None) -> ConfigurationFix | None:
     """What an IT administrator (staff) is told to fix beside an inactive button: the
     registration or the folder's switch. Nobody else is told, and nothing is said of refusals
     that no setting fixes (a folder its administrator has not opened yet)."""
     if not is_staff:
         return None
-    if refusal is Reason.REGISTRATION_INCOMPLETE:
+    if refusal is PanoptoReason.REGISTRATION_INCOMPLETE:
         return ConfigurationFix.REGISTRATION
-    if refusal is Reason.FOLDER_DISABLED:
+    if refusal is PanoptoReason.FOLDER_DISABLED:
         return ConfigurationFix.FOLDER
     return None
 
@@ -342,11 +359,11 @@ def variable_released(variable: Variable, *, privacy_level: str, identifier_kind
     return data is None or data in released_personal_data(privacy_level)
 
 
-def identifier_refusal(*, released: bool, identifier: str) -> Reason | None:
+def identifier_refusal(*, released: bool, identifier: str) -> PanoptoReason | None:
     """A launch that must carry the institutional identifier is refused for a user without
     one: Panopto would otherwise match them on something else and open a second, empty
     account for them."""
-    return Reason.IDENTIFIER_MISSING if released and not identifier else None
+    return PanoptoReason.IDENTIFIER_MISSING if released and not identifier else None
 
 
 def identifier_change_warned(*, has_launched: bool) -> bool:
@@ -364,3 +381,24 @@ def existing_context_may_be_given(*, is_created: bool, context_used: bool) -> bo
     is not created and no launch has named its context id (no message hint issued, no accepted
     launch record). After that Panopto keys a folder by the id, and it never changes."""
     return not is_created and not context_used
+
+
+# --- the registration's self-test (issue 20) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfTestAccess:
+    may_run: bool  # the outbound probes to Panopto and to the portal's own URLs
+    sees_last_report: bool
+
+
+def self_test_access(
+    *, may_view_registration: bool, may_change_registration: bool
+) -> SelfTestAccess:
+    """Running the self-test makes outbound requests, so it takes the right to change the
+    registration (the staff who act on what it finds); staff who may only view the registration
+    see the last report, if one was kept."""
+    return SelfTestAccess(
+        may_run=may_change_registration,
+        sees_last_report=may_view_registration or may_change_registration,
+    )

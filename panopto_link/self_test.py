@@ -8,16 +8,21 @@ probe through `core.outbound` (`http_probe`: `OUTBOUND_TIMEOUT_SECONDS` at most)
 once, so a page asking for the test waits for the slowest only.
 """
 
+import contextlib
+import datetime
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import shared_cache
 from core.outbound import Probe, http_probe
+from panopto_link.lti.origins import origin
 from panopto_link.lti_platform.api import (
     PRODUCTION,
     CheckResult,
@@ -165,11 +170,6 @@ def check_login_url(registration: PanoptoRegistration | None, answer: Probe | No
     )
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
 def check_tool_urls(registration: PanoptoRegistration | None, *, environment: str) -> CheckResult:
     """The redirect URIs share the launch URL's origin (the id_token is posted only there), and
     in production every Panopto URL is https."""
@@ -178,15 +178,18 @@ def check_tool_urls(registration: PanoptoRegistration | None, *, environment: st
         return CheckResult(
             "redirect_uris", title, Status.FAIL, _("No launch URL is registered."), ""
         )
-    origin = _origin(registration.launch_url)
-    foreign = [uri for uri in registration.redirect_uri_list if _origin(uri) != origin]
+    # Where the id_token may go, compared as RFC 6454 does; the redirect URI a login sends is
+    # still matched exactly against this list (`lti.auth_request`).
+    expected = origin(registration.launch_url)
+    launch_origin = expected or registration.launch_url
+    foreign = [uri for uri in registration.redirect_uri_list if origin(uri) != expected]
     if foreign:
         return CheckResult(
             "redirect_uris",
             title,
             Status.FAIL,
             _("Not on the launch URL's origin %(origin)s: %(uris)s.")
-            % {"origin": origin, "uris": ", ".join(foreign)},
+            % {"origin": launch_origin, "uris": ", ".join(foreign)},
             _(
                 "The id_token is posted to a redirect URI: give only the URLs Panopto's "
                 "identity provider page lists, on Panopto's own site."
@@ -217,7 +220,7 @@ def check_tool_urls(registration: PanoptoRegistration | None, *, environment: st
             "%(count)d redirect URIs, all on %(origin)s.",
             len(registration.redirect_uri_list),
         )
-        % {"count": len(registration.redirect_uri_list), "origin": origin},
+        % {"count": len(registration.redirect_uri_list), "origin": launch_origin},
     )
 
 
@@ -315,3 +318,34 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
         *api_check_results(api_plan, api_outcome),
     )
     return SelfTestReport(environment=environment, issuer=settings.LTI_ISSUER, results=results)
+
+
+# --- the last report, for the staff who may see it but not run it ----------------------------
+
+_LAST_REPORT_KEY = "panopto-self-test:last-report"
+LAST_REPORT_KEPT_SECONDS = 30 * 86_400
+
+
+@dataclass(frozen=True)
+class KeptReport:
+    report: SelfTestReport
+    ran_at: datetime.datetime
+    ran_by: str
+
+
+def self_test_report_keep(report: SelfTestReport, *, ran_by: str) -> None:
+    """Keep `report` in the shared cache as the last one (for `LAST_REPORT_KEPT_SECONDS`), in the
+    words of whoever ran it. Without the cache it is not kept: the report is a convenience, and
+    running the test again makes a fresh one."""
+    kept = KeptReport(report=report, ran_at=timezone.now(), ran_by=ran_by)
+    with contextlib.suppress(shared_cache.SharedCacheUnavailable):
+        shared_cache.set(_LAST_REPORT_KEY, kept, LAST_REPORT_KEPT_SECONDS)
+
+
+def self_test_last_report() -> KeptReport | None:
+    """The last report kept, if any (None as well while the shared cache is down)."""
+    try:
+        kept = shared_cache.get(_LAST_REPORT_KEY)
+    except shared_cache.SharedCacheUnavailable:
+        return None
+    return kept if isinstance(kept, KeptReport) else None

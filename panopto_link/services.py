@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.csv_rows import CsvImportResult, CsvRowProblem, read_csv_rows
+from core.csv_rows import CsvImportResult, CsvRowProblem, in_chunks, read_csv_rows
 from panopto_link.lti.deep_linking import ContentItem
 from panopto_link.lti_platform.api import context_launched
 from panopto_link.models import (
@@ -250,10 +250,16 @@ def existing_folders_import_csv(*, data: bytes, user: Any = None) -> CsvImportRe
     )
     result = CsvImportResult(rows=len(rows))
     codes = {row[0] for _line, row in rows if row}
-    spaces = {space.code: space for space in VirtualSpace.objects.filter(code__in=codes)}
+    # In chunks: a parameter limit (core.csv_rows).
+    spaces = {
+        space.code: space
+        for chunk in in_chunks(codes)
+        for space in VirtualSpace.objects.filter(code__in=chunk)
+    }
     folders = {
         folder.space_id: folder
-        for folder in PanoptoFolder.objects.filter(space__in=spaces.values())
+        for chunk in in_chunks(space.pk for space in spaces.values())
+        for folder in PanoptoFolder.objects.filter(space_id__in=chunk)
     }
     wanted: dict[str, tuple[str, int]] = {}  # space code → (context id, line)
     owners: dict[str, tuple[str, int]] = {}  # context id → (space code, line)
@@ -294,9 +300,10 @@ def existing_folders_import_csv(*, data: bytes, user: Any = None) -> CsvImportRe
     with transaction.atomic():
         locked = {
             folder.space_id: folder
+            for chunk in in_chunks(space.pk for space, _context in checked)
             for folder in PanoptoFolder.objects.select_for_update(of=("self",))
-            .filter(space__in=[space for space, _context in checked])
-            .order_by("pk")
+            .filter(space_id__in=chunk)
+            .order_by("space_id")
         }
         for space, context_id in checked:
             given = _give_existing_context(

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import error_page, too_many_requests
 from core.rate_limits import client_address, limit_launches
+from core.sealed import Unsealable, seal, unseal
 from core.users import signed_in_user
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
@@ -29,6 +29,7 @@ from panopto_link.folder_blocks import Words, folder_blocks
 from panopto_link.launch.kinds import LaunchKind
 from panopto_link.launch.plan import plan
 from panopto_link.launch.tool import PANOPTO, LinkedVideos
+from panopto_link.lti.deep_linking import ItemProblem
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti_platform.api import (
     ContentRefused,
@@ -38,6 +39,7 @@ from panopto_link.lti_platform.api import (
 )
 from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     FolderEntry,
     FolderRow,
@@ -91,7 +93,11 @@ def _launch(
                 "entry": entry,
                 "decision": entry.decision,
                 "enter_as": Words().enter_as(entry.decision),
-                "message": REFUSAL_MESSAGES.get(refusal.reason),
+                "message": (
+                    REFUSAL_MESSAGES.get(refusal.reason)
+                    if isinstance(refusal.reason, PanoptoReason)
+                    else None
+                ),
             },
             status=HTTPStatus.FORBIDDEN,
         )
@@ -249,6 +255,9 @@ def deep_linking_return(request: HttpRequest) -> HttpResponse:
         msg=result.response.msg,
         errormsg=result.response.errormsg,
         skipped_items=result.response.skipped_items,
+        refused=[
+            [item.title, item.key, item.problem.value] for item in result.response.refused_items
+        ],
     )
     response = render(
         request,
@@ -274,12 +283,14 @@ class LinkingOutcome:
     msg: str
     errormsg: str
     skipped_items: int
+    refused: list[list[str]]  # [title, key, ItemProblem] of each item refused for its custom map
 
-    SALT = "panopto_link.videos_linked"
+    PURPOSE = "videos_linked"  # sealed as every value the portal hands out (core.sealed)
     MAX_AGE = 15 * 60  # seconds: the page is reached at once, or reloaded soon after
 
     def seal(self) -> str:
-        return signing.dumps(
+        return seal(
+            self.PURPOSE,
             [
                 self.space_id,
                 self.user_id,
@@ -288,18 +299,55 @@ class LinkingOutcome:
                 self.msg,
                 self.errormsg,
                 self.skipped_items,
+                self.refused,
             ],
-            salt=self.SALT,
             compress=True,
         )
 
     @classmethod
     def open(cls, value: str) -> "LinkingOutcome | None":
         try:
-            fields = signing.loads(value, salt=cls.SALT, max_age=cls.MAX_AGE)
-            return cls(*fields)
-        except (signing.BadSignature, TypeError, ValueError):
+            return cls(*unseal(cls.PURPOSE, value, max_age=cls.MAX_AGE, compress=True))
+        except (Unsealable, TypeError):
             return None
+
+
+# Why an item the picker returned was not linked, in the lecturer's words (issue 20, finding 1):
+# its custom parameters would be sent to Panopto with every launch of the video.
+ITEM_REFUSAL_MESSAGES: dict[str, Promise] = {
+    ItemProblem.RESERVED_KEY: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned it with the setting “%(key)s”, which only "
+        "the portal itself may send to Panopto."
+    ),
+    ItemProblem.BAD_KEY: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned it with a setting named “%(key)s”; the "
+        "portal passes on only names of lower-case letters, digits and underscores."
+    ),
+    ItemProblem.KEY_TOO_LONG: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned it with a setting whose name is too long."
+    ),
+    ItemProblem.VALUE_TOO_LONG: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned it with a setting “%(key)s” whose value "
+        "is too long."
+    ),
+    ItemProblem.BAD_VALUE: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned it with a setting “%(key)s” that is not "
+        "a text, a number or a yes/no value."
+    ),
+    ItemProblem.TOO_MANY: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned it with more settings than the portal "
+        "passes on."
+    ),
+    ItemProblem.BAD_CUSTOM: gettext_lazy(
+        "“%(title)s” was not linked: Panopto returned its settings in a form the portal does "
+        "not read."
+    ),
+}
+
+
+def item_refusal_message(title: str, key: str, problem: str) -> str:
+    message = ITEM_REFUSAL_MESSAGES.get(problem, ITEM_REFUSAL_MESSAGES[ItemProblem.BAD_CUSTOM])
+    return str(message) % {"title": title, "key": key}
 
 
 @login_required
@@ -323,6 +371,7 @@ def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
             "space": found.target.space,
             "added": [videos[pk] for pk in outcome.added if pk in videos],
             "already_linked": [videos[pk] for pk in outcome.already_linked if pk in videos],
+            "refused": [item_refusal_message(*item) for item in outcome.refused],
             "response": outcome,
         },
     )

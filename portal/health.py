@@ -4,7 +4,9 @@
   outage never makes a supervisor restart app servers that would recover by themselves.
 - `/readyz`: this app server can serve launches: the database answers, every migration of this
   release is applied, a current signing key exists, and the shared cache answers. 200, or 503
-  with the names of what is missing (`database`, `migrations`, `signing_key`, `cache`).
+  with the names of what is missing (`database`, `migrations`, `signing_key`, `cache`). A
+  database that does not answer a connection attempt within READINESS_DATABASE_TIMEOUT seconds
+  is missing.
 
 Both are answered by the first middleware, before anything that could refuse or redirect a
 probe: a load balancer asks over plain http on the app port with the server's own address as
@@ -19,9 +21,12 @@ import threading
 from collections.abc import Callable
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from core.postgresql import connect_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +63,14 @@ def _current_signing_key_exists() -> bool:
 
 def _database_missing() -> list[str]:
     """What the database lacks: itself, this release's migrations, or a current signing key.
-    The key is looked for only once the migrations are applied (its table comes with them)."""
+    The key is looked for only once the migrations are applied (its table comes with them).
+    A connection attempt has the probe's own limit, READINESS_DATABASE_TIMEOUT: a database that
+    accepts connections and never answers is named within seconds, before the load balancer
+    gives up on the probe."""
     global _migrations_applied
     try:
-        connection.ensure_connection()
+        with connect_timeout(settings.READINESS_DATABASE_TIMEOUT):
+            connection.ensure_connection()
         if not _migrations_applied:
             _migrations_applied = _all_migrations_applied()
             if not _migrations_applied:

@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.csv_rows import CsvFileError, CsvImportResult, CsvRowProblem, read_csv_rows
+from core.csv_rows import (
+    LOOKUP_CHUNK,
+    CsvFileError,
+    CsvImportResult,
+    CsvRowProblem,
+    in_chunks,
+    read_csv_rows,
+)
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
 
 
@@ -134,8 +141,14 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
 
     usernames = {row[0] for _line, row in rows if row}
     codes = {row[1] for _line, row in rows if len(row) > 1}
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=usernames)}
-    spaces = {s.code: s for s in VirtualSpace.objects.filter(code__in=codes)}
+    users = {
+        u.username: u
+        for chunk in in_chunks(usernames)
+        for u in get_user_model().objects.filter(username__in=chunk)
+    }
+    spaces = {
+        s.code: s for chunk in in_chunks(codes) for s in VirtualSpace.objects.filter(code__in=chunk)
+    }
 
     wanted: dict[tuple[int, int], tuple[str, int]] = {}
     for line, row in rows:
@@ -176,12 +189,15 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
             # Lock the membership rows only, in one order: the model's default ordering joins
             # spaces and users, and FOR UPDATE would then lock those rows too — which every
             # launch's launch record needs (its foreign-key check), and deadlocked with them.
+            # In chunks of the wanted (user, space) pairs, sorted (a parameter limit,
+            # core.csv_rows): each chunk names at most LOOKUP_CHUNK values in all.
+            for chunk in in_chunks(wanted, LOOKUP_CHUNK // 2)
             for m in Membership.objects.select_for_update(of=("self",))
             .filter(
-                user_id__in={user_id for user_id, _space in wanted},
-                space_id__in={space_id for _user, space_id in wanted},
+                user_id__in={user_id for user_id, _space in chunk},
+                space_id__in={space_id for _user, space_id in chunk},
             )
-            .order_by("pk")
+            .order_by("user_id", "space_id")
         }
         to_create, to_update = [], []
         for (user_id, space_id), (wanted_role, _line) in wanted.items():

@@ -19,9 +19,10 @@ from panopto_link.models import (
 )
 from panopto_link.permissions import (
     identifier_change_warned,
+    self_test_access,
 )
 from panopto_link.selectors import registration_has_launched
-from panopto_link.self_test import run_self_test
+from panopto_link.self_test import run_self_test, self_test_last_report, self_test_report_keep
 from panopto_link.services import licence_save, registration_application_key_apply
 
 
@@ -221,17 +222,29 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
     def self_test_view(self, request: HttpRequest) -> HttpResponse:
         """The configuration self-test (as `manage.py panopto_check`): run on a POST, so that
         no prefetching browser makes its outbound requests; the page is never held longer
-        than the slowest probe's few seconds."""
-        if not self.has_view_permission(request):
+        than the slowest probe's few seconds. Running it takes the right to change the
+        registration; staff who may only view it see the last report (permissions)."""
+        access = self_test_access(
+            may_view_registration=self.has_view_permission(request),
+            may_change_registration=self.has_change_permission(request),
+        )
+        if not access.sees_last_report or (request.method == "POST" and not access.may_run):
             raise PermissionDenied
+        kept = None
         report = None
         if request.method == "POST":
             report = run_self_test(served_origin=f"{request.scheme}://{request.get_host()}")
+            self_test_report_keep(report, ran_by=request.user.get_username())
+        else:
+            kept = self_test_last_report()
+            report = kept.report if kept else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Panopto self-test"),
             "report": report,
+            "kept": kept,
+            "may_run": access.may_run,
             "registration": PanoptoRegistration.load(),
         }
         return TemplateResponse(

@@ -4,6 +4,7 @@ records (registered with `lti_platform.admin.launch_words_register`)."""
 from collections.abc import Mapping
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,7 @@ from panopto_link.permissions import (
     PanoptoRole,
     variable_released,
 )
+from panopto_link.reasons import PanoptoReason
 
 # --- what a launch sends, in words (the registration's page and the launch records) ----------
 
@@ -79,6 +81,13 @@ def sent_in_words(sent: Mapping | None) -> str:
         parts.append(gettext("Custom parameters: %(keys)s.") % {"keys": ", ".join(custom)})
     else:
         parts.append(gettext("Custom parameters: none."))
+    if tool.get("dropped_custom_keys"):
+        parts.append(
+            gettext(
+                "Left out of the video's custom parameters (keys content may not set): %(keys)s."
+            )
+            % {"keys": tool["dropped_custom_keys"].replace(",", ", ")}
+        )
     target = sent.get("document_target")
     if target in DOCUMENT_TARGET_WORDS:
         parts.append(str(DOCUMENT_TARGET_WORDS[target]))
@@ -136,6 +145,29 @@ class PanoptoLaunchWords:
 
     def sent(self, sent: Mapping) -> str:
         return sent_in_words(sent)
+
+    def reason(self, code: str) -> str | None:
+        try:
+            return str(REASON_LABELS[PanoptoReason(code)])
+        except ValueError:
+            return None
+
+
+# The policy's refusal reasons on the launch records, in words (a test checks every member has
+# them, and the Hungarian catalogue that each is translated).
+REASON_LABELS: dict[PanoptoReason, Promise] = {
+    PanoptoReason.NO_LICENCE: _("no valid licence"),
+    PanoptoReason.NOT_VISIBLE: _("space not available to the user"),
+    PanoptoReason.REGISTRATION_INCOMPLETE: _("Panopto registration incomplete"),
+    PanoptoReason.FOLDER_DISABLED: _("folder switched off"),
+    PanoptoReason.CONTEXT_NOT_CREATED: _("folder not yet opened by its administrator"),
+    PanoptoReason.CONTEXT_MISSING_IN_PANOPTO: _("folder not created in Panopto"),
+    PanoptoReason.NOT_VIDEO_PICKER: _("only the space's administrator adds videos"),
+    PanoptoReason.PICKER_BEFORE_CONTEXT: _("videos picked before the folder was opened"),
+    PanoptoReason.VIDEO_REMOVED: _("video link removed"),
+    PanoptoReason.VIDEO_REFUSED: _("video cannot be opened now"),
+    PanoptoReason.IDENTIFIER_MISSING: _("the user has no institutional identifier to send"),
+}
 
 
 launch_words_register(PanoptoLaunchWords())

@@ -12,14 +12,13 @@ from panopto_link.launch.sent import (
     audit_facts,
     custom_claim,
     document_target,
+    item_custom_sent,
     launch_user,
     linked_folders_custom,
-    linked_recordings_custom,
     substitution_values,
 )
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti.messages import Context, LaunchUser
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.api import LaunchPlan, absolute_url
 from panopto_link.models import (
     PanoptoFolder,
@@ -34,6 +33,7 @@ from panopto_link.permissions import (
     may_pick_videos,
     video_picker_refusal,
 )
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     FolderEntry,
     PanoptoSetting,
@@ -52,7 +52,7 @@ def _folder_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLin
     decision = entry.decision
     if not decision.active:
         raise AccessDenied(
-            decision.refusal or Reason.NOT_VISIBLE,
+            decision.refusal or PanoptoReason.NOT_VISIBLE,
             "The user may not enter this Panopto folder now.",
         )
 
@@ -70,11 +70,11 @@ def _picker_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLin
 def _video_allowed(*, entry: FolderEntry, target: SpacePanopto, video: VideoLink | None) -> None:
     """ "Play": a video still linked, in a folder whose decision lets its viewers in."""
     if video is None:
-        raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
+        raise AccessDenied(PanoptoReason.VIDEO_REMOVED, "The video link no longer exists.")
     decision = entry.decision
     if not may_open_videos(decision):
         raise AccessDenied(
-            decision.refusal or Reason.VIDEO_REFUSED, "The video cannot be opened now."
+            decision.refusal or PanoptoReason.VIDEO_REFUSED, "The video cannot be opened now."
         )
 
 
@@ -151,7 +151,7 @@ def _video_link(
     video: VideoLink | None,
 ) -> _Link:
     if video is None:  # refused by _video_allowed already
-        raise AccessDenied(Reason.VIDEO_REMOVED, "The video link no longer exists.")
+        raise AccessDenied(PanoptoReason.VIDEO_REMOVED, "The video link no longer exists.")
     return _Link(video.resource_link_id, video.title, video.url)
 
 
@@ -166,11 +166,8 @@ def _own_custom(
     kind: LaunchKind, target: SpacePanopto, entry: FolderEntry, video: VideoLink | None
 ) -> dict[str, str] | None:
     """The custom parameters the portal itself sends: the course's linked folders with a
-    folder or picker launch, and with the picker the recordings linked already (to mark)."""
-    own = linked_folders_custom(target, entry) if video is None else None
-    if kind is LaunchKind.PICKER:
-        own = {**(own or {}), **linked_recordings_custom(target.space)}
-    return own
+    folder or picker launch."""
+    return linked_folders_custom(target, entry) if video is None else None
 
 
 def plan(
@@ -187,7 +184,7 @@ def plan(
     _ALLOWED[kind](entry=entry, target=target, video=video)
     registration = setting.registration
     if registration is None:  # an active decision has a complete registration
-        raise AccessDenied(Reason.REGISTRATION_INCOMPLETE, "Panopto is not configured.")
+        raise AccessDenied(PanoptoReason.REGISTRATION_INCOMPLETE, "Panopto is not configured.")
     user_sent = _user_sendable(user, registration)
     folder = _folder_for_launch(entry)
     owner: VirtualSpace = entry.owner
@@ -207,6 +204,11 @@ def plan(
         resource_link_id=link.resource_link_id,
         resource_link_title=link.title,
     )
+    audit = audit_facts(registration)
+    if video is not None:
+        _kept, dropped = item_custom_sent(registration, video.custom)
+        if dropped:  # stored before the deep-linking return refused such items
+            audit["dropped_custom_keys"] = ",".join(dropped)
     custom = custom_claim(
         registration,
         user_sent,
@@ -232,5 +234,5 @@ def plan(
         request=request,
         space_id=target.space.pk,
         creates_context=entry.decision.creates_context,
-        audit=audit_facts(registration),
+        audit=audit,
     )

@@ -10,15 +10,15 @@ from core.users import PortalUser
 from panopto_link.launch.kinds import LaunchKind
 from panopto_link.lti import claims
 from panopto_link.lti.messages import Context, LaunchUser, personal_claims
-from panopto_link.lti.substitution import Variable, substitute
+from panopto_link.lti.substitution import Variable, key_problem, substitute
 from panopto_link.models import (
     LINKED_FOLDERS_PARAMETER,
     IdentifierKind,
     PanoptoRegistration,
 )
 from panopto_link.permissions import (
-    RECORDING_ID_PARAM,
     PersonalData,
+    content_reserved_keys,
     identifier_released,
     names_linked_folder,
     released_personal_data,
@@ -27,9 +27,7 @@ from panopto_link.permissions import (
 from panopto_link.selectors import (
     FolderEntry,
     SpacePanopto,
-    space_videos,
 )
-from virtualspaces.models import VirtualSpace
 
 # --- who the user is to Panopto (issue 12) ---------------------------------------------------
 
@@ -104,6 +102,25 @@ def substitution_values(
     }
 
 
+def item_custom_sent(
+    registration: PanoptoRegistration, item_custom: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """A video's custom map as its launch sends it: unchanged (Panopto's own parameters such
+    as `use_panopto_sandbox` reach it as the tool returned them), but for the keys content may
+    never set (`permissions.content_reserved_keys`) and keys that break the key rule. The
+    deep-linking return refuses such items; a link stored before it did loses them here, and
+    the launch record names them. Returns the map sent and the keys dropped, sorted."""
+    reserved = content_reserved_keys(identifier_parameter=registration.identifier_parameter)
+    kept: dict[str, str] = {}
+    dropped: list[str] = []
+    for key, value in item_custom.items():
+        if isinstance(key, str) and key_problem(key, reserved=reserved) is None:
+            kept[key] = str(value)
+        else:
+            dropped.append(str(key))
+    return kept, sorted(dropped)
+
+
 def custom_claim(
     registration: PanoptoRegistration,
     sent: LaunchUser,
@@ -112,13 +129,15 @@ def custom_claim(
     item_custom: Mapping[str, str] | None = None,
     own: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The custom claim (LTI Core §5.4.6): the registration's custom parameters, then a
-    video's own (Deep Linking 2.0 §3.4.1: its variables substituted as well), then the
-    identifier's parameter — which content cannot override, since Panopto matches accounts on
-    it — and the portal's own parameters (`linked_folders`)."""
+    """The custom claim (LTI Core §5.4.6), in one map: the registration's custom parameters,
+    then a video's own (Deep Linking 2.0 §3.4.1: its variables substituted as well; the keys
+    content may not set left out, `item_custom_sent`), then the identifier's parameter — which
+    content cannot set, since Panopto matches accounts on it — and the portal's own
+    parameters (`linked_folders`), which always win."""
     custom = substitute(registration.custom_parameter_items(), values)
     if item_custom:
-        custom |= substitute(((str(key), str(value)) for key, value in item_custom.items()), values)
+        kept, _dropped = item_custom_sent(registration, item_custom)
+        custom |= substitute(kept.items(), values)
     if registration.identifier_parameter:
         if sent.person_sourcedid:
             custom[registration.identifier_parameter] = sent.person_sourcedid
@@ -190,18 +209,3 @@ def linked_folders_custom(target: SpacePanopto, entry: FolderEntry) -> dict[str,
         and names_linked_folder(launches_own_folder=launches_own_folder, linked=linked.decision)
     ]
     return {LINKED_FOLDERS_PARAMETER: json.dumps(linked, ensure_ascii=False)} if linked else {}
-
-
-# The custom parameter of a deep-linking request naming the recordings the space links
-# already (comma-separated recording ids), so that the tool's picker can mark them.
-LINKED_RECORDINGS_PARAM = "linked_recording_ids"
-LINKED_RECORDINGS_MAX = 200
-
-
-def linked_recordings_custom(space: VirtualSpace) -> dict[str, str]:
-    ids = [
-        str(video.custom.get(RECORDING_ID_PARAM, "")).strip()
-        for video in space_videos(space)[:LINKED_RECORDINGS_MAX]
-    ]
-    ids = [recording_id for recording_id in ids if recording_id and "," not in recording_id]
-    return {LINKED_RECORDINGS_PARAM: ",".join(ids)} if ids else {}

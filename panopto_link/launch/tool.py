@@ -10,17 +10,18 @@ from panopto_link.launch.plan import plan
 from panopto_link.lti import claims
 from panopto_link.lti.deep_linking import ContentItem
 from panopto_link.lti.errors import AccessDenied
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.api import LaunchPlan, LaunchRequest, ToolRegistration
 from panopto_link.models import (
     PanoptoRegistration,
     VideoLink,
 )
 from panopto_link.permissions import (
+    content_reserved_keys,
     may_pick_videos,
     registration_complete,
     video_picker_refusal,
 )
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     PanoptoSetting,
     SpacePanopto,
@@ -42,6 +43,9 @@ def tool_registration(registration: PanoptoRegistration, setting: PanoptoSetting
         tool_origins=registration.tool_origins(),
         is_enabled=registration.is_enabled,
         is_complete=registration_complete(setting.registration_facts),
+        reserved_custom_keys=content_reserved_keys(
+            identifier_parameter=registration.identifier_parameter
+        ),
     )
 
 
@@ -94,14 +98,16 @@ class PanoptoMoment:
         else:
             target = space_panopto(user=user, space_pk=space_pk, setting=self.setting)
         if target is None:
-            raise AccessDenied(Reason.NOT_VISIBLE, "The virtual space no longer exists.")
+            raise AccessDenied(PanoptoReason.NOT_VISIBLE, "The virtual space no longer exists.")
         return target
 
     def replan(self, *, user, message_type: str, request: LaunchRequest) -> LaunchPlan:
         target = self._target(user, request)
         entry = target.entry_for(request.get("folder", 0))
         if entry is None:
-            raise AccessDenied(Reason.NOT_VISIBLE, "The folder is no longer linked to the space.")
+            raise AccessDenied(
+                PanoptoReason.NOT_VISIBLE, "The folder is no longer linked to the space."
+            )
         video = None
         if message_type == claims.DEEP_LINKING_REQUEST:
             kind = LaunchKind.PICKER

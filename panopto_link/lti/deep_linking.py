@@ -2,22 +2,26 @@
 and reading its content items. Nothing in the response is trusted before every check passed."""
 
 import datetime
+import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from panopto_link.lti import claims
 from panopto_link.lti.errors import InvalidDeepLinkingResponse
+from panopto_link.lti.origins import origin
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti.substitution import VALUE_MAX_LENGTH, Problem, key_problem
 from panopto_link.lti.text import plain_text
 
 MAX_TOKEN_LENGTH = 256 * 1024
 MAX_ITEMS = 50
+MAX_CUSTOM_PARAMETERS = 50  # Panopto's items carry a handful
 CLOCK_LEEWAY = 60  # seconds of clock difference tolerated between the tool and us
 
 
@@ -40,6 +44,30 @@ class ContentItem:
     duration_seconds: int | None = None
 
 
+class ItemProblem(StrEnum):
+    """Why an ltiResourceLink item on the tool's site is refused: its custom map breaks the rule
+    the registration's custom parameters follow (`substitution.key_problem`), or sets a key the
+    platform sends itself. Such an item is refused whole, never linked with the key dropped."""
+
+    BAD_KEY = Problem.BAD_KEY.value
+    KEY_TOO_LONG = Problem.KEY_TOO_LONG.value
+    RESERVED_KEY = Problem.RESERVED_KEY.value
+    VALUE_TOO_LONG = Problem.VALUE_TOO_LONG.value
+    BAD_VALUE = "bad_value"  # not a string, number or boolean (a list, an object, null)
+    TOO_MANY = "too_many_parameters"
+    BAD_CUSTOM = "bad_custom"  # `custom` is not a map
+
+
+@dataclass(frozen=True)
+class RefusedItem:
+    """An item refused for its custom map: its title (as a lecturer saw it in the picker), the
+    key at fault (made plain, cut to 100 characters) and the problem."""
+
+    title: str
+    key: str
+    problem: ItemProblem
+
+
 @dataclass(frozen=True)
 class DeepLinkingResponse:
     items: tuple[ContentItem, ...]
@@ -51,6 +79,7 @@ class DeepLinkingResponse:
     errormsg: str
     errorlog: str
     claims: dict[str, Any] = field(repr=False, default_factory=dict)
+    refused_items: tuple[RefusedItem, ...] = ()
 
 
 # A token the tool signed is trusted to come from the tool, not to be well-formed: its texts
@@ -64,12 +93,6 @@ def _text(value: object, limit: int) -> str:
 
 def _is_clean_url(url: str) -> bool:
     return not _URL_FORBIDDEN.intersection(url)
-
-
-def _origin(url: str) -> str | None:
-    """scheme://host[:port] of an http(s) URL; None for any other."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} else None
 
 
 def _dimension(value: object) -> int | None:
@@ -113,31 +136,73 @@ def _duration(value: object) -> int | None:
     return seconds if 0 < seconds <= MAX_DURATION else None
 
 
-def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> ContentItem | None:
-    """An ltiResourceLink item, or None for an item this portal does not take."""
+def _custom_value(value: object) -> str | None:
+    """A custom parameter's value as the claim carries it (LTI Core §5.4.6: strings): a string
+    as sent, made plain; a boolean or a number as JSON writes it; None for anything else."""
+    if isinstance(value, str):
+        return plain_text(value, VALUE_MAX_LENGTH + 1, keep_lines=True)
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return None
+
+
+def _custom(
+    raw: object, *, reserved_keys: Collection[str]
+) -> dict[str, str] | tuple[str, ItemProblem]:
+    """The item's custom map, or the first key at fault and its problem."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        return "", ItemProblem.BAD_CUSTOM
+    if len(raw) > MAX_CUSTOM_PARAMETERS:
+        return "", ItemProblem.TOO_MANY
+    custom: dict[str, str] = {}
+    for key, value in raw.items():
+        shown = plain_text(str(key), 100)
+        problem = (
+            key_problem(key, reserved=reserved_keys) if isinstance(key, str) else Problem.BAD_KEY
+        )
+        if problem is not None:
+            return shown, ItemProblem(problem.value)
+        text = _custom_value(value)
+        if text is None:
+            return shown, ItemProblem.BAD_VALUE
+        if len(text) > VALUE_MAX_LENGTH:
+            return shown, ItemProblem.VALUE_TOO_LONG
+        custom[key] = text
+    return custom
+
+
+def _item(
+    raw: Mapping[str, Any],
+    *,
+    allowed_origins: tuple[str, ...],
+    reserved_keys: Collection[str] = (),
+) -> ContentItem | RefusedItem | None:
+    """An ltiResourceLink item; a RefusedItem for one whose custom map the portal does not
+    take; None for an item this portal does not take at all (another type, another site)."""
     if raw.get("type") != "ltiResourceLink":
         return None
     url = raw.get("url")
     if not isinstance(url, str) or len(url) > 2000 or not _is_clean_url(url):
         return None
-    if _origin(url) not in allowed_origins:
+    allowed = {origin(allowed_origin) for allowed_origin in allowed_origins} - {None}
+    if origin(url) not in allowed:
         # Only launch where the registered tool lives: a video link is a launch target.
         return None
-    custom_raw = raw.get("custom") or {}
-    if not isinstance(custom_raw, Mapping):
-        return None
-    custom = {
-        _text(str(key), 100): _text(str(value), 1000)
-        for key, value in list(custom_raw.items())[:20]
-        if isinstance(value, str | int | float | bool)
-    }
+    title = _text(raw.get("title"), 200) or url
+    custom = _custom(raw.get("custom"), reserved_keys=reserved_keys)
+    if isinstance(custom, tuple):
+        # The custom map is sent with every launch of the item: a key the portal sets itself
+        # (linked_folders, the identifier's) or one that breaks the key rule is never stored.
+        return RefusedItem(title=title, key=custom[0], problem=custom[1])
     thumbnail = raw.get("thumbnail") or raw.get("icon") or {}
     thumbnail_url = thumbnail.get("url") if isinstance(thumbnail, Mapping) else None
     if not (
         isinstance(thumbnail_url, str)
         and len(thumbnail_url) <= 2000
         and _is_clean_url(thumbnail_url)
-        and _origin(thumbnail_url) in allowed_origins
+        and origin(thumbnail_url) in allowed
     ):
         # Every member's browser loads it: only from where the tool lives, like the link
         # itself (the pages' Content Security Policy allows images from there, nowhere else).
@@ -146,7 +211,7 @@ def _item(raw: Mapping[str, Any], *, allowed_origins: tuple[str, ...]) -> Conten
     window = raw.get("window") if isinstance(raw.get("window"), Mapping) else None
     hints = iframe or window or {}
     return ContentItem(
-        title=_text(raw.get("title"), 200) or url,
+        title=title,
         text=_text(raw.get("text"), 2000),
         url=url,
         custom=custom,
@@ -169,12 +234,16 @@ def verify_deep_linking_response(
     allowed_origins: tuple[str, ...],
     now: int,
     max_age: int = 3600,
+    reserved_keys: Collection[str] = (),
 ) -> DeepLinkingResponse:
     """Verify the response JWT and return its content.
 
     `find_key(kid)` returns the tool's public key for that kid (fetching the tool's JWKS as
-    needed) or None. Raises InvalidDeepLinkingResponse with its reason. The caller must still
-    check that the `nonce` is unused and that the `data` value is its own.
+    needed) or None. Items are taken only at `allowed_origins` (compared as RFC 6454 does,
+    `origins.origin`); an item whose custom map sets one of `reserved_keys` or breaks the key
+    rule is listed in `refused_items`, not in `items`. Raises InvalidDeepLinkingResponse with
+    its reason. The caller must still check that the `nonce` is unused and that the `data`
+    value is its own.
     """
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidDeepLinkingResponse(
@@ -267,13 +336,17 @@ def verify_deep_linking_response(
             Reason.BAD_ITEMS, "The content items are not a list of at most 50."
         )
     items = [
-        _item(raw, allowed_origins=allowed_origins) if isinstance(raw, Mapping) else None
+        _item(raw, allowed_origins=allowed_origins, reserved_keys=reserved_keys)
+        if isinstance(raw, Mapping)
+        else None
         for raw in raw_items
     ]
-    kept = tuple(item for item in items if item is not None)
+    kept = tuple(item for item in items if isinstance(item, ContentItem))
+    refused = tuple(item for item in items if isinstance(item, RefusedItem))
     return DeepLinkingResponse(
         items=kept,
-        skipped_items=len(items) - len(kept),
+        skipped_items=len(items) - len(kept) - len(refused),
+        refused_items=refused,
         data=data,
         nonce=nonce,
         msg=_text(body.get(claims.DL_MSG), 500),

@@ -1,8 +1,9 @@
-"""The errors of the LTI layer: one base class carrying a `Reason` for the launch record, a
+"""The errors of the LTI layer: one base class carrying a reason for the launch record (the
+protocol's `Reason`, or a tool's own enum of them), a
 description for the tool or the person, and the OAuth 2.0 / OIDC error code a refusal is posted
 back with (OIDC Core §3.1.2.6)."""
 
-from panopto_link.lti.reasons import Reason
+from enum import StrEnum
 
 
 class LtiError(Exception):
@@ -14,7 +15,7 @@ class LtiError(Exception):
 
     error = "invalid_request"
 
-    def __init__(self, reason: Reason, description: str, *, error: str | None = None) -> None:
+    def __init__(self, reason: StrEnum, description: str, *, error: str | None = None) -> None:
         super().__init__(description)
         self.reason = reason
         self.description = description
@@ -33,7 +34,7 @@ class InvalidAuthRequest(LtiError):
 
     def __init__(
         self,
-        reason: Reason,
+        reason: StrEnum,
         description: str,
         *,
         redirect_uri: str,

@@ -1,31 +1,16 @@
-"""Why a launch step was refused, or what it did: the one vocabulary of the launch records.
+"""Why a launch step was refused by the protocol, or what it did: the protocol's part of the
+launch records' vocabulary (issue 22).
 
-Every code a launch record can carry is a member here, so that none is spelled twice and the
-admin can show each in words (`panopto_link.lti_platform.reasons` holds the translated labels; a
-test checks that every member has one). Plain Python: the protocol checks of this package raise
-these, and so do the platform and the SPEC §3 policy above it.
+A tool's part refuses for reasons of its own, in an enum of its own (Panopto's SPEC §3 policy:
+`panopto_link.reasons.PanoptoReason`); a launch record stores either kind's value, and the
+admin shows each in words (`panopto_link.lti_platform.reasons` for these, the tool's words for
+its own; a test checks that every member of both has them). Plain Python.
 """
 
 from enum import StrEnum
 
 
 class Reason(StrEnum):
-    # --- SPEC §3: the policy refuses a folder (panopto_link.permissions) ----------------------
-    NO_LICENCE = "no_licence"
-    NOT_VISIBLE = "not_visible"
-    REGISTRATION_INCOMPLETE = "registration_incomplete"
-    FOLDER_DISABLED = "folder_disabled"
-    CONTEXT_NOT_CREATED = "context_not_created"
-    # SPEC §7: Panopto's API did not find a folder the portal thought created.
-    CONTEXT_MISSING_IN_PANOPTO = "context_missing_in_panopto"
-    # SPEC §6: videos
-    NOT_VIDEO_PICKER = "not_video_picker"
-    PICKER_BEFORE_CONTEXT = "picker_before_context"
-    VIDEO_REMOVED = "video_removed"
-    VIDEO_REFUSED = "video_refused"
-    # Issue 12: the registration sends an institutional identifier the user's account lacks.
-    IDENTIFIER_MISSING = "identifier_missing"
-
     # --- what an accepted step did ------------------------------------------------------------
     CONTEXT_CREATION = "context_creation"  # the click that will create the folder's context
     CONTEXT_CREATED = "context_created"  # the authorization that created it

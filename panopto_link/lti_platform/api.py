@@ -1,7 +1,7 @@
 """The LTI platform's public module: everything a tool's part of the portal (Panopto:
 `panopto_link`) calls, and nothing else of the platform is imported by it (an import contract
 in pyproject.toml holds that). What crosses the seam is plain data (`plan`); see
-docs/decisions/0007 and 0015.
+docs/decisions/0007 and 0017.
 
 - plug in: `tool_register` (a `LaunchTool`), `launch_words_register` (the records in words);
 - a launch: `login_initiation_url` at the click, `login_initiation_refused` for a refused one;

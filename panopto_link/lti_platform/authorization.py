@@ -9,6 +9,7 @@ together with the message hint: sealed, bound to the user and the registration, 
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -66,7 +67,7 @@ class Refused:
     """A refused request. With a `redirect_uri` it is posted back there (OIDC Core §3.1.2.6);
     without one the client or redirect URI could not be trusted: an error page, nothing sent."""
 
-    reason: Reason
+    reason: StrEnum
     error: str
     description: str
     redirect_uri: str | None

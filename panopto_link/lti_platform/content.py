@@ -8,6 +8,7 @@ carries no SameSite=Lax cookie. Our sealed `data` value names the user and the r
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,16 +38,24 @@ class Received:
 
 @dataclass(frozen=True)
 class ContentRefused:
-    reason: Reason
+    reason: StrEnum
     description: str
     retry_after: int | None = None  # an anonymous refusal beyond its limit: answered 429
 
 
-def _consume(kind: ConsumedToken.Kind, value: str, reason: Reason) -> None:
+def _consume(kind: ConsumedToken.Kind, value: str, reason: StrEnum) -> None:
     try:
         single_use_consume(kind=kind, value=value, lifetime=DEEP_LINKING_DATA_MAX_AGE * 2)
     except AlreadyUsed:
         raise InvalidDeepLinkingResponse(reason, "This response has already been used.") from None
+
+
+def _refused_summary(response: DeepLinkingResponse) -> str:
+    """The items refused for their custom map, for the launch record: key and problem each."""
+    if not response.refused_items:
+        return ""
+    named = ", ".join(f"{item.key or '-'} ({item.problem})" for item in response.refused_items)
+    return f"{len(response.refused_items)} item(s) refused for their custom parameters: {named}."
 
 
 def receive_content(
@@ -79,6 +88,7 @@ def receive_content(
             find_key=find_key,
             allowed_origins=registration.tool_origins,
             now=int(time.time()),
+            reserved_keys=registration.reserved_custom_keys,
         )
         data = DEEP_LINKING_DATA.decode(response.data)
         if data.client_id != registration.client_id:
@@ -100,7 +110,14 @@ def receive_content(
                 outcome=LaunchOutcome.ACCEPTED,
                 reason=Reason.VIDEOS_ADDED,
                 detail=" ".join(
-                    filter(None, [accepted.summary, response.errorlog or response.log])
+                    filter(
+                        None,
+                        [
+                            accepted.summary,
+                            _refused_summary(response),
+                            response.errorlog or response.log,
+                        ],
+                    )
                 ),
                 user=user,
                 space_id=accepted.space_id,

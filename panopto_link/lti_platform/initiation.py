@@ -1,6 +1,7 @@
 """Login initiation (LTI Core §4.1, third-party initiated login): an allowed click becomes the
 URL of the tool's login endpoint, carrying the sealed message hint; a refused one is recorded."""
 
+from enum import StrEnum
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -44,7 +45,7 @@ def login_initiation_url(*, user, plan: LaunchPlan, registration: ToolRegistrati
 
 
 def login_initiation_refused(
-    *, user, reason: Reason, message_type: str, space_id: int, context_id: str = ""
+    *, user, reason: StrEnum, message_type: str, space_id: int, context_id: str = ""
 ) -> None:
     """Record a click the policy refused."""
     launch_record_write(

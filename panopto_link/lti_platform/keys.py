@@ -126,6 +126,23 @@ def keys_ensure() -> None:
     _forget_jwks()
 
 
+def keys_ensure_after_migrate(*, using: str, plan=None, **kwargs) -> None:
+    """The post_migrate receiver (the lti_platform app's AppConfig): `manage.py migrate` leaves the
+    database with its first key set, so that a fresh deployment or demo is ready (`/readyz`)
+    without a first request or `lti_rotate_key` (issue 20 finding 7). Only after `migrate`
+    itself (`flush` sends the signal without a plan), only on the default database, and only
+    once every migration is applied: a migration to an earlier state leaves the keys alone."""
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    if plan is None or using != "default":
+        return
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    keys_ensure()
+
+
 def _forget_jwks() -> None:
     forget_process_copies()
     try:

@@ -68,9 +68,10 @@ class LaunchRecord(models.Model):
     attempts = models.PositiveIntegerField(
         _("attempts"),
         default=1,
+        db_default=1,  # the previous release inserts rows without it (rolling deploys)
         help_text=_(
-            "How many attempts the row stands for: more than one for anonymous refusals from "
-            "one address beyond their limit, counted in one row."
+            "How many attempts the row stands for: more than one for the refusals of one "
+            "address or one signed-in user beyond their limit, counted in one row."
         ),
     )
 

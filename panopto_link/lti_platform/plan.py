@@ -32,6 +32,8 @@ class ToolRegistration:
     tool_origins: tuple[str, ...]  # where content the tool returns may point
     is_enabled: bool
     is_complete: bool  # as the tool's policy defines it (Panopto: permissions.py)
+    # Custom keys content the tool returns may not set: the platform sends them itself.
+    reserved_custom_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,14 @@
-"""Each `Reason` of a launch record in words, for the admin (a test checks that every member
-has a label, and the Hungarian catalogue that every label is translated)."""
+"""Each protocol `Reason` of a launch record in words, for the admin (a test checks that every
+member has a label, and the Hungarian catalogue that every label is translated); a tool's own
+reasons are in its words (`tools.LaunchWords.reason`)."""
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti.reasons import Reason
+from panopto_link.lti_platform.tools import launch_words_registered
 
 REASON_LABELS: dict[Reason, Promise] = {
-    Reason.NO_LICENCE: _("no valid licence"),
-    Reason.NOT_VISIBLE: _("space not available to the user"),
-    Reason.REGISTRATION_INCOMPLETE: _("Panopto registration incomplete"),
-    Reason.FOLDER_DISABLED: _("folder switched off"),
-    Reason.CONTEXT_NOT_CREATED: _("folder not yet opened by its administrator"),
-    Reason.CONTEXT_MISSING_IN_PANOPTO: _("folder not created in Panopto"),
-    Reason.NOT_VIDEO_PICKER: _("only the space's administrator adds videos"),
-    Reason.PICKER_BEFORE_CONTEXT: _("videos picked before the folder was opened"),
-    Reason.VIDEO_REMOVED: _("video link removed"),
-    Reason.VIDEO_REFUSED: _("video cannot be opened now"),
-    Reason.IDENTIFIER_MISSING: _("the user has no institutional identifier to send"),
     Reason.CONTEXT_CREATION: _("first launch: creates the folder"),
     Reason.CONTEXT_CREATED: _("folder created"),
     Reason.VIDEOS_ADDED: _("videos linked"),
@@ -70,8 +61,14 @@ REASON_LABELS: dict[Reason, Promise] = {
 
 
 def reason_label(code: str) -> str:
-    """The words for a stored reason code; the code itself when it is no longer known."""
+    """The words for a stored reason code: the protocol's here, a tool's in the words it
+    registered (`tools.launch_words_register`); the code itself when nobody knows it."""
     try:
         return str(REASON_LABELS[Reason(code)])
     except ValueError:
-        return code
+        pass
+    for words in launch_words_registered():
+        said = words.reason(code)
+        if said:
+            return said
+    return code

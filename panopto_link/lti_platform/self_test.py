@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from core.outbound import Probe
+from panopto_link.lti.origins import same_origin
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.lti_platform.models import KeyState, PlatformKey
@@ -67,11 +68,6 @@ def own_urls() -> dict[str, str]:
     }
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
 def check_issuer(*, environment: str, served_origin: str | None) -> CheckResult:
     """LTI_ISSUER: an https origin in production, a host this portal serves, and — when asked
     from a page — the origin that page is served on."""
@@ -107,7 +103,7 @@ def check_issuer(*, environment: str, served_origin: str | None) -> CheckResult:
             % {"host": parts.hostname},
             _("Add %(host)s to ALLOWED_HOSTS, or correct LTI_ISSUER.") % {"host": parts.hostname},
         )
-    if served_origin and _origin(served_origin) != _origin(issuer):
+    if served_origin and not same_origin(served_origin, issuer):
         return result(
             Status.FAIL,
             _(

@@ -4,6 +4,7 @@ refusal is counted in the metrics here (core.metrics), once its row is committed
 
 import datetime
 from collections.abc import Sequence
+from enum import StrEnum
 from functools import cache, partial
 from typing import Any
 
@@ -30,7 +31,7 @@ class AlreadyUsed(Exception):
     """The single-use value has been consumed before."""
 
 
-def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: Reason | None) -> None:
+def _step_counted(*, stage: LaunchStage, outcome: LaunchOutcome, reason: StrEnum | None) -> None:
     """Count a launch step in the metrics once the transaction that wrote its row commits (at
     once outside one): a row rolled back was no step, so the counts are the audit's."""
     transaction.on_commit(
@@ -85,7 +86,7 @@ def accepted_once(
     plan: LaunchPlan,
     user,
     client_id: str,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
 ) -> None:
     """Consume a single-use value and write the accepted audit row of the step it lets through,
     as one: both or neither. Raises AlreadyUsed (nothing written then).
@@ -162,7 +163,7 @@ def _accepted_record(
     user,
     client_id: str,
     hint_id: str,
-    reason: Reason | None,
+    reason: StrEnum | None,
 ) -> LaunchRecord:
     return LaunchRecord(
         stage=stage,
@@ -186,7 +187,7 @@ def launch_record_accepted(
     user,
     client_id: str,
     hint_id: str,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
 ) -> LaunchRecord:
     """The audit row of a step that went ahead with `plan`: what it sent, and to whom."""
     record = _accepted_record(
@@ -201,7 +202,7 @@ def launch_record_write(
     *,
     stage: LaunchStage,
     outcome: LaunchOutcome,
-    reason: Reason | None = None,
+    reason: StrEnum | None = None,
     detail: str = "",
     user=None,
     space_id: int | None = None,
@@ -233,16 +234,16 @@ def launch_record_write(
     return record
 
 
-# --- refusals, and the anonymous flood (docs/decisions/0008) ---------------------------------
+# --- refusals, and a flood of them (docs/decisions/0008) -------------------------------------
 
-# Which row counts an address's flood in this window, while the shared cache is down.
+# Which row counts a flood in this window, while the shared cache is down.
 _flood_rows = LocMemCache("panopto-audit-flood", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def launch_refusal_write(
     *,
     stage: LaunchStage,
-    reason: Reason,
+    reason: StrEnum,
     detail: str,
     user,
     client_address: str,
@@ -250,18 +251,28 @@ def launch_refusal_write(
     client_id: str = "",
     hint_id: str = "",
 ) -> int | None:
-    """The audit row of a refused step. Every refusal of a signed-in user is a row of its own,
-    and so is every anonymous one within `RATE_LIMIT_ANONYMOUS_REFUSALS` per client address.
-    Beyond it, the address's refusals of the window are counted in one row (reason `flood`,
-    `attempts`): a flood cannot fill the table or drown real events. Returns None for a refusal
-    recorded on its own; for a counted one, the seconds until the window ends, and the caller
-    answers 429. Either way the metrics count the refusal by its own reason."""
-    rate = configured_rate("RATE_LIMIT_ANONYMOUS_REFUSALS")
-    anonymous = user is None or not user.is_authenticated
-    if anonymous and rate is not None:
-        taken = rate_limit_take(scope="anonymous_refusal", identity=client_address, rate=rate)
+    """The audit row of a refused step. Every refusal is a row of its own within a budget:
+    `RATE_LIMIT_SIGNED_IN_REFUSALS` per signed-in user, `RATE_LIMIT_ANONYMOUS_REFUSALS` per
+    client address for the anonymous. Beyond it, the window's refusals of that user or address
+    are counted in one row (reason `flood`, `attempts`): a flood cannot fill the table or drown
+    real events, signed in or not. Returns None for a refusal recorded on its own; for a
+    counted one, the seconds until the window ends, and the caller answers 429. Either way the
+    metrics count the refusal by its own reason."""
+    signed_in = user is not None and user.is_authenticated
+    if signed_in:
+        rate = configured_rate("RATE_LIMIT_SIGNED_IN_REFUSALS")
+        scope, identity = "signed_in_refusal", str(user.pk)
+        who = f"Refusals of user {user.pk}"
+    else:
+        rate = configured_rate("RATE_LIMIT_ANONYMOUS_REFUSALS")
+        scope, identity = "anonymous_refusal", client_address
+        who = f"Anonymous refusals from {client_address}"
+    if rate is not None:
+        taken = rate_limit_take(scope=scope, identity=identity, rate=rate)
         if not taken.allowed:
-            _flood_count(stage=stage, reason=reason, client_address=client_address, taken=taken)
+            _flood_count(
+                stage=stage, reason=reason, who=who, user=user if signed_in else None, taken=taken
+            )
             _step_counted(stage=stage, outcome=LaunchOutcome.REFUSED, reason=reason)
             return taken.retry_after
     launch_record_write(
@@ -277,8 +288,9 @@ def launch_refusal_write(
     return None
 
 
-def _flood_count(*, stage: LaunchStage, reason: Reason, client_address: str, taken: Taken) -> None:
-    """Add one attempt to the window's flood row of this address (one UPDATE), or open it."""
+def _flood_count(*, stage: LaunchStage, reason: StrEnum, who: str, user, taken: Taken) -> None:
+    """Add one attempt to the window's flood row of this user or address (one UPDATE), or
+    open it."""
     key = f"audit-flood:{taken.key}"
     try:
         row_id = shared_cache.get(key)
@@ -294,9 +306,10 @@ def _flood_count(*, stage: LaunchStage, reason: Reason, client_address: str, tak
         stage=stage,
         outcome=LaunchOutcome.REFUSED,
         reason=Reason.FLOOD.value,
+        user=user,
         detail=plain_text(
-            f"Anonymous refusals from {client_address} beyond the limit, counted here until "
-            f"the window ends; the first was {reason.value}.",
+            f"{who} beyond the limit, counted here until the window ends; the first was "
+            f"{reason.value}.",
             500,
         ),
     )

@@ -105,6 +105,10 @@ class LaunchWords(Protocol):
     def sent(self, sent: Mapping[str, Any]) -> str:
         """A record's `sent` in words; empty when the record is not the tool's."""
 
+    def reason(self, code: str) -> str | None:
+        """One of the tool's own refusal reasons (a stored code) in words; None for a code
+        that is not the tool's."""
+
 
 _launch_words: list[LaunchWords] = []
 

@@ -196,9 +196,11 @@ class VideoLink(models.Model):
     # What the tool said of the recording, when it said it (the item's `recorded_at`, `duration`).
     recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
     duration_seconds = models.PositiveIntegerField(_("length (seconds)"), null=True, blank=True)
-    # The recording linked, as `permissions.recording_identity` names it (a SHA-256 digest, so
-    # that a long URL fits an index): a space links each recording once.
-    recording_key = models.CharField(_("recording key"), max_length=64, blank=True, editable=False)
+    # The item linked — its URL and custom map — as `permissions.recording_identity` names it (a
+    # SHA-256 digest, so that it fits an index): a space links each video once.
+    recording_key = models.CharField(
+        _("recording key"), max_length=64, blank=True, editable=False, db_default=""
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     resource_link_id = models.CharField(
         _("resource link id"), max_length=64, unique=True, default=new_opaque_id, editable=False

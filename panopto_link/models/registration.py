@@ -1,13 +1,13 @@
 """The Panopto site the institute has: its licence periods and its LTI registration."""
 
 import datetime
-from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from panopto_link.lti.origins import origin
 from panopto_link.lti.substitution import (
     CustomParameters,
     Problem,
@@ -141,6 +141,7 @@ class PanoptoRegistration(models.Model):
         _("deep linking URL"),
         max_length=500,
         blank=True,
+        db_default="",
         help_text=_("Where Panopto's content picker opens; empty means the launch URL."),
     )
     jwks_url = models.URLField(
@@ -304,13 +305,11 @@ class PanoptoRegistration(models.Model):
         return self.parsed_custom_parameters().items
 
     def tool_origins(self) -> tuple[str, ...]:
-        """The scheme://host[:port] origins where the tool lives: video links must point there."""
-        origins = []
-        for url in (self.launch_url, self.deep_linking_url, self.site_url):
-            if url:
-                parts = urlsplit(url)
-                origins.append(f"{parts.scheme}://{parts.netloc}")
-        return tuple(dict.fromkeys(origins))
+        """The origins where the tool lives (RFC 6454, `lti.origins.origin`: a registration
+        typed `https://Egyetem.hosted.panopto.com:443` lives at
+        `https://egyetem.hosted.panopto.com`): video links and thumbnails must point there."""
+        origins = [origin(url) for url in (self.launch_url, self.deep_linking_url, self.site_url)]
+        return tuple(dict.fromkeys(found for found in origins if found))
 
     @property
     def has_api_settings(self) -> bool:

@@ -1,5 +1,5 @@
 """Confirming folders with Panopto's API (SPEC §7, "Confirm"; `manage.py panopto_confirm`, run
-on a timer — docs/decisions/0016): a folder the portal holds created — by its administrator's
+on a timer — docs/decisions/0018): a folder the portal holds created — by its administrator's
 first launch, or provisioned — is looked up by its external id, in batches, and Panopto's id
 kept; a folder Panopto lacks counts as not created again (members wait, the administrator's
 next launch creates it anew). Never in a request: a page or a launch never waits for Panopto.

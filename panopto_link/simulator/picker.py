@@ -3,10 +3,14 @@
 An instructor's validated LtiDeepLinkingRequest is kept by pylti1p3 under its launch id while
 the picker page is open (`picker_open`); the choice posted back from that page finds it again
 only for the same signed-in stand-in user (`picker_restore`), and is answered once, with
-pylti1p3's DeepLink response signed by the stand-in's key (`picker_answer`). Each returned item
-is an ltiResourceLink whose URL is the recording's viewer on the stand-in, so the platform's
-later launch of it is a resource-link launch the stand-in routes to that recording
-(`launch_recording_id`)."""
+pylti1p3's DeepLink response signed by the stand-in's key (`picker_answer`).
+
+Each returned item has the shape of Panopto's own (issue 21; docs/connecting-panopto.md, from
+Panopto's Moodle and Blackboard integrations): an ltiResourceLink to the one launch URL every
+recording shares, the recording named only in its opaque custom map (`context_delivery`, the
+delivery id Panopto's Blackboard plugin sends), an `iframe` of 720×480 and a `thumbnail` of
+128×72. The platform's later launch of it is a resource-link launch with that custom map,
+which the stand-in routes to the recording (`launch_recording_id`)."""
 
 import uuid
 from collections.abc import Iterable, Mapping
@@ -35,14 +39,12 @@ from panopto_link.simulator.models import (
     ToolUser,
 )
 
-# The custom parameter of a returned item that names its recording (LTI Core §5.4.6).
-RECORDING_PARAM = "recording_id"
-# The custom parameter of the portal's deep-linking request naming the recordings it links
-# already (comma-separated recording ids), which the picker marks.
-LINKED_RECORDINGS_PARAM = "linked_recording_ids"
+# The custom parameter of a returned item that names its recording (LTI Core §5.4.6): the
+# one Panopto's Blackboard plugin sends to open one delivery (`custom_context_delivery`).
+RECORDING_PARAM = "context_delivery"
 THUMBNAIL = "panopto_simulator/thumbnail.svg"
-THUMBNAIL_SIZE = (320, 180)
-VIEWER_SIZE = (1280, 720)  # the presentation hint for the player's window or frame
+THUMBNAIL_SIZE = (128, 72)  # Panopto's thumbnails (its Moodle plugins' default)
+VIEWER_SIZE = (720, 480)  # Panopto's embed size (its Moodle plugins' default iframe)
 
 
 class PickerGone(Exception):
@@ -79,21 +81,6 @@ class Picker:
     def accept_multiple(self) -> bool:
         # Absent means one item only (Deep Linking 2.0 §4.4.1); pylti1p3 allows "true" strings.
         return self.settings.get("accept_multiple") in (True, "true")
-
-    @property
-    def linked_ids(self) -> set[str]:
-        """The recordings the platform links already (its custom `linked_recording_ids`)."""
-        custom = self.launch.get_launch_data().get(claims.CUSTOM)
-        raw = custom.get(LINKED_RECORDINGS_PARAM) if isinstance(custom, Mapping) else None
-        if not isinstance(raw, str):
-            return set()
-        return {part.strip().lower() for part in raw.split(",")[:500] if part.strip()}
-
-    @property
-    def choices(self) -> list[tuple[Recording, bool]]:
-        """Each recording of the folder, and whether the platform links it already."""
-        linked = self.linked_ids
-        return [(r, str(r.public_id).lower() in linked) for r in self.recordings]
 
     @property
     def title(self) -> str:
@@ -187,22 +174,22 @@ def picker_choice(picker: Picker, chosen_ids: Iterable[str]) -> list[Recording]:
 
 
 def _presentation(targets: object) -> dict:
-    """The presentation hint for a recording: its own window where the platform accepts one
-    (Panopto's player needs no frame, and a frame would need third-party cookies), else a
-    frame of the player's size, else none."""
+    """The presentation hint for a recording, as Panopto gives it: an `iframe` of its embed
+    size where the platform accepts one, else a window of that size, else none."""
     width, height = VIEWER_SIZE
     accepted = targets if isinstance(targets, list) else []
-    if "window" in accepted:
-        return {"window": {"targetName": "_blank", "width": width, "height": height}}
     if "iframe" in accepted:
         return {"iframe": {"width": width, "height": height}}
+    if "window" in accepted:
+        return {"window": {"targetName": "_blank", "width": width, "height": height}}
     return {}
 
 
 def recording_resource(
     registration: PlatformRegistration, recording: Recording, *, presentation: dict
 ) -> RecordingResource:
-    """The ltiResourceLink item of a recording: a launch of it opens the recording's viewer."""
+    """The ltiResourceLink item of a recording: the launch URL every recording shares, and the
+    recording named in the custom map; a launch of it opens the recording's viewer."""
     width, height = THUMBNAIL_SIZE
     thumbnail_url = registration.public_origin.rstrip("/") + static(THUMBNAIL)
     return (
@@ -216,7 +203,7 @@ def recording_resource(
             },
         )
         .set_title(recording.title)
-        .set_url(own_url(registration, "viewer", recording.public_id))
+        .set_url(own_url(registration, "launch"))
         .set_custom_params({RECORDING_PARAM: str(recording.public_id)})
     )
 
@@ -260,8 +247,9 @@ def picker_answer(
 
 
 def launch_recording_id(target: LaunchTarget, body: Mapping) -> uuid.UUID | None:
-    """The recording a resource-link launch opens: the one its target (a viewer URL) names, or
-    its custom `recording_id`; when both are present they must agree. None for a launch into
+    """The recording a resource-link launch opens: the one its custom `context_delivery` names
+    (the items the picker returns), or its target when that is a viewer URL (links the picker
+    returned before issue 21); when both are present they must agree. None for a launch into
     the dashboard. Raises LaunchRefused."""
     custom = body.get(claims.CUSTOM)
     named = custom.get(RECORDING_PARAM) if isinstance(custom, Mapping) else None
@@ -270,10 +258,10 @@ def launch_recording_id(target: LaunchTarget, body: Mapping) -> uuid.UUID | None
     try:
         recording_id = uuid.UUID(str(named))
     except ValueError:
-        raise LaunchRefused("bad_recording", "The custom recording_id is not a UUID.") from None
+        raise LaunchRefused("bad_recording", "The custom context_delivery is not a UUID.") from None
     if target.recording_id is not None and target.recording_id != recording_id:
         raise LaunchRefused(
             "recording_mismatch",
-            "The custom recording_id names another recording than the target link URI.",
+            "The custom context_delivery names another recording than the target link URI.",
         )
     return recording_id

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every answer, the probes' and the static files' too, carries the header.
+    "core.security_headers.PermissionsPolicyMiddleware",
     # First: load balancers' probes are answered before host validation and the HTTPS redirect,
     # and so are the monitoring system's scrapes (anyone else's go on, to a 404).
     "portal.health.HealthCheckMiddleware",
@@ -45,6 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "panopto_link.middleware.ToolImagesMiddleware",  # after CSPMiddleware: it updates img-src
+    # Load shedding: a request that waited in the queue too long gets the 503 page at once.
+    "core.overload.QueueTimeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.errors.ErrorPagesMiddleware",
@@ -58,6 +62,35 @@ MIDDLEWARE = [
     "core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Browser features denied to every page and to anything it frames (Permissions-Policy header,
+# core.security_headers). The portal uses none of them: no page embeds a player or a frame, a
+# Panopto launch opens in the window or a new tab (W3C Permissions Policy; the names are those
+# Chromium knows, so it reports no unrecognised feature).
+PERMISSIONS_POLICY = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "clipboard-read",
+    "clipboard-write",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -101,6 +134,44 @@ DATABASES = {
 }
 
 
+# --- Database timeouts (issue 20, finding 2; docs/operations.md) -------------------------------
+# A database that accepts connections and never answers must cost a request seconds, not a
+# worker: without a limit psycopg waits for the server's startup reply until gunicorn kills the
+# worker (30 s) and the user gets its bare 500 page. Each is a failure the portal answers with
+# its 503 page (core.errors).
+# - DATABASE_CONNECT_TIMEOUT: seconds a connection attempt may take in all (libpq's
+#   connect_timeout; psycopg waits at least 2).
+# - DATABASE_STATEMENT_TIMEOUT: seconds PostgreSQL lets one statement run before cancelling it,
+#   below gunicorn's worker timeout (30 s); `off` for a pooler that refuses startup options
+#   (PgBouncer without ignore_startup_parameters = options). manage.py's commands (migrate,
+#   imports, pruning) run with `off` unless their environment sets it.
+# - TCP keepalives: a database host that vanished while a query waits for its answer is noticed
+#   within about 11 s, not the kernel's two hours.
+# - READINESS_DATABASE_TIMEOUT: /readyz's own, shorter limit for its connection attempt
+#   (portal/health.py): it answers 503 naming the database before a load balancer gives up.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", default=3)
+DATABASE_STATEMENT_TIMEOUT = env_str("DATABASE_STATEMENT_TIMEOUT", default="10")
+READINESS_DATABASE_TIMEOUT = env_int("READINESS_DATABASE_TIMEOUT", default=2)
+
+
+def postgresql_timeouts(options: dict) -> None:
+    """Add the connect and statement timeouts and the keepalives to PostgreSQL's `options`.
+    What DATABASE_URL's query string gives itself (`?connect_timeout=10`) is kept."""
+    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    for name, value in (
+        ("keepalives", 1),
+        ("keepalives_idle", 5),
+        ("keepalives_interval", 2),
+        ("keepalives_count", 3),
+    ):
+        options.setdefault(name, value)
+    if DATABASE_STATEMENT_TIMEOUT != "off":
+        milliseconds = int(DATABASE_STATEMENT_TIMEOUT) * 1000
+        # First, so that a statement_timeout in the URL's own `options` comes later and wins.
+        given = options.get("options", "")
+        options["options"] = f"-c statement_timeout={milliseconds} {given}".strip()
+
+
 def database_options(database: DBConfig) -> DBConfig:
     """The engine's connection options, added to `database` (a DATABASES entry)."""
     options = database.setdefault("OPTIONS", {})
@@ -114,7 +185,10 @@ def database_options(database: DBConfig) -> DBConfig:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             }
         )
-    elif database["ENGINE"] == "django.db.backends.postgresql":
+    elif database["ENGINE"] in ("django.db.backends.postgresql", "core.postgresql"):
+        # Django's backend, whose connect timeout /readyz can shorten (core/postgresql/).
+        database["ENGINE"] = "core.postgresql"
+        postgresql_timeouts(options)
         # Server-side binding, and statements prepared on a connection once they ran this often:
         # PostgreSQL then plans the launch's one larger read once per connection, not per
         # request (docs/decisions/0011). `off` for a pooler that cannot keep prepared statements
@@ -223,6 +297,13 @@ SHARED_CACHE_RETRY_SECONDS = env_int("SHARED_CACHE_RETRY_SECONDS", default=5)
 OUTBOUND_TIMEOUT_SECONDS = env_int("OUTBOUND_TIMEOUT_SECONDS", default=3)
 OUTBOUND_RETRY_SECONDS = env_int("OUTBOUND_RETRY_SECONDS", default=30)
 
+# --- Load shedding (core/overload.py; docs/decisions/0015-shedding-load-by-queue-time.md) ------
+# Milliseconds a request may have waited in the app server's queue, from nginx's X-Request-Start
+# stamp to a worker taking it; one that waited longer gets the 503 page at once, with
+# Retry-After. `off`: nothing is shed.
+_queue_time_budget = env_str("QUEUE_TIME_BUDGET_MS", default="1000")
+QUEUE_TIME_BUDGET_MS = None if _queue_time_budget == "off" else int(_queue_time_budget)
+
 # --- Rate limits (core.rate_limits; counted in the shared cache) ----------------------------
 # Launch clicks per signed-in user; sign-in attempts per user name and per client address (a
 # successful sign-in gives its attempt back). "off" switches a limit off.
@@ -233,6 +314,8 @@ RATE_LIMIT_SIGN_IN_ADDRESS = env_rate("RATE_LIMIT_SIGN_IN_ADDRESS", default="100
 # return), per client address: each within the limit is a launch record of its own, the rest of
 # the window are counted in one record and answered 429 (docs/decisions/0008).
 RATE_LIMIT_ANONYMOUS_REFUSALS = env_rate("RATE_LIMIT_ANONYMOUS_REFUSALS", default="30/60")
+# The same for the refusals of a signed-in user, per user: signing in gives no unbounded budget.
+RATE_LIMIT_SIGNED_IN_REFUSALS = env_rate("RATE_LIMIT_SIGNED_IN_REFUSALS", default="30/60")
 # Proxies in front of the app that append the client's address to X-Forwarded-For; 0 means the
 # app is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=0)

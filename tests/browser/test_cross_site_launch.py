@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import translation
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.models import VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES
+from panopto_link.reasons import PanoptoReason
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.factories import LicenceFactory, RegistrationFactory
@@ -100,7 +100,7 @@ def test_administrator_then_member_then_public_guest_launch_across_sites(
     sign_in(page, world.member.username)
     open_panopto_button(page, world.course)
     with translation.override("hu"):
-        assert str(REFUSAL_MESSAGES[Reason.CONTEXT_NOT_CREATED]) in page.content()
+        assert str(REFUSAL_MESSAGES[PanoptoReason.CONTEXT_NOT_CREATED]) in page.content()
     context.close()
 
     context, page = launch(new_context, sign_in, sites, world.admin, world.course)
@@ -166,7 +166,9 @@ def test_administrator_picks_two_recordings_and_a_student_plays_one_across_sites
     )
     videos = list(VideoLink.objects.filter(space=course))
     assert [video.title for video in videos] == [first, second]
-    assert all(video.url.startswith(sites.stand_in + "/panopto-sim/viewer/") for video in videos)
+    # Panopto's shape: one launch URL, the recording named in the custom map.
+    assert {video.url for video in videos} == {sites.stand_in + "/panopto-sim/launch/"}
+    assert all(video.custom.keys() == {"context_delivery"} for video in videos)
     page.locator(f'main a[href="/spaces/{course.pk}/#videos"]').click()
     page.wait_for_url(f"{sites.portal}/spaces/{course.pk}/#videos")
     assert page.locator("#videos .video-list strong").all_inner_texts() == [first, second]
@@ -181,7 +183,8 @@ def test_administrator_picks_two_recordings_and_a_student_plays_one_across_sites
     viewer = page.locator("article.sim-viewer")
     assert viewer.get_attribute("data-role") == "viewer", page.content()[-800:]
     assert viewer.locator("h1").inner_text() == second
-    assert page.url == videos[1].url
+    delivery = videos[1].custom["context_delivery"]
+    assert page.url == f"{sites.stand_in}/panopto-sim/viewer/{delivery}/"
     assert_cross_site_cookies(context, sites)
 
     # The stand-in's own forms pass Django's CSRF check in a real browser (its Origin header).

@@ -69,3 +69,14 @@ def test_nginx_never_passes_the_metrics_on():
     block = text[text.index("location = /metrics {") :]
     block = block[: block.index("}")]
     assert "deny all;" in block and "proxy_pass" not in block and "allow" not in block
+
+
+def test_nginx_sends_the_apps_permissions_policy_with_the_static_files():
+    """nginx answers /static/ itself, and its add_header replaces the app's headers there: the
+    template repeats the app's Permissions-Policy (issue 20 finding 6), word for word."""
+    from core.security_headers import permissions_policy_header
+
+    wanted = permissions_policy_header(tuple(settings.PERMISSIONS_POLICY))
+    static = NGINX_TEMPLATE.read_text().split("location /static/", 1)[1].split("\n    }", 1)[0]
+    lines = [line.strip() for line in static.splitlines()]
+    assert f'add_header Permissions-Policy "{wanted}" always;' in lines

@@ -29,8 +29,8 @@ import psycopg
 import pytest
 from django.utils import translation
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.permissions import REFUSAL_MESSAGES
+from panopto_link.reasons import PanoptoReason
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from portal.management.commands.seed_demo import DEMO_LECTURER, DEMO_PASSWORD, DEMO_STUDENT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
@@ -144,11 +144,13 @@ def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
     portal, stand_in = deployment.portal, deployment.stand_in
     server_a = deployment.portal_servers[0]
 
-    # A new release: no signing key yet, so not ready (and the process still healthy). The
-    # first key set is made as docs/operations.md says; the unit's readiness wait then passes.
+    # A database without a signing key (pytest-django's, whose keys the tests' conftest
+    # removes), so not ready (and the process still healthy). The release's `migrate`, as
+    # docs/operations.md says, creates the first key set even with nothing left to apply; the
+    # unit's readiness wait then passes.
     assert server_a.get("/healthz").status_code == 200
     assert readiness(server_a) == (503, {"status": "not ready", "missing": ["signing_key"]})
-    manage(deployment.portal_env, "lti_rotate_key")
+    manage(deployment.portal_env, "migrate", "--noinput", "--verbosity", "0")
     for server in deployment.portal_servers:
         wait_ready = subprocess.run(
             unit_command("ExecStartPost", server.env), capture_output=True, text=True, timeout=90
@@ -185,7 +187,7 @@ def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
         assert waiting.get_attribute("aria-disabled") == "true"
         waiting.click(force=True)  # aria-disabled: Playwright would wait for it to be enabled
         with translation.override("hu"):
-            message = str(REFUSAL_MESSAGES[Reason.CONTEXT_NOT_CREATED])
+            message = str(REFUSAL_MESSAGES[PanoptoReason.CONTEXT_NOT_CREATED])
         page.get_by_role("status").filter(has_text=message).first.wait_for()
         assert page.url == home
         sign_out(page, portal)
@@ -350,6 +352,7 @@ def assert_transport(seen: Observed, *, portal: str, stand_in: str) -> None:
         assert response.status in {200, 304}, (response.url, response.status)
         assert "x-request-id" not in headers, f"{response.url} came from an app server"
         assert "immutable" in headers.get("cache-control", ""), headers
+        assert "camera=()" in headers.get("permissions-policy", ""), headers
 
 
 def assert_servers(deployment: Deployment) -> None:

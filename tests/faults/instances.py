@@ -145,6 +145,7 @@ class AppServer:
     process: subprocess.Popen | None = None
     workers: int = 1
     threads: int = 4  # 1: gunicorn's synchronous workers, one request at a time each
+    timeout: int = 60  # gunicorn's worker timeout: production's is 30 (portal/gunicorn.conf.py)
     # gunicorn's configuration file, e.g. production's portal/gunicorn.conf.py (its hooks, its
     # access log); none by default. The command line's values win over the file's.
     configuration: str | None = None
@@ -167,14 +168,16 @@ class AppServer:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
-    def start(self) -> None:
+    def start(self, ready_path: str = "/.well-known/openid-configuration") -> None:
+        """Start gunicorn and wait until `ready_path` answers (any status)."""
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "gunicorn", "portal.wsgi"),
                     *(("-c", self.configuration) if self.configuration else ()),
                     *("--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers)),
-                    *("--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5"),
+                    *("--threads", str(self.threads), "--timeout", str(self.timeout)),
+                    *("--graceful-timeout", "5"),
                 ],
                 cwd=BASE_DIR,
                 env=self.env,
@@ -186,9 +189,10 @@ class AppServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()[-4000:]}")
             try:
-                requests.get(self.url + "/.well-known/openid-configuration", timeout=2)
+                requests.get(self.url + ready_path, timeout=2)
                 return
-            except requests.ConnectionError:
+            # Not yet listening, or a first answer slower than 2 s on a busy machine.
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()[-4000:]}")
 

@@ -203,6 +203,7 @@ def fuzz_world(licence, registration, settings):
     settings.RATE_LIMIT_SIGN_IN = None
     settings.RATE_LIMIT_SIGN_IN_ADDRESS = None
     settings.RATE_LIMIT_ANONYMOUS_REFUSALS = None
+    settings.RATE_LIMIT_SIGNED_IN_REFUSALS = None
     return World()
 
 

@@ -21,7 +21,9 @@ from jwt.algorithms import RSAAlgorithm
 from pylti1p3.registration import Registration
 
 from panopto_link.lti import claims
-from panopto_link.models import VideoLink
+from panopto_link.lti.origins import origin
+from panopto_link.lti.substitution import key_problem
+from panopto_link.models import RESERVED_CUSTOM_KEYS, VideoLink
 from tests.fuzz.conftest import FuzzClient, assert_launch_data_consistent, examples, fuzz_settings
 from tests.fuzz.strategies import (
     METHODS,
@@ -273,7 +275,12 @@ def test_deep_linking_return_under_fuzzing(fuzz_world, tool, signed_in, client):
             outcomes["other"] += 1
         for video in VideoLink.objects.filter(pk__gt=last_video):
             assert urlsplit(video.url).scheme == "https", video.url
-            assert f"https://{urlsplit(video.url).netloc}" == TOOL_ORIGIN, video.url
+            # RFC 6454 (issue 21): `https://panopto.example.com:443/x` lives at the tool's origin.
+            assert origin(video.url) == TOOL_ORIGIN, video.url
+            # Issue 20, finding 1: no stored key the portal reserves or the key rule refuses.
+            assert all(
+                key_problem(key, reserved=RESERVED_CUSTOM_KEYS) is None for key in video.custom
+            )
             for text in (video.title, video.text, video.url, video.thumbnail_url):
                 assert "\x00" not in text
         assert_launch_data_consistent()

@@ -1,6 +1,7 @@
-"""Anonymous refusals are recorded, but a flood of them cannot fill the launch records
+"""Refusals are recorded, but a flood of them cannot fill the launch records
 (docs/decisions/0008, found from outside: each refused GET /lti/authorize/ and each garbage
-POST /lti/deep-linking/return/ wrote a row, with no 429)."""
+POST /lti/deep-linking/return/ wrote a row, with no 429; then, issue 20: 400 garbage requests
+from one signed-in student wrote 400 rows, the anonymous budget bypassed by signing in)."""
 
 import pytest
 from django.test import Client
@@ -58,8 +59,12 @@ def test_a_flood_of_garbage_deep_linking_returns_is_counted_in_one_row(anonymous
     assert records.get(reason="flood").attempts == FLOOD - LIMIT
 
 
-def test_every_refusal_of_a_signed_in_user_is_recorded(anonymous_limit, client, login_params):
-    """Only anonymous refusals are limited: a signed-in user's are real events, each kept."""
+def test_every_refusal_of_a_signed_in_user_is_recorded(
+    anonymous_limit, settings, client, login_params
+):
+    """The anonymous budget does not apply to a signed-in user: within their own budget, each
+    of their refusals is a real event, kept."""
+    settings.RATE_LIMIT_SIGNED_IN_REFUSALS = (2 * LIMIT, 86_400)
     params = {**login_params, "login_hint": "someone-else"}
     for _ in range(LIMIT + 10):
         assert client.get("/lti/authorize/", params).status_code == 200
@@ -68,3 +73,25 @@ def test_every_refusal_of_a_signed_in_user_is_recorded(anonymous_limit, client, 
     )
     assert refused.count() == LIMIT + 10
     assert not refused.filter(reason="flood").exists()
+
+
+def test_a_flood_by_a_signed_in_user_is_counted_in_one_row_and_answered_429(
+    anonymous_limit, settings, client, world, login_params
+):
+    settings.RATE_LIMIT_SIGNED_IN_REFUSALS = (LIMIT, 86_400)
+    garbage = {**login_params, "login_hint": "someone-else"}
+    flood = 4 * LIMIT  # fewer than FLOOD: a signed-in request costs the test more
+    statuses = [client.get("/lti/authorize/", garbage).status_code for _ in range(flood)]
+    assert statuses == [200] * LIMIT + [429] * (flood - LIMIT)  # the refusal posted back
+    refused = LaunchRecord.objects.filter(
+        stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.REFUSED
+    )
+    assert refused.count() == LIMIT + 1
+    counting = refused.get(reason="flood")
+    assert counting.attempts == flood - LIMIT and counting.user == world.member
+    assert f"user {world.member.pk}" in counting.detail
+    # Another signed-in user is not held back by the first one's flood.
+    other = Client()
+    other.force_login(world.admin)
+    assert other.get("/lti/authorize/", garbage).status_code == 200
+    assert refused.count() == LIMIT + 2

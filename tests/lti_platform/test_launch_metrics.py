@@ -8,9 +8,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.lti_platform.services import launch_record_write
+from panopto_link.reasons import PanoptoReason
 from tests.lti_tool import query, run_launch
 from tests.metrics import Counted
 
@@ -64,7 +64,7 @@ def test_a_step_is_counted_only_once_its_record_is_committed(django_capture_on_c
             launch_record_write(
                 stage=LaunchStage.INITIATION,
                 outcome=LaunchOutcome.REFUSED,
-                reason=Reason.NO_LICENCE,
+                reason=PanoptoReason.NO_LICENCE,
             )
         assert counted(STEPS, step="initiation", outcome="refused") == 0
         for callback in waiting:  # the commit
@@ -83,7 +83,7 @@ def test_a_record_rolled_back_is_no_step(django_capture_on_commit_callbacks):
         launch_record_write(
             stage=LaunchStage.INITIATION,
             outcome=LaunchOutcome.REFUSED,
-            reason=Reason.NO_LICENCE,
+            reason=PanoptoReason.NO_LICENCE,
         )
         raise RuntimeError("the transaction fails after the record")
     assert counted.added() == {}

@@ -18,9 +18,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The previous release: the platform's models were panopto_link's, the last of its migrations
-# 0010; no lti_platform migration had run.
+# 0012; no lti_platform migration had run.
 BEFORE = [
-    ("panopto_link", "0010_video_link_recordings"),
+    ("panopto_link", "0012_video_link_item_identity"),
     ("portal", "0002_user_neptun_code"),
     ("admin", "0003_logentry_add_action_flag_choices"),
 ]

@@ -13,6 +13,17 @@ def test_every_reason_has_a_label():
     assert set(REASON_LABELS) == set(Reason)
 
 
+def test_every_reason_of_the_panopto_policy_has_words_which_the_platform_shows():
+    """Issue 22: the policy's reasons are Panopto's own; the platform's admin shows them in the
+    words Panopto registered (admin/words.py), for a stored code as before."""
+    from panopto_link.admin.words import REASON_LABELS as PANOPTO_LABELS
+    from panopto_link.reasons import PanoptoReason
+
+    assert set(PANOPTO_LABELS) == set(PanoptoReason)
+    assert reason_label("no_licence") == "no valid licence"
+    assert not set(Reason.__members__) & set(PanoptoReason.__members__)
+
+
 def test_an_unknown_stored_code_is_shown_as_it_is():
     assert reason_label("retired_code") == "retired_code"
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from panopto_link.lti import claims
 from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.reasons import PanoptoReason
 from tests.factories import CourseFactory, MembershipFactory, SpaceFactory, UserFactory
 from tests.html import parse
 
@@ -43,7 +44,7 @@ def records():
     LaunchRecord.objects.create(
         stage=LaunchStage.INITIATION,
         outcome=LaunchOutcome.REFUSED,
-        reason=Reason.NO_LICENCE,
+        reason=PanoptoReason.NO_LICENCE,
         space=SpaceFactory(code="FIZ201"),
     )
     LaunchRecord.objects.create(stage=LaunchStage.AUTHORIZATION, outcome=LaunchOutcome.REFUSED)

@@ -544,15 +544,15 @@ def item(title: str, url: str, **extra) -> dict:
 def test_a_recording_picked_again_is_not_linked_twice_and_the_page_says_so(
     tool_registered, good_claims, jwks_server, tool_keys, world
 ):
-    first = item("Előadás 1", VIDEO_URL, custom={"recording_id": "AAA"})
+    first = item("Előadás 1", VIDEO_URL, custom={"context_delivery": "AAA"})
     second = item("Előadás 2", VIDEO_URL.replace("video-1", "video-2"))
     body = good_claims(**{claims.DL_CONTENT_ITEMS: [first, second]})
     post(signed(body, tool_keys[0], jwks_server.kid))
     again = [
         item(
             "Előadás 1, újra",
-            VIDEO_URL.replace("video-1", "elsewhere"),
-            custom={"recording_id": "aaa"},
+            VIDEO_URL.replace("https://panopto.example.com", "HTTPS://Panopto.Example.com:443"),
+            custom={"context_delivery": "AAA"},
         ),
         item("Előadás 2", second["url"] + "#t=10"),
         item("Új", VIDEO_URL.replace("video-1", "video-3")),
@@ -573,14 +573,97 @@ def test_a_recording_picked_again_is_not_linked_twice_and_the_page_says_so(
     assert record.detail.startswith("1 video(s) linked. 2 linked already.")
 
 
-def test_the_picker_request_names_the_recordings_linked_already(client, world, dl_tool):
+# Issue 21: what a tool such as Panopto returns — every item through one launch URL, told
+# apart by its custom map — and a registration typed in capitals with the default port.
+SHARED_LAUNCH = "https://panopto.example.com/Panopto/LTI/LTI13.aspx"
+
+
+def delivery(title: str, session: str, *, url: str = SHARED_LAUNCH, **custom) -> dict:
+    return item(title, url, custom={"context_delivery": session, **custom})
+
+
+@pytest.mark.parametrize(
+    ("launch_url", "picks", "linked", "already"),
+    [
+        pytest.param(
+            TOOL_LAUNCH_URL,
+            [[delivery("A", "s-1"), delivery("B", "s-2")]],
+            ["A", "B"],
+            [],
+            id="same-url-different-custom-maps-are-two-videos",
+        ),
+        pytest.param(
+            TOOL_LAUNCH_URL,
+            [[delivery("A", "s-1")], [delivery("A again", "s-1")]],
+            ["A"],
+            ["A"],
+            id="identical-items-are-one-already-linked",
+        ),
+        pytest.param(
+            TOOL_LAUNCH_URL,
+            [[delivery("A", "s-1"), delivery("B", "s-2")], [delivery("B", "s-2")]],
+            ["A", "B"],
+            ["B"],
+            id="the-same-recording-picked-in-a-later-pick-is-already-linked",
+        ),
+        pytest.param(
+            TOOL_LAUNCH_URL,
+            [[delivery("A", "s-1"), delivery("A sandbox", "s-1", use_panopto_sandbox="true")]],
+            ["A", "A sandbox"],
+            [],
+            id="another-custom-parameter-is-another-video",
+        ),
+        pytest.param(
+            "https://PANOPTO.Example.COM:443/Panopto/LTI/LTI13.aspx",
+            [[delivery("A", "s-1")]],
+            ["A"],
+            [],
+            id="registration-host-in-capitals-and-with-443-accepts",
+        ),
+        pytest.param(
+            "https://panopto.example.com:8443/Panopto/LTI/LTI13.aspx",
+            [[delivery("A", "s-1")]],
+            [],
+            [],
+            id="another-port-is-another-origin",
+        ),
+        pytest.param(
+            "https://other.example.com/Panopto/LTI/LTI13.aspx",
+            [[delivery("A", "s-1")]],
+            [],
+            [],
+            id="another-host-is-refused",
+        ),
+    ],
+)
+def test_an_items_identity_is_the_whole_item(
+    tool_registered, good_claims, jwks_server, tool_keys, world, launch_url, picks, linked, already
+):
+    tool_registered.launch_url = launch_url
+    tool_registered.deep_linking_url = ""
+    tool_registered.site_url = ""
+    tool_registered.save()
+    for items in picks:
+        body = good_claims(**{claims.DL_CONTENT_ITEMS: items})
+        response = post(signed(body, tool_keys[0], jwks_server.kid))
+        assert response.status_code == 200, response.content.decode()[-500:]
+    assert list(VideoLink.objects.order_by("position").values_list("title", flat=True)) == linked
+    page = parse(outcome_page(response, world.admin))
+    shown = page.find("ul", data_videos="already")
+    assert ([li.text for li in shown.find_all("li")] if shown else []) == already
+    if not linked:
+        assert "1 returned item was not a Panopto video link" in page.text
+
+
+def test_the_picker_request_names_nothing_a_panopto_does_not_read(client, world, dl_tool):
+    """No custom parameter of the portal's own invention goes to the picker: Panopto's public
+    integrations show none that lists linked recordings (issue 21)."""
     world.create_context()
     VideoLink.objects.create(
-        space=world.course, title="a", url=VIDEO_URL, custom={"recording_id": "R-1"}
+        space=world.course, title="a", url=VIDEO_URL, custom={"context_delivery": "R-1"}
     )
-    VideoLink.objects.create(space=world.course, title="b", url=VIDEO_URL + "2")
     launch = picker_launch(client, world, dl_tool)
-    assert launch.get_launch_data()[claims.CUSTOM] == {"linked_recording_ids": "R-1"}
+    assert launch.get_launch_data().get(claims.CUSTOM, {}) == {}
 
 
 @pytest.mark.parametrize(
@@ -612,3 +695,69 @@ def test_a_recordings_date_and_length_are_kept_when_the_tool_sends_them(
     else:
         assert "2026. 11. 10." in facts.text
         assert ("1:34:00" if duration == 5640 else "5:30") in facts.text
+
+
+def play_launch_custom(client, world, tool, video) -> dict:
+    """The custom claim of a member's Play launch of `video`, as the tool receives it."""
+    member = Client()
+    member.force_login(world.member)
+    initiation = member.post(f"/panopto/videos/{world.course.pk}/{video.pk}/open/")
+    login = tool.login(query(initiation["Location"]))
+    fields = form_fields(member.get(login.auth_url).content.decode())[1]
+    return tool.launch(fields, login.cookies).get_launch_data()[claims.CUSTOM]
+
+
+# The custom parameters Panopto's own integrations send (docs/connecting-panopto.md, from
+# the public source of its Blackboard and Moodle plugins).
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("use_panopto_sandbox", "true"),
+        ("panopto_show_tabs", "false"),
+        ("use_panopto_interactive_view", "true"),
+        ("panopto_single_selection", "true"),
+        ("context_delivery", "8d1f7c2e-3c4a-4f7b-9a51-0b5e2f0c9d11"),
+    ],
+)
+def test_a_play_launch_sends_panoptos_custom_parameter_unchanged(
+    client, world, dl_tool, key, value
+):
+    world.create_context()
+    launch = picker_launch(client, world, dl_tool)
+    answer = launch.get_deep_link().get_response_jwt(
+        [
+            DeepLinkResource()
+            .set_url(TOOL_LAUNCH_URL)
+            .set_title("Előadás")
+            .set_custom_params({"context_delivery": "s-1", key: value})
+        ]
+    )
+    assert Client().post(RETURN_URL, {"JWT": answer}).status_code == 200
+    video = VideoLink.objects.get()
+    assert play_launch_custom(client, world, dl_tool, video) == {
+        "context_delivery": "s-1",
+        key: value,
+    }
+
+
+def test_the_portals_own_parameters_win_over_the_registrations_and_the_items(
+    client, world, dl_tool, tool_registered
+):
+    """In one claim: the registration's parameters, the item's over them, and the portal's
+    own (the identifier's parameter) over both."""
+    world.create_context()
+    tool_registered.custom_parameters = "panopto_show_tabs=true\ngrading_not_supported=true"
+    tool_registered.identifier_parameter = "neptun_code"
+    tool_registered.save()
+    video = VideoLink.objects.create(
+        space=world.course,
+        title="Előadás",
+        url=TOOL_LAUNCH_URL,
+        custom={"context_delivery": "s-1", "panopto_show_tabs": "false", "neptun_code": "X"},
+    )
+    assert play_launch_custom(client, world, dl_tool, video) == {
+        "grading_not_supported": "true",
+        "panopto_show_tabs": "false",
+        "context_delivery": "s-1",
+        "neptun_code": world.member.username,
+    }

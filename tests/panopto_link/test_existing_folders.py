@@ -278,3 +278,47 @@ def test_a_new_folder_can_be_added_with_an_existing_id(admin_client, db):
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert PanoptoFolder.objects.get(space=space).context_id == EXISTING
+
+
+# --- the documented size on PostgreSQL (issue 20 finding 3) -----------------------------------
+# 200,000 rows may name as many space codes; one `IN` naming more than 65,535 was refused by
+# PostgreSQL, and the import answered the 503 of a database outage.
+
+MANY = 70_000
+
+
+def postgresql_or_skip() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's parameter limit (the PostgreSQL pass runs it)")
+
+
+@pytest.mark.postgres
+def test_a_file_of_70000_unknown_spaces_gets_the_page_listing_the_bad_rows(admin_client, spaces):
+    postgresql_or_skip()
+    data = "".join(f"NOSPACE{n:06d},ctx-{n}\n" for n in range(MANY)).encode()
+    response = upload(admin_client, data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"{MANY} rows are invalid" in body
+    assert "NOSPACE000000 | ctx-0" in body
+    assert body.count("<tr><td>") == 200 and f"{MANY - 200} more rows to correct" in body
+    assert not PanoptoFolder.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_file_of_70000_known_spaces_is_checked_row_by_row(db):
+    """The spaces are found, and so are their folders: 70,000 of each looked up."""
+    postgresql_or_skip()
+    from virtualspaces.models import VirtualSpace
+
+    created = VirtualSpace.objects.bulk_create(
+        VirtualSpace(code=f"S{n:06d}", name=f"S{n}", space_type="subject") for n in range(MANY)
+    )
+    PanoptoFolder.objects.bulk_create(PanoptoFolder(space=space) for space in created)
+    # Each context id holds a space: every row is checked against its folder, and refused.
+    data = "".join(f"S{n:06d},bad id {n}\n" for n in range(MANY)).encode()
+    result = existing_folders_import_csv(data=data)
+    assert len(result.problems) == MANY
+    assert all("No virtual space" not in problem.reason for problem in result.problems)

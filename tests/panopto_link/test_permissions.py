@@ -3,7 +3,6 @@
 import pytest
 
 from panopto_link.lti import claims
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti.substitution import Variable
 from panopto_link.models import IdentifierKind, PrivacyLevel
 from panopto_link.permissions import (
@@ -36,6 +35,7 @@ from panopto_link.permissions import (
     variable_released,
     video_picker_refusal,
 )
+from panopto_link.reasons import PanoptoReason
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
 
@@ -73,14 +73,14 @@ def decide(access, *, licence=True, registration=COMPLETE, folder=CREATED, admin
 def test_no_licence_hides_everything_for_everyone(who):
     decision = decide(USERS.get(who, OUTSIDER), licence=False)
     assert not decision.shown and not decision.active
-    assert decision.refusal is Reason.NO_LICENCE and refused_as_not_found(decision.refusal)
+    assert decision.refusal is PanoptoReason.NO_LICENCE and refused_as_not_found(decision.refusal)
 
 
 @pytest.mark.parametrize("folder", [CREATED, NOT_CREATED, FOLDER_OFF])
 @pytest.mark.parametrize("registration", [COMPLETE, INCOMPLETE])
 def test_non_member_of_a_private_space_never_sees_it(folder, registration):
     decision = decide(OUTSIDER, folder=folder, registration=registration)
-    assert not decision.shown and decision.refusal is Reason.NOT_VISIBLE
+    assert not decision.shown and decision.refusal is PanoptoReason.NOT_VISIBLE
     assert refused_as_not_found(decision.refusal)
 
 
@@ -88,10 +88,10 @@ def test_non_member_of_a_private_space_never_sees_it(folder, registration):
 @pytest.mark.parametrize(
     ("registration", "folder", "refusal"),
     [
-        (INCOMPLETE, CREATED, Reason.REGISTRATION_INCOMPLETE),
-        (DISABLED, CREATED, Reason.REGISTRATION_INCOMPLETE),
-        (COMPLETE, FOLDER_OFF, Reason.FOLDER_DISABLED),
-        (INCOMPLETE, FOLDER_OFF, Reason.REGISTRATION_INCOMPLETE),
+        (INCOMPLETE, CREATED, PanoptoReason.REGISTRATION_INCOMPLETE),
+        (DISABLED, CREATED, PanoptoReason.REGISTRATION_INCOMPLETE),
+        (COMPLETE, FOLDER_OFF, PanoptoReason.FOLDER_DISABLED),
+        (INCOMPLETE, FOLDER_OFF, PanoptoReason.REGISTRATION_INCOMPLETE),
     ],
 )
 def test_missing_configuration_shows_an_inactive_link_saying_what_is_missing(
@@ -113,13 +113,13 @@ def test_administrator_creates_the_context_on_the_first_click():
 def test_others_wait_until_the_context_exists(who):
     decision = decide(USERS[who], folder=NOT_CREATED)
     assert decision.shown and not decision.active and not decision.creates_context
-    assert decision.refusal is Reason.CONTEXT_NOT_CREATED
+    assert decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED
     assert "administrator has opened" in str(decision.message)
 
 
 def test_a_folder_without_a_row_counts_as_not_created_and_enabled():
     assert decide(ADMIN, folder=NEW_FOLDER).creates_context
-    assert decide(MEMBER, folder=NEW_FOLDER).refusal is Reason.CONTEXT_NOT_CREATED
+    assert decide(MEMBER, folder=NEW_FOLDER).refusal is PanoptoReason.CONTEXT_NOT_CREATED
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,9 @@ def test_linked_folder_creator_only_where_the_user_administers_its_space():
     assert decide(MEMBER, admin=True, folder=NOT_CREATED).creates_context
     # The course's administrator who is not the subject's: Viewer of the linked folder.
     assert decide(ADMIN, admin=False).role is PanoptoRole.VIEWER
-    assert decide(ADMIN, admin=False, folder=NOT_CREATED).refusal is Reason.CONTEXT_NOT_CREATED
+    assert (
+        decide(ADMIN, admin=False, folder=NOT_CREATED).refusal is PanoptoReason.CONTEXT_NOT_CREATED
+    )
 
 
 # --- what a launch sends and names ------------------------------------------------------------
@@ -190,10 +192,13 @@ def test_only_the_administrator_picks_videos_and_only_in_the_spaces_own_open_fol
     assert not may_pick_videos(decide(ADMIN, folder=NOT_CREATED), is_own_folder=True)
     for who in ("member", "guest member", "guest of a public space"):
         assert not may_pick_videos(decide(USERS[who]), is_own_folder=True)
-    assert video_picker_refusal(decide(MEMBER)) is Reason.NOT_VIDEO_PICKER
-    assert video_picker_refusal(decide(MEMBER, folder=FOLDER_OFF)) is Reason.FOLDER_DISABLED
+    assert video_picker_refusal(decide(MEMBER)) is PanoptoReason.NOT_VIDEO_PICKER
+    assert video_picker_refusal(decide(MEMBER, folder=FOLDER_OFF)) is PanoptoReason.FOLDER_DISABLED
     # The administrator before the first launch: open the folder first.
-    assert video_picker_refusal(decide(ADMIN, folder=NOT_CREATED)) is Reason.PICKER_BEFORE_CONTEXT
+    assert (
+        video_picker_refusal(decide(ADMIN, folder=NOT_CREATED))
+        is PanoptoReason.PICKER_BEFORE_CONTEXT
+    )
 
 
 @pytest.mark.parametrize(
@@ -214,21 +219,47 @@ def test_folders_stand_ready_waiting_or_unavailable():
     assert decide(USERS["administrator"], folder=NOT_CREATED).creates_context
 
 
+LAUNCH = "https://Egyetem.hosted.panopto.com/Panopto/LTI/LTI13.aspx"
+
+
 @pytest.mark.parametrize(
     ("first", "second", "same"),
     [
+        # The whole item (issue 21): its URL, normalised, and its custom map, canonical.
         ({"url": "https://p/v/1", "custom": {}}, {"url": "https://p/v/1#t=5", "custom": {}}, True),
         ({"url": "https://p/v/1", "custom": {}}, {"url": "https://p/v/2", "custom": {}}, False),
         (
-            {"url": "https://p/v/1", "custom": {"recording_id": "ABC"}},
-            {"url": "https://p/other", "custom": {"recording_id": "abc"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "a"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "b"}},
+            False,
+        ),
+        (
+            {"url": LAUNCH, "custom": {"context_delivery": "a", "use_panopto_sandbox": "true"}},
+            {"url": LAUNCH, "custom": {"use_panopto_sandbox": "true", "context_delivery": "a"}},
             True,
         ),
         (
-            {"url": "https://p/v/1", "custom": {"recording_id": "a"}},
-            {"url": "https://p/v/1", "custom": {"recording_id": "b"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "a"}},
+            {
+                "url": LAUNCH.replace("https://Egyetem.", "HTTPS://egyetem.").replace(
+                    ".com/", ".com:443/"
+                ),
+                "custom": {"context_delivery": "a"},
+            },
+            True,
+        ),
+        (  # values as sent: another case is another value
+            {"url": LAUNCH, "custom": {"context_delivery": "ABC"}},
+            {"url": LAUNCH, "custom": {"context_delivery": "abc"}},
             False,
         ),
+        (  # a parameter only the stand-in once sent gets no special treatment
+            {"url": "https://p/v/1", "custom": {"recording_id": "a"}},
+            {"url": "https://p/other", "custom": {"recording_id": "a"}},
+            False,
+        ),
+        ({"url": LAUNCH, "custom": {}}, {"url": LAUNCH, "custom": {"x": ""}}, False),
+        ({"url": LAUNCH + "?a=1", "custom": {}}, {"url": LAUNCH + "?a=2", "custom": {}}, False),
     ],
 )
 def test_what_makes_two_videos_the_same_recording(first, second, same):
@@ -255,12 +286,12 @@ def test_only_the_administrator_manages_videos(who, manages):
 @pytest.mark.parametrize(
     ("is_staff", "refusal", "fix"),
     [
-        (True, Reason.REGISTRATION_INCOMPLETE, ConfigurationFix.REGISTRATION),
-        (True, Reason.FOLDER_DISABLED, ConfigurationFix.FOLDER),
-        (True, Reason.CONTEXT_NOT_CREATED, None),
+        (True, PanoptoReason.REGISTRATION_INCOMPLETE, ConfigurationFix.REGISTRATION),
+        (True, PanoptoReason.FOLDER_DISABLED, ConfigurationFix.FOLDER),
+        (True, PanoptoReason.CONTEXT_NOT_CREATED, None),
         (True, None, None),
-        (False, Reason.REGISTRATION_INCOMPLETE, None),
-        (False, Reason.FOLDER_DISABLED, None),
+        (False, PanoptoReason.REGISTRATION_INCOMPLETE, None),
+        (False, PanoptoReason.FOLDER_DISABLED, None),
     ],
 )
 def test_only_staff_are_told_what_to_fix_and_only_what_a_setting_fixes(is_staff, refusal, fix):
@@ -346,7 +377,7 @@ def test_sourced_id_follows_the_identifier_when_the_identifier_is_the_email():
 
 
 def test_a_launch_that_must_carry_the_identifier_is_refused_for_a_user_without_one():
-    assert identifier_refusal(released=True, identifier="") is Reason.IDENTIFIER_MISSING
+    assert identifier_refusal(released=True, identifier="") is PanoptoReason.IDENTIFIER_MISSING
     assert identifier_refusal(released=True, identifier="ABC123") is None
     assert identifier_refusal(released=False, identifier="") is None
 

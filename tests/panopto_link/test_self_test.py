@@ -13,6 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,13 @@ from panopto_link.models import FolderState, PanoptoFolder, PanoptoRegistration
 from panopto_link.self_test import run_self_test
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.models import Folder as StandInFolder
-from tests.factories import FolderFactory, LicenceFactory, RegistrationFactory, SpaceFactory
+from tests.factories import (
+    FolderFactory,
+    LicenceFactory,
+    RegistrationFactory,
+    SpaceFactory,
+    UserFactory,
+)
 
 CHECKS = [
     "registration",
@@ -331,6 +338,14 @@ def test_no_valid_licence_warns(registration, quiet_probe):
             Status.PASS,
             "",
         ),
+        (  # RFC 6454: the page's origin in another case and with the default port is the same
+            "https://neptun.example.edu",
+            "production",
+            ["*"],
+            "https://Neptun.Example.edu:443",
+            Status.PASS,
+            "",
+        ),
     ],
 )
 def test_the_issuer_check(
@@ -349,6 +364,19 @@ def test_redirect_uris_off_the_launch_urls_origin_fail(registration, quiet_probe
     registration.save()
     result = result_of(run_self_test(prober=quiet_probe), "redirect_uris")
     assert result.status is Status.FAIL and "https://evil.example/collect" in result.detail
+
+
+@pytest.mark.django_db
+def test_redirect_uris_on_the_launch_urls_origin_in_another_case_or_with_443_pass(
+    registration, quiet_probe
+):
+    """RFC 6454 (issue 21): `https://PANOPTO.example.com:443` is the launch URL's origin."""
+    registration.launch_url = "https://Panopto.Example.com/Panopto/LTI/LTI13.aspx"
+    registration.redirect_uris += "\nhttps://PANOPTO.example.com:443/Panopto/LTI/other.aspx"
+    registration.save()
+    result = result_of(run_self_test(prober=quiet_probe), "redirect_uris")
+    assert result.status is Status.PASS, result.detail
+    assert "https://panopto.example.com." in result.detail
 
 
 @pytest.mark.django_db
@@ -537,3 +565,33 @@ def test_the_self_test_page_is_for_the_admin_only(client, world):
     client.force_login(world.member)
     response = client.post(reverse("admin:panopto_link_panoptoregistration_self_test"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.fixture
+def view_only_staff(client):
+    """Staff who may view the registration and nothing more."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_panoptoregistration"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_view_only_staff_cannot_run_the_self_test_but_see_the_last_report(
+    view_only_staff, admin_client, registration
+):
+    """Issue 20 finding 5: staff with only view permission on the registration could run the
+    self-test (its outbound probes). Running takes change permission; they see the last report."""
+    url = reverse("admin:panopto_link_panoptoregistration_self_test")
+    page = view_only_staff.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "self-test-results" not in body and "Run the self-test" not in body
+    assert "has not been run lately" in body
+    assert view_only_staff.post(url).status_code == 403
+    # Someone who may change the registration runs it; the view-only staff then see that report.
+    admin_client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    body = view_only_staff.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-check="registration" data-status="pass"' in body
+    assert "The last report, run at" in body and "Run the self-test" not in body
+    assert view_only_staff.post(url).status_code == 403

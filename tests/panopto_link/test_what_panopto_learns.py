@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from panopto_link.lti import claims
-from panopto_link.lti.reasons import Reason
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.models import IdentifierKind, PrivacyLevel, VideoLink
 from panopto_link.permissions import REFUSAL_MESSAGES
+from panopto_link.reasons import PanoptoReason
 from tests.lti_tool import form_fields, query, run_launch
 
 pytestmark = pytest.mark.django_db
@@ -150,9 +150,12 @@ def test_a_user_without_the_identifier_is_refused_with_words_not_sent_something_
     client.force_login(member)
     response = client.post(f"/panopto/launch/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
-    assert str(REFUSAL_MESSAGES[Reason.IDENTIFIER_MISSING]) in response.content.decode()
+    assert str(REFUSAL_MESSAGES[PanoptoReason.IDENTIFIER_MISSING]) in response.content.decode()
     record = LaunchRecord.objects.get(stage=LaunchStage.INITIATION)
-    assert (record.outcome, record.reason) == (LaunchOutcome.REFUSED, Reason.IDENTIFIER_MISSING)
+    assert (record.outcome, record.reason) == (
+        LaunchOutcome.REFUSED,
+        PanoptoReason.IDENTIFIER_MISSING,
+    )
 
 
 # --- custom parameters and substitution ----------------------------------------------------

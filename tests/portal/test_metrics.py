@@ -31,6 +31,7 @@ PORTAL_METRICS = (
     "neptun_lti_authorization_duration_seconds",
     "neptun_outbound_fetches",
     "neptun_database_unavailable_responses",
+    "neptun_overload_shed_responses",
     "neptun_shared_cache_unavailable_calls",
     "neptun_rate_limit_refusals",
 )

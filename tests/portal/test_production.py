@@ -71,12 +71,67 @@ def test_production_keeps_database_connections_and_shares_the_cache():
     result = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "core.postgresql",  # Django's, with /readyz's own connect timeout (core/postgresql/)
         "60",
         "True",
         "django.core.cache.backends.redis.RedisCache",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
+
+
+def database_connection_options(**overrides: str | None) -> dict:
+    """The database's connection options as an app server has them (gunicorn loads the
+    settings without manage.py, which switches the statement timeout off for commands)."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=production_env(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_gives_up_on_a_database_that_does_not_answer_within_seconds():
+    options = database_connection_options()
+    assert options["connect_timeout"] == 3
+    assert options["options"] == "-c statement_timeout=10000"
+    assert (options["keepalives"], options["keepalives_idle"]) == (1, 5)
+    assert (options["keepalives_interval"], options["keepalives_count"]) == (2, 3)
+
+
+def test_the_database_timeouts_follow_the_environment_and_the_urls_own_options():
+    options = database_connection_options(
+        DATABASE_CONNECT_TIMEOUT="7", DATABASE_STATEMENT_TIMEOUT="25"
+    )
+    assert (options["connect_timeout"], options["options"]) == (7, "-c statement_timeout=25000")
+    # The URL's own values are kept; its statement_timeout comes last, so PostgreSQL takes it.
+    options = database_connection_options(
+        DATABASE_URL="postgres://neptun:secret@db.example.edu/neptun"
+        "?connect_timeout=10&options=-c%20statement_timeout%3D60000"
+    )
+    assert options["connect_timeout"] == 10
+    assert options["options"] == "-c statement_timeout=10000 -c statement_timeout=60000"
+    # `off`: no startup options at all, for a pooler that refuses them.
+    assert "options" not in database_connection_options(DATABASE_STATEMENT_TIMEOUT="off")
+
+
+def test_commands_run_without_the_statement_timeout_unless_told():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    result = manage("shell", "--verbosity", "0", "-c", code, env=production_env())
+    assert result.returncode == 0, result.stderr
+    assert "statement_timeout" not in result.stdout
+    assert "'connect_timeout': 3" in result.stdout  # a hung database still fails them in 3 s
+    told = production_env(DATABASE_STATEMENT_TIMEOUT="20")
+    result = manage("shell", "--verbosity", "0", "-c", code, env=told)
+    assert "-c statement_timeout=20000" in result.stdout
 
 
 # --- structured logs -------------------------------------------------------------------------

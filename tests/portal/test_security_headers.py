@@ -102,3 +102,26 @@ def test_production_cookies_are_secure_and_https_is_enforced_with_hsts():
         "DEBUG": False,
         "TRUSTED_PROXY_HOPS": 1,  # the proxy that terminates HTTPS appends the client's address
     }
+
+
+def test_every_answer_denies_the_browser_features_the_portal_does_not_use(client, settings):
+    """Issue 20 finding 6: no Permissions-Policy header. Every answer carries one — pages,
+    error pages, the protocol's endpoints, the health checks, the static files."""
+    client.force_login(UserFactory())
+    for path in [
+        "/sign-in/",
+        "/",
+        "/no-such-page/",
+        "/.well-known/jwks.json",
+        "/lti/authorize/",
+        "/healthz",
+        "/static/portal/portal.css",
+    ]:
+        response = client.get(path)
+        response.close()  # the static file's
+        denied = dict(
+            part.strip().split("=", 1) for part in response["Permissions-Policy"].split(",")
+        )
+        for feature in ("camera", "microphone", "geolocation", "payment", "usb", "fullscreen"):
+            assert denied.pop(feature) == "()", (path, feature)
+        assert set(denied.values()) == {"()"}, path  # nothing else allowed either

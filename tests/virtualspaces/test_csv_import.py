@@ -170,3 +170,58 @@ def test_the_import_locks_only_membership_rows(people):
     assert len(locking) == 1
     assert "JOIN" not in locking[0]
     assert 'FOR UPDATE OF "virtualspaces_membership"' in locking[0]
+
+
+# --- the documented size on PostgreSQL (issue 20 finding 3) -----------------------------------
+# A file may have 200,000 rows (core.csv_rows.CSV_MAX_ROWS), and so as many distinct users or
+# space codes. PostgreSQL takes at most 65,535 parameters a statement: one `IN` naming them all
+# was refused, and the import answered the 503 of a database outage.
+
+MANY = 70_000
+
+
+def postgresql_or_skip() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's parameter limit (the PostgreSQL pass runs it)")
+
+
+@pytest.mark.postgres
+def test_a_file_of_70000_unknown_users_gets_the_page_listing_the_bad_rows(admin_client, people):
+    postgresql_or_skip()
+    data = "".join(f"NOBODY{n:06d},MAT101,member\n" for n in range(MANY)).encode()
+    response = upload(admin_client, data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"{MANY}" in body  # rows are invalid (in the page's language)
+    assert "NOBODY000000 | MAT101 | member" in body
+    # The page lists a bounded number of them and says how many more there are.
+    assert body.count("<tr><td>") == 200
+    assert 'id="import-problems-not-shown"' in body and f"{MANY - 200}" in body
+    assert Membership.objects.count() == 0
+
+
+@pytest.mark.postgres
+def test_a_file_of_70000_distinct_users_and_spaces_is_imported(people):
+    postgresql_or_skip()
+    from django.contrib.auth import get_user_model
+
+    from virtualspaces.models import VirtualSpace
+
+    get_user_model().objects.bulk_create(
+        get_user_model()(username=f"U{n:06d}") for n in range(MANY)
+    )
+    VirtualSpace.objects.bulk_create(
+        VirtualSpace(code=f"S{n:06d}", name=f"S{n}", space_type="subject") for n in range(MANY)
+    )
+    data = "".join(f"U{n:06d},S{n:06d},member\n" for n in range(MANY)).encode()
+    # One existing membership among them: the rows to write are locked, in chunks, first.
+    MembershipFactory(
+        user=get_user_model().objects.get(username="U069999"),
+        space=VirtualSpace.objects.get(code="S069999"),
+        role=MembershipRole.ADMINISTRATOR,
+    )
+    result = memberships_import_csv(data=data)
+    assert result.imported and (result.created, result.updated) == (MANY - 1, 1)
+    assert Membership.objects.filter(role=MembershipRole.MEMBER).count() == MANY

@@ -1,6 +1,6 @@
-"""The LTI platform becomes an app of its own (issue 22, docs/decisions/0015): its three models
+"""The LTI platform becomes an app of its own (issue 22, docs/decisions/0017): its three models
 leave `panopto_link` without moving data. The tables keep their names (`db_table`), so only
-Django's state changes here, and `panopto_link` 0011 forgets them in its own state. The content
+Django's state changes here, and `panopto_link` 0013 forgets them in its own state. The content
 types are renamed in place, so the permissions given to groups and users and the admin's history
 stay attached to them."""
 
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("panopto_link", "0010_video_link_recordings"),
+        ("panopto_link", "0012_video_link_item_identity"),
         ("virtualspaces", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("contenttypes", "0002_remove_content_type_name"),
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                         ('client_id', models.CharField(blank=True, max_length=255, verbose_name='client id')),
                         ('hint_id', models.CharField(blank=True, max_length=64, verbose_name='hint id')),
                         ('sent', models.JSONField(blank=True, default=dict, editable=False, null=True, verbose_name='sent')),
-                        ('attempts', models.PositiveIntegerField(default=1, help_text='How many attempts the row stands for: more than one for anonymous refusals from one address beyond their limit, counted in one row.', verbose_name='attempts')),
+                        ('attempts', models.PositiveIntegerField(db_default=1, default=1, help_text='How many attempts the row stands for: more than one for the refusals of one address or one signed-in user beyond their limit, counted in one row.', verbose_name='attempts')),
                         ('space', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='panopto_launches', to='virtualspaces.virtualspace', verbose_name='virtual space')),
                         ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='panopto_launches', to=settings.AUTH_USER_MODEL, verbose_name='user')),
                     ],

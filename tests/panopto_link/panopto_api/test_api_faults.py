@@ -1,7 +1,7 @@
 """Panopto's API hung and down (issue 23 items 1 and 7): a Panopto whose API accepts connections
 and never answers costs the jobs their short timeouts once, after which the circuit breaker
 refuses the calls at once; a launch and the portal's pages never wait for it (they never call
-it: decision 16); and once Panopto answers again, the next run after the breaker's pause
+it: decision 18); and once Panopto answers again, the next run after the breaker's pause
 confirms what the failed runs could not."""
 
 import datetime

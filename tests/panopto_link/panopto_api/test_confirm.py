@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django.utils.translation import override as translation_override
 
-from panopto_link.lti.reasons import Reason
 from panopto_link.models import FolderState, PanoptoFolder
 from panopto_link.permissions import (
     REFUSAL_MESSAGES,
@@ -19,6 +18,7 @@ from panopto_link.permissions import (
     FolderStanding,
     folder_standing,
 )
+from panopto_link.reasons import PanoptoReason as Reason
 from panopto_link.selectors.spaces import _facts
 from panopto_link.services import folder_mark_created
 from panopto_link.simulator.models import Folder as StandInFolder

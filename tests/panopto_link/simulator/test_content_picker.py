@@ -116,19 +116,21 @@ def test_administrator_picks_two_recordings_and_a_member_plays_one_as_viewer(
     assert claims.DL_MSG not in body
     items = body[claims.DL_CONTENT_ITEMS]
     assert [item["title"] for item in items] == [first.title, third.title]  # the folder's order
-    viewer_url = f"{STAND_IN_ORIGIN}/panopto-sim/viewer/{first.public_id}/"
+    # Panopto's shape (issue 21): every recording through the one launch URL, named only in
+    # the opaque custom map, an iframe of 720×480 and a thumbnail of 128×72.
+    launch_url = f"{STAND_IN_ORIGIN}/panopto-sim/launch/"
     assert items[0] == {
         "type": "ltiResourceLink",
         "title": first.title,
         "text": first.description,
-        "url": viewer_url,
-        "custom": {"recording_id": str(first.public_id)},
+        "url": launch_url,
+        "custom": {"context_delivery": str(first.public_id)},
         "thumbnail": {
             "url": STAND_IN_ORIGIN + "/static/panopto_simulator/thumbnail.svg",
-            "width": 320,
-            "height": 180,
+            "width": 128,
+            "height": 72,
         },
-        "window": {"targetName": "_blank", "width": 1280, "height": 720},
+        "iframe": {"width": 720, "height": 480},
         # What the portal shows beside a linked video: the date and the length.
         "recorded_at": first.recorded_at.isoformat(),
         "duration": "PT1H34M",
@@ -139,14 +141,13 @@ def test_administrator_picks_two_recordings_and_a_member_plays_one_as_viewer(
     assert done.status_code == 200, done.content.decode()[-800:]
     assert stand_in_jwks_fetches == [STAND_IN_ORIGIN + "/panopto-sim/jwks.json"]
     videos = list(VideoLink.objects.filter(space=world.course))
-    assert [(v.title, v.url, v.position) for v in videos] == [
-        (first.title, viewer_url, 1),
-        (third.title, f"{STAND_IN_ORIGIN}/panopto-sim/viewer/{third.public_id}/", 2),
+    assert [(v.title, v.url, v.custom, v.position) for v in videos] == [
+        (first.title, launch_url, {"context_delivery": str(first.public_id)}, 1),
+        (third.title, launch_url, {"context_delivery": str(third.public_id)}, 2),
     ]
-    assert videos[0].custom == {"recording_id": str(first.public_id)}
     assert videos[0].text == first.description
     assert videos[0].thumbnail_url.endswith("/static/panopto_simulator/thumbnail.svg")
-    assert (videos[0].document_target, videos[0].width, videos[0].height) == ("window", 1280, 720)
+    assert (videos[0].document_target, videos[0].width, videos[0].height) == ("iframe", 720, 480)
     assert videos[0].created_by == world.admin
 
     member = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -332,20 +333,26 @@ def test_a_video_whose_recording_was_deleted_lands_on_not_found(world, folder_cr
     assert member.get(launched["Location"]).status_code == 404
 
 
-def test_the_picker_marks_the_recordings_the_space_links_already(world, folder_created):
-    client, page = open_picker(world)
-    assert page.find("li", data_linked=True) is None
-    first = folder_created.recordings.first()
-    action, token = answer_form(
-        client.post(ANSWER_PATH, {"launch": launch_id(page), "recording": str(first.public_id)})
-    )
-    Client().post(action, {"JWT": token})
-    assert VideoLink.objects.count() == 1
+def test_a_recording_picked_again_through_the_shared_launch_url_is_linked_once(
+    world, folder_created
+):
+    """Every item shares the launch URL: only the custom map tells recordings apart, and the
+    portal links each once however often it is picked (issue 21)."""
+    first, second = list(folder_created.recordings.all())[:2]
 
-    _client, page = open_picker(world)
-    marked = page.find_all("li", data_linked=True)
-    assert len(marked) == 1
-    assert marked[0].find("input").attrs["value"] == str(first.public_id)
-    assert "Already linked in the learning platform" in marked[0].text
-    # Still choosable: the portal keeps one link and says so.
-    assert "disabled" not in marked[0].find("input").attrs
+    def pick(*recordings):
+        client, page = open_picker(world)
+        chosen = [str(recording.public_id) for recording in recordings]
+        action, token = answer_form(
+            client.post(ANSWER_PATH, {"launch": launch_id(page), "recording": chosen})
+        )
+        return Client().post(action, {"JWT": token})
+
+    assert pick(first, second).status_code == 200
+    assert VideoLink.objects.count() == 2
+    assert pick(second).status_code == 200
+    assert VideoLink.objects.count() == 2
+    outcome = (
+        LaunchRecord.objects.filter(stage=LaunchStage.DEEP_LINKING_RETURN).order_by("pk").last()
+    )
+    assert "0 video(s) linked. 1 linked already." in outcome.detail

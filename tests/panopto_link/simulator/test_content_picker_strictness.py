@@ -238,7 +238,7 @@ def viewer_url(recording: Recording) -> str:
 @pytest.mark.parametrize("with_custom", [True, False])
 def test_a_launch_to_a_viewer_url_opens_the_recording(recording, with_custom):
     client = Client()
-    custom = {"recording_id": str(recording.public_id)} if with_custom else None
+    custom = {"context_delivery": str(recording.public_id)} if with_custom else None
     response = recording_launch(client, target=viewer_url(recording), custom=custom)
     assert response.status_code == 303
     assert response["Location"] == f"/panopto-sim/viewer/{recording.public_id}/"
@@ -246,8 +246,8 @@ def test_a_launch_to_a_viewer_url_opens_the_recording(recording, with_custom):
     assert page.find("article").attrs["data-role"] == "creator"
 
 
-def test_a_launch_to_the_launch_url_with_a_recording_id_opens_the_recording(recording):
-    custom = {"recording_id": str(recording.public_id)}
+def test_a_launch_to_the_launch_url_with_a_context_delivery_opens_the_recording(recording):
+    custom = {"context_delivery": str(recording.public_id)}
     response = recording_launch(Client(), target=LAUNCH_URL, custom=custom)
     assert response["Location"] == f"/panopto-sim/viewer/{recording.public_id}/"
 
@@ -259,9 +259,11 @@ def test_a_launch_to_the_launch_url_with_a_recording_id_opens_the_recording(reco
         pytest.param("not-a-uuid", "bad_recording", id="not-a-uuid"),
     ],
 )
-def test_a_custom_recording_id_that_disagrees_with_the_target_is_refused(recording, named, reason):
+def test_a_custom_context_delivery_that_disagrees_with_the_target_is_refused(
+    recording, named, reason
+):
     response = recording_launch(
-        Client(), target=viewer_url(recording), custom={"recording_id": named}
+        Client(), target=viewer_url(recording), custom={"context_delivery": named}
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -296,7 +298,7 @@ def test_a_platform_accepting_one_frame_gets_radios_one_item_and_an_iframe_hint(
     body = verified(token)
     assert claims.DL_DATA not in body  # no data was sent, so none comes back
     (item,) = body[claims.DL_CONTENT_ITEMS]
-    assert item["iframe"] == {"width": 1280, "height": 720} and "window" not in item
+    assert item["iframe"] == {"width": 720, "height": 480} and "window" not in item
 
 
 def test_the_platforms_data_comes_back_unchanged(client, standin):

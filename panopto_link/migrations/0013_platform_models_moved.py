@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("panopto_link", "0010_video_link_recordings"),
+        ("panopto_link", "0012_video_link_item_identity"),
         ("lti_platform", "0001_initial"),
     ]
 

@@ -25,7 +25,7 @@ def create_sqlite_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('panopto_link', '0012_registration_api_settings'),
+        ('panopto_link', '0014_registration_api_settings'),
     ]
 
     operations = [

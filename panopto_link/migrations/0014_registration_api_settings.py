@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('panopto_link', '0011_platform_models_moved'),
+        ('panopto_link', '0013_platform_models_moved'),
     ]
 
     operations = [
