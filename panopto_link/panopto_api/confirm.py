@@ -16,7 +16,7 @@ from panopto_link.models import FolderState, PanoptoFolder
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import ApiConnection
 from panopto_link.panopto_api.mapping import folder_external_id
-from panopto_link.services import folder_found_in_panopto, folder_missing_in_panopto
+from panopto_link.panopto_api.services import folder_found_in_panopto, folder_missing_in_panopto
 
 BATCH = 50  # external ids per GetAllFoldersByExternalId call
 # A folder marked created a moment ago may not exist in Panopto yet: the id_token of its first
