@@ -184,6 +184,12 @@ def folder_standing(decision: FolderDecision) -> FolderStanding:
     return FolderStanding.UNAVAILABLE
 
 
+def recordings_shown(decision: FolderDecision) -> bool:
+    """SPEC §7: a folder's newest recordings are shown to whoever may enter it now — not to
+    someone waiting for it, and not to its administrator before the first visit creates it."""
+    return decision.active and not decision.creates_context
+
+
 def folder_opener_role() -> MembershipRole:
     """SPEC §3: who opens a waiting folder (the first launch creates its context): the
     administrators of the space that owns it — `decide_folder` gives them `creates_context`."""

@@ -1,15 +1,18 @@
 """`manage.py panopto_confirm`: look the created folders up in Panopto's API and keep Panopto's
 folder ids; a folder Panopto lacks counts as not created again. Run it every minute or two on
 one host (docs/operations.md, "Scheduled jobs"); `--recheck-hours` also looks again at folders
-confirmed longer ago (nightly: notices folders deleted in Panopto)."""
+confirmed longer ago (nightly: notices folders deleted in Panopto). It also refreshes the
+newest recordings the pages show (panopto_api/recordings.py)."""
 
 import datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from panopto_link.models import FolderState, PanoptoFolder
 from panopto_link.panopto_api.confirm import confirm, folders_to_confirm
 from panopto_link.panopto_api.connection import api_connection
+from panopto_link.panopto_api.recordings import recent_recordings_refresh
 
 
 class Command(BaseCommand):
@@ -49,3 +52,8 @@ class Command(BaseCommand):
         )
         if report.unavailable:
             raise CommandError(f"Panopto's API could not be asked: {report.unavailable}")
+        confirmed = PanoptoFolder.objects.filter(state=FolderState.CREATED).exclude(panopto_id="")
+        refreshed, stopped = recent_recordings_refresh(list(confirmed), connection=connection)
+        self.stdout.write(f"Newest recordings refreshed for {refreshed} folders.")
+        if stopped:
+            raise CommandError(f"Refreshing the newest recordings stopped: {stopped}")
