@@ -157,3 +157,16 @@ def exposition(accept: str = "") -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry, path=MULTIPROCESS_DIR)
     encoder, content_type = choose_encoder(accept)
     return encoder(registry), content_type
+
+
+OUTBOUND_CALLS = Counter(
+    "neptun_outbound_calls",
+    "Calls to another party's API (Panopto's), by party, operation and outcome: answered, "
+    "failed after its retries, or skipped because the party's circuit breaker was open.",
+    ["party", "operation", "outcome"],
+)
+SKIPPED = "skipped"
+
+
+def outbound_call_counted(*, party: str, operation: str, outcome: str) -> None:
+    _counted(lambda: OUTBOUND_CALLS.labels(party=party, operation=operation, outcome=outcome).inc())

@@ -40,7 +40,7 @@ import requests
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 
-from core import metrics, shared_cache
+from core import breaker, metrics, shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +199,7 @@ _process_locks_guard = threading.Lock()
 def forget_process_memory() -> None:
     """Forget the copies, failures and locks this process keeps (tests)."""
     _local.clear()
+    breaker.forget_process_memory()
     with _process_locks_guard:
         _process_locks.clear()
 
@@ -318,3 +319,106 @@ def get_json(
     metrics.outbound_fetch_counted(document=document, outcome=metrics.FETCHED)
     _keep(url, Copy(document=fetched, fetched_at=time.time()))
     return fetched
+
+
+# --- calls: a request to another party's API (Panopto's SOAP and REST) ----------------------
+#
+# Unlike a document, an answer is not kept here (the caller caches what it needs, for as long
+# as it needs). A call has short timeouts like a fetch; a call that got no answer (refused,
+# timed out, 502/503/504) is retried after a backoff while its budget allows; and every call to
+# one party passes its circuit breaker (core/breaker.py), so a party that hangs costs a few
+# timeouts in all rather than one per request.
+
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+RETRIED_STATUSES = frozenset({502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    content: bytes
+
+
+def _call_once(
+    method: str, url: str, *, body: bytes | None, headers: dict[str, str], budget: float
+) -> Answer:
+    try:
+        with requests.request(
+            method,
+            url,
+            data=body,
+            headers=headers,
+            timeout=(min(CONNECT_TIMEOUT_SECONDS, budget), budget),
+            stream=True,
+            allow_redirects=False,
+        ) as response:
+            content = _read_body(response, budget=budget, max_bytes=MAX_ANSWER_BYTES)
+            return Answer(
+                status=response.status_code, headers=dict(response.headers), content=content
+            )
+    except requests.RequestException as error:
+        raise OutboundUnavailable(_in_words(error)) from error
+
+
+def http_call(
+    method: str,
+    url: str,
+    *,
+    party: str,
+    operation: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float | None = None,
+    attempts: int | None = None,
+    backoff: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Answer:
+    """One call to `party` (a fixed name, e.g. "panopto_api"): `operation` names it in the
+    metrics (never the URL). Returns the answer whatever its status (a SOAP fault comes as a
+    500 and is the caller's to read); raises `breaker.CircuitOpen` (an OutboundUnavailable)
+    at once while the party's breaker is open, and OutboundUnavailable when no answer came in
+    `attempts` tries (`OUTBOUND_CALL_ATTEMPTS`, 2), each within `timeout` seconds, waiting
+    `backoff` × 2ⁿ seconds (`OUTBOUND_CALL_BACKOFF_SECONDS`, 0.2) between them."""
+    budget = timeout_seconds() if timeout is None else timeout
+    tries = int(getattr(settings, "OUTBOUND_CALL_ATTEMPTS", 2)) if attempts is None else attempts
+    pause = (
+        float(getattr(settings, "OUTBOUND_CALL_BACKOFF_SECONDS", 0.2))
+        if backoff is None
+        else backoff
+    )
+    try:
+        breaker.before_call(party, trial_seconds=budget * tries)
+    except breaker.CircuitOpen as error:
+        metrics.outbound_call_counted(party=party, operation=operation, outcome=metrics.SKIPPED)
+        raise CallRefusedByBreaker(str(error)) from error
+    reason = ""
+    for attempt in range(max(tries, 1)):
+        if attempt:
+            sleep(pause * 2 ** (attempt - 1))
+        try:
+            answer = _call_once(method, url, body=body, headers=headers or {}, budget=budget)
+        except OutboundUnavailable as error:
+            reason = str(error)
+            continue
+        if answer.status in RETRIED_STATUSES:
+            reason = f"HTTP {answer.status}"
+            continue
+        breaker.succeeded(party)
+        metrics.outbound_call_counted(party=party, operation=operation, outcome=metrics.FETCHED)
+        return answer
+    opened = breaker.failed(party, reason)
+    metrics.outbound_call_counted(party=party, operation=operation, outcome=metrics.FAILED)
+    logger.warning(
+        "%s %s failed after %d tries (%s)%s",
+        party,
+        operation,
+        tries,
+        reason,
+        "; the circuit breaker opened" if opened else "",
+    )
+    raise OutboundUnavailable(f"{party} did not answer ({reason})")
+
+
+class CallRefusedByBreaker(OutboundUnavailable):
+    """The party's circuit breaker is open: the call was not made."""

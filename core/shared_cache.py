@@ -84,3 +84,8 @@ def decr(key: str, delta: int = 1) -> int:
 
 def delete(key: str) -> None:
     _call("delete", key)
+
+
+def get_many(keys: list[str]) -> dict:
+    """The values of those `keys` that are present, in one round trip."""
+    return _call("get_many", keys)

@@ -11,18 +11,22 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from core.urls import url_maker
 from panopto_link.models import FolderState, PanoptoRegistration
+from panopto_link.panopto_api.recordings import RecentRecording, recent_recordings
 from panopto_link.permissions import (
     ConfigurationFix,
     FolderDecision,
     PanoptoRole,
     configuration_fix,
+    recordings_shown,
 )
 from panopto_link.selectors import (
     FolderEntry,
@@ -30,6 +34,30 @@ from panopto_link.selectors import (
     PanoptoSetting,
     request_panopto_setting,
 )
+
+
+@dataclass(frozen=True)
+class RecordingLine:
+    """One of a folder's newest recordings as the block lists it."""
+
+    title: str
+    date: str
+    length: str
+
+
+def recording_lines(recordings: tuple[RecentRecording, ...]) -> tuple[RecordingLine, ...]:
+    return tuple(
+        RecordingLine(
+            title=recording.title,
+            date=(
+                date_format(localtime(recording.start_time), "SHORT_DATE_FORMAT")
+                if recording.start_time
+                else ""
+            ),
+            length=recording.duration_text,
+        )
+        for recording in recordings
+    )
 
 
 @dataclass(frozen=True)
@@ -123,6 +151,10 @@ class Words:
         return _("Your first visit creates the space's Panopto folder.")
 
     @cached_property
+    def newest_recordings(self) -> str:
+        return _("Newest recordings in Panopto")
+
+    @cached_property
     def for_it(self) -> str:
         return _("For IT administrators")
 
@@ -179,6 +211,8 @@ class FolderBlock:
     help: ConfigurationHelp | None
     new_tab: bool
     compact: bool
+    # SPEC §7: the folder's newest recordings, from the cache, for who may enter it now.
+    recordings: tuple["RecordingLine", ...] = ()
 
     @property
     def decision(self) -> FolderDecision:
@@ -205,8 +239,30 @@ class FolderBlocks:
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
         )
 
-    def block(self, space_pk: int, entry: FolderEntry, *, compact: bool = False) -> FolderBlock:
+    def recordings_of(self, entries: list[FolderEntry]) -> dict[str, tuple[RecentRecording, ...]]:
+        """The kept newest recordings of the folders among `entries` whose recordings the
+        user may see (`permissions.recordings_shown`): one round trip to the cache, no query,
+        never a call to Panopto (docs/decisions/0018)."""
+        return recent_recordings(
+            entry.folder.panopto_id
+            for entry in entries
+            if entry.folder is not None and recordings_shown(entry.decision)
+        )
+
+    def block(
+        self,
+        space_pk: int,
+        entry: FolderEntry,
+        *,
+        compact: bool = False,
+        recordings: dict[str, tuple[RecentRecording, ...]] | None = None,
+    ) -> FolderBlock:
         decision = entry.decision
+        shown = (
+            recordings.get(entry.folder.panopto_id, ())
+            if recordings and entry.folder is not None and recordings_shown(decision)
+            else ()
+        )
         return FolderBlock(
             entry=entry,
             space_pk=space_pk,
@@ -221,6 +277,7 @@ class FolderBlocks:
             ),
             new_tab=self.setting.opens_in_new_tab,
             compact=compact,
+            recordings=recording_lines(shown),
         )
 
     def render(self, template: str, context: dict) -> SafeString:
@@ -233,15 +290,24 @@ class FolderBlocks:
 
     def folder(self, space_pk: int, entry: FolderEntry) -> SafeString:
         """The block of one folder (the Home screen's)."""
-        return self.render("panopto_link/_folder.html", {"block": self.block(space_pk, entry)})
+        recordings = self.recordings_of([entry])
+        block = self.block(space_pk, entry, recordings=recordings)
+        return self.render("panopto_link/_folder.html", {"block": block})
 
     def rows(self, rows: list[FolderRow]) -> SafeString:
         """The Panopto page's rows, each with its compact block."""
+        recordings = self.recordings_of([row.entry for row in rows])
         return self.render(
             "panopto_link/_folder_rows.html",
             {
                 "rows": [
-                    (row, self.block(row.launch_space.pk, row.entry, compact=True)) for row in rows
+                    (
+                        row,
+                        self.block(
+                            row.launch_space.pk, row.entry, compact=True, recordings=recordings
+                        ),
+                    )
+                    for row in rows
                 ],
                 "space_url": self.space_url,
             },

@@ -51,6 +51,10 @@ REFUSAL_MESSAGES: dict[PanoptoReason, Promise] = {
     PanoptoReason.CONTEXT_NOT_CREATED: _(
         "Available once the space's administrator has opened the Panopto folder."
     ),
+    PanoptoReason.CONTEXT_MISSING_IN_PANOPTO: _(
+        "Not created in Panopto: Panopto does not have this space's folder. It is available "
+        "again once the space's administrator has opened it again."
+    ),
     PanoptoReason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
     PanoptoReason.IDENTIFIER_MISSING: _(
         "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
@@ -89,6 +93,8 @@ def registration_complete(registration: RegistrationFacts) -> bool:
 class FolderFacts:
     is_enabled: bool
     is_created: bool
+    # SPEC §7: Panopto's API did not find the folder (it then counts as not created).
+    missing_in_panopto: bool = False
 
 
 # A space without a folder row yet: enabled by default, its context not created.
@@ -151,6 +157,8 @@ def decide_folder(
                 refusal=None,
                 creates_context=True,
             )
+        if folder.missing_in_panopto:
+            return refused(PanoptoReason.CONTEXT_MISSING_IN_PANOPTO, shown=True)
         return refused(PanoptoReason.CONTEXT_NOT_CREATED, shown=True)
     return FolderDecision(shown=True, active=True, role=role, is_guest=is_guest, refusal=None)
 
@@ -168,9 +176,18 @@ def folder_standing(decision: FolderDecision) -> FolderStanding:
     first launch is waiting; any other refusal shown is a matter of configuration."""
     if decision.active:
         return FolderStanding.READY
-    if decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED:
+    if decision.refusal in (
+        PanoptoReason.CONTEXT_NOT_CREATED,
+        PanoptoReason.CONTEXT_MISSING_IN_PANOPTO,
+    ):
         return FolderStanding.WAITING
     return FolderStanding.UNAVAILABLE
+
+
+def recordings_shown(decision: FolderDecision) -> bool:
+    """SPEC §7: a folder's newest recordings are shown to whoever may enter it now — not to
+    someone waiting for it, and not to its administrator before the first visit creates it."""
+    return decision.active and not decision.creates_context
 
 
 def folder_opener_role() -> MembershipRole:

@@ -13,6 +13,8 @@ class PanoptoReason(StrEnum):
     REGISTRATION_INCOMPLETE = "registration_incomplete"
     FOLDER_DISABLED = "folder_disabled"
     CONTEXT_NOT_CREATED = "context_not_created"
+    # SPEC §7: Panopto's API did not find a folder the portal thought created (issue 23).
+    CONTEXT_MISSING_IN_PANOPTO = "context_missing_in_panopto"
     # SPEC §6: videos
     NOT_VIDEO_PICKER = "not_video_picker"
     PICKER_BEFORE_CONTEXT = "picker_before_context"

@@ -1,9 +1,11 @@
 """The spaces' Panopto folders: giving an existing folder's context id (one by one and from a
 CSV file), the links of a course, and the links' inline on the space's own page."""
 
+from collections import Counter
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,6 +19,8 @@ from panopto_link.models import (
     FolderLink,
     PanoptoFolder,
 )
+from panopto_link.panopto_api.connection import api_connection
+from panopto_link.panopto_api.provision import Outcome, provision
 from panopto_link.permissions import (
     existing_context_may_be_given,
 )
@@ -95,6 +99,7 @@ class PanoptoFolderAdmin(admin.ModelAdmin):
         "is_existing_folder",
         "created_at",
         "created_by",
+        "panopto_missing_since",
     )
     list_filter = ("state", "is_enabled", "is_existing_folder", "space__space_type")
     search_fields = ("space__code", "space__name", "context_id")
@@ -108,8 +113,22 @@ class PanoptoFolderAdmin(admin.ModelAdmin):
         "context_used_at",
         "created_at",
         "created_by",
+        "panopto_id",
+        "panopto_checked_at",
+        "panopto_missing_since",
     )
     change_list_template = "admin/panopto_link/panoptofolder/change_list.html"
+    actions = ("provision_in_panopto",)
+
+    @admin.action(
+        description=_("Create the selected folders in Panopto now"), permissions=["change"]
+    )
+    def provision_in_panopto(self, request: HttpRequest, queryset) -> None:
+        """`panopto_provision` for the folders ticked, at most PROVISION_AT_ONCE of them (a
+        request must not wait for hundreds of calls: the command does a whole term)."""
+        report_provisioning(
+            self, request, [folder.space for folder in queryset[: PROVISION_AT_ONCE + 1]]
+        )
 
     def may_give_existing_context(self, obj: PanoptoFolder | None) -> bool:
         return obj is None or existing_context_may_be_given(
@@ -242,3 +261,53 @@ class FolderLinkAdmin(admin.ModelAdmin):
 # their own: a course of hundreds of members would make an inline of hundreds of rows), through
 # the inlines the space's admin offers to other apps.
 space_admin_inline_register(FolderLinkInline)
+
+
+PROVISION_AT_ONCE = 20
+
+
+def report_provisioning(model_admin, request: HttpRequest, spaces: list) -> None:
+    if len(spaces) > PROVISION_AT_ONCE:
+        model_admin.message_user(
+            request,
+            _(
+                "Select at most %(count)d folders at once; for a whole term use manage.py "
+                "panopto_provision --semester."
+            )
+            % {"count": PROVISION_AT_ONCE},
+            level=messages.WARNING,
+        )
+        return
+    try:
+        connection = api_connection()
+    except ImproperlyConfigured:
+        connection = None
+    if connection is None:
+        model_admin.message_user(
+            request,
+            _(
+                "Panopto's API is not configured (or its application key cannot be decrypted): "
+                "give the registration its API settings first."
+            ),
+            level=messages.ERROR,
+        )
+        return
+    steps = list(provision(spaces, connection=connection))
+    counted = Counter(step.outcome for step in steps)
+    failed = [step for step in steps if step.outcome in (Outcome.UNAVAILABLE, Outcome.REFUSED)]
+    model_admin.message_user(
+        request,
+        _("Created in Panopto: %(created)d; already created: %(already)d.")
+        % {
+            "created": counted[Outcome.PROVISIONED],
+            "already": counted[Outcome.ALREADY_CREATED],
+        },
+        level=messages.SUCCESS if not failed else messages.WARNING,
+    )
+    if failed or len(steps) < len(spaces):
+        model_admin.message_user(
+            request,
+            _("Not created: %(spaces)s. Panopto did not answer or refused; try again later.")
+            % {"spaces": ", ".join(step.space.code for step in failed) or "—"},
+            level=messages.ERROR,
+        )

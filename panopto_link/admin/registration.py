@@ -3,7 +3,7 @@ about custom parameters, the identifier change's confirmation, the self-test."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -23,7 +23,7 @@ from panopto_link.permissions import (
 )
 from panopto_link.selectors import registration_has_launched
 from panopto_link.self_test import run_self_test, self_test_last_report, self_test_report_keep
-from panopto_link.services import licence_save
+from panopto_link.services import licence_save, registration_application_key_apply
 
 
 @admin.register(PanoptoLicence)
@@ -46,6 +46,23 @@ class PanoptoRegistrationForm(forms.ModelForm):
         ),
     )
 
+    # Written, never shown again: the field is always empty on the page (render_value=False).
+    api_application_key = forms.CharField(
+        label=_("application key"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "The identity provider's application key from Panopto. It is stored encrypted and "
+            "never shown again; leave the field empty to keep the stored key."
+        ),
+    )
+    api_application_key_remove = forms.BooleanField(
+        label=_("Remove the stored application key"),
+        required=False,
+        help_text=_("Together with the two fields above, this turns the API calls off."),
+    )
+
     class Meta:
         model = PanoptoRegistration
         # The admin's fieldsets decide the form's fields and their order.
@@ -53,6 +70,19 @@ class PanoptoRegistrationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        new_key = (cleaned or {}).get("api_application_key") or ""
+        if new_key or (cleaned or {}).get("api_application_key_remove"):
+            # On the instance before the model's own validation (which wants all three API
+            # settings or none); nothing is saved unless the whole form is valid.
+            try:
+                registration_application_key_apply(
+                    registration=self.instance, application_key=new_key
+                )
+            except ImproperlyConfigured:
+                self.add_error(
+                    "api_application_key",
+                    _("The key cannot be stored encrypted: set LTI_KEY_ENCRYPTION_KEY first."),
+                )
         identity_changed = {"identifier_kind", "identifier_parameter"} & set(self.changed_data)
         # The instance still holds the saved values here (the form copies its own in later).
         if (
@@ -79,7 +109,12 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
     form = PanoptoRegistrationForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("__str__", "is_enabled", "site_url", "missing_required_fields")
-    readonly_fields = ("missing_required_fields", "what_panopto_receives", "updated_at")
+    readonly_fields = (
+        "missing_required_fields",
+        "what_panopto_receives",
+        "api_application_key_state",
+        "updated_at",
+    )
     change_form_template = "admin/panopto_link/panoptoregistration/change_form.html"
     fieldsets = (
         (None, {"fields": ("is_enabled", "missing_required_fields", "is_production_site")}),
@@ -111,6 +146,23 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Panopto's APIs (optional)"),
+            {
+                "fields": (
+                    "api_provider_name",
+                    "api_user",
+                    "api_application_key_state",
+                    "api_application_key",
+                    "api_application_key_remove",
+                ),
+                "description": _(
+                    "With these the portal confirms that a space's folder exists in Panopto, "
+                    "shows its newest recordings and opens a term's folders ahead of time. "
+                    "Without them it only launches."
+                ),
+            },
+        ),
         (_("Launches"), {"fields": ("launch_opens",)}),
         (None, {"fields": ("updated_at",)}),
     )
@@ -121,6 +173,12 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
         if not labels:
             return str(_("none – the registration is complete"))
         return format_html_join(", ", "<strong>{}</strong>", ((label,) for label in labels))
+
+    @admin.display(description=_("stored application key"))
+    def api_application_key_state(self, obj: PanoptoRegistration) -> str:
+        if obj.api_key_encrypted:
+            return str(_("stored, encrypted (not shown)"))
+        return str(_("none"))
 
     @admin.display(description=_("what a launch sends"))
     def what_panopto_receives(self, obj: PanoptoRegistration) -> str:
@@ -135,6 +193,11 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
             words,
             format_html_join("", "<li class='warning'>{}</li>", ((w,) for w in warnings)),
         )
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # No filter from the URL: `?api_key_encrypted__startswith=…` would let staff who may
+        # only view the registration walk the stored key out one character at a time.
+        return False
 
     def has_add_permission(self, request) -> bool:
         # A single registration per institute (enforced by a constraint as well).

@@ -161,6 +161,7 @@ REASON_LABELS: dict[PanoptoReason, Promise] = {
     PanoptoReason.REGISTRATION_INCOMPLETE: _("Panopto registration incomplete"),
     PanoptoReason.FOLDER_DISABLED: _("folder switched off"),
     PanoptoReason.CONTEXT_NOT_CREATED: _("folder not yet opened by its administrator"),
+    PanoptoReason.CONTEXT_MISSING_IN_PANOPTO: _("folder not created in Panopto"),
     PanoptoReason.NOT_VIDEO_PICKER: _("only the space's administrator adds videos"),
     PanoptoReason.PICKER_BEFORE_CONTEXT: _("videos picked before the folder was opened"),
     PanoptoReason.VIDEO_REMOVED: _("video link removed"),

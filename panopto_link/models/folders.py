@@ -70,6 +70,25 @@ class PanoptoFolder(models.Model):
         ),
     )
     is_enabled = models.BooleanField(_("enabled"), default=True)
+    # What Panopto's API says of the folder (SPEC §7, `manage.py panopto_confirm`): its id
+    # there, when it was last looked up, and since when Panopto has lacked it.
+    panopto_id = models.CharField(
+        _("Panopto folder id"), max_length=64, blank=True, default="", db_default="",
+        editable=False,
+    )  # fmt: skip
+    panopto_checked_at = models.DateTimeField(
+        _("looked up in Panopto at"), null=True, blank=True, editable=False
+    )
+    panopto_missing_since = models.DateTimeField(
+        _("not found in Panopto since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Panopto's API did not find the folder: it counts as not created until its "
+            "administrator opens it again."
+        ),
+    )
     created_at = models.DateTimeField(_("context created at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

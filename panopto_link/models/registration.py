@@ -225,6 +225,38 @@ class PanoptoRegistration(models.Model):
             "every check of the launch is the same."
         ),
     )
+    # Panopto's APIs (SPEC §7), optional: without them the portal only launches. The SOAP
+    # PublicAPI authenticates as "{api_provider_name}\{user}" with an auth code derived from
+    # the identity provider's application key (panopto_link/panopto_api/auth.py).
+    api_provider_name = models.CharField(
+        _("identity provider instance name"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The instance name of the identity provider in Panopto (System → Identity "
+            "Providers) whose application key is entered below."
+        ),
+    )
+    api_key_encrypted = models.TextField(
+        _("encrypted application key"),
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
+    api_user = models.CharField(
+        _("API user name"),
+        max_length=150,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The Panopto user (of that identity provider) the portal acts as: it needs the "
+            "right to find and create folders, e.g. an administrator."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -278,6 +310,11 @@ class PanoptoRegistration(models.Model):
         `https://egyetem.hosted.panopto.com`): video links and thumbnails must point there."""
         origins = [origin(url) for url in (self.launch_url, self.deep_linking_url, self.site_url)]
         return tuple(dict.fromkeys(found for found in origins if found))
+
+    @property
+    def has_api_settings(self) -> bool:
+        """All three API settings are given: the portal may call Panopto's APIs."""
+        return bool(self.api_provider_name and self.api_user and self.api_key_encrypted)
 
     def missing_fields(self) -> list[str]:
         """Names of the required fields that are still empty, in form order."""
@@ -339,6 +376,26 @@ class PanoptoRegistration(models.Model):
                         "level with e-mail addresses."
                     ),
                     code="identifier_withheld",
+                )
+            )
+        self.api_provider_name = self.api_provider_name.strip()
+        self.api_user = self.api_user.strip()
+        if "\\" in self.api_provider_name:
+            errors.setdefault("api_provider_name", []).append(
+                ValidationError(
+                    _("Enter the instance name alone, without a backslash or a user name."),
+                    code="backslash",
+                )
+            )
+        api_settings = (self.api_provider_name, self.api_user, self.api_key_encrypted)
+        if any(api_settings) and not all(api_settings):
+            errors.setdefault("api_provider_name", []).append(
+                ValidationError(
+                    _(
+                        "Panopto's APIs need all three: the identity provider's instance name, "
+                        "its application key and the API user name — or none of them."
+                    ),
+                    code="api_settings_incomplete",
                 )
             )
         if errors:

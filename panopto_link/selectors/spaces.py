@@ -58,7 +58,11 @@ def _folder_of(space: VirtualSpace) -> PanoptoFolder | None:
 def _facts(folder: PanoptoFolder | None) -> FolderFacts:
     if folder is None:
         return NEW_FOLDER
-    return FolderFacts(is_enabled=folder.is_enabled, is_created=folder.is_created)
+    return FolderFacts(
+        is_enabled=folder.is_enabled,
+        is_created=folder.is_created,
+        missing_in_panopto=folder.panopto_missing_since is not None,
+    )
 
 
 def decided_space(

@@ -4,16 +4,38 @@ The portal's side goes through `manage.py panopto_configure`, exactly as an IT a
 registers a real Panopto site; the stand-in's side is what a Panopto administrator enters for an
 LTI 1.3 identity provider (see docs/connecting-panopto.md)."""
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management import call_command
 from django.urls import reverse
 
-from panopto_link.simulator.services import registration_configure
+from panopto_link.simulator.services import api_provider_ensure, registration_configure
 
 DEMO_CLIENT_ID = "neptun-demo-panopto"
 DEMO_DEPLOYMENT_ID = "neptun-demo-deployment-1"
+# Panopto's API in the demo: the LTI identity provider's instance name and the user the portal
+# acts as (docs/panopto-api.md).
+DEMO_API_PROVIDER = "neptun-demo"
+DEMO_API_USER = "portal-api"
+_KEY_VARIABLE = "NEPTUN_DEMO_PANOPTO_API_KEY"
+
+
+@contextmanager
+def _in_environment(name: str, value: str):
+    """`value` in the environment variable `name` for a moment: panopto_configure reads the
+    application key only from the environment, never from a flag."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 @dataclass(frozen=True)
@@ -90,20 +112,25 @@ def connect_stand_in(
     def tool(name: str) -> str:
         return stand_in_origin + reverse(f"panopto_simulator:{name}")
 
-    call_command(
-        "panopto_configure",
-        "--client-id", client_id,
-        "--deployment-id", deployment_id,
-        "--login-url", tool("login"),
-        "--launch-url", tool("launch"),
-        "--deep-linking-url", tool("deep_link"),
-        "--redirect-uri", tool("launch"),
-        "--redirect-uri", tool("deep_link"),
-        "--jwks-url", tool("jwks"),
-        "--site-url", tool("dashboard"),
-        *(launch.configure_flags() if launch else []),
-        stdout=stdout,
-    )  # fmt: skip
+    provider = api_provider_ensure(instance_name=DEMO_API_PROVIDER)
+    with _in_environment(_KEY_VARIABLE, provider.application_key):
+        call_command(
+            "panopto_configure",
+            "--client-id", client_id,
+            "--deployment-id", deployment_id,
+            "--login-url", tool("login"),
+            "--launch-url", tool("launch"),
+            "--deep-linking-url", tool("deep_link"),
+            "--redirect-uri", tool("launch"),
+            "--redirect-uri", tool("deep_link"),
+            "--jwks-url", tool("jwks"),
+            "--site-url", tool("dashboard"),
+            *(launch.configure_flags() if launch else []),
+            "--api-provider-name", DEMO_API_PROVIDER,
+            "--api-user", DEMO_API_USER,
+            "--api-key-env", _KEY_VARIABLE,
+            stdout=stdout,
+        )  # fmt: skip
     registration_configure(
         issuer=portal_url,
         client_id=client_id,

@@ -251,3 +251,20 @@ class ConsumedNonce(models.Model):
 
     def __str__(self) -> str:
         return self.nonce
+
+
+class ApiProvider(models.Model):
+    """An identity provider as Panopto's API knows it: its instance name and application key.
+    A SOAP call is answered only for "{instance name}\\{user}" with the auth code that key
+    gives (simulator/soap.py). The stand-in's folders, created by LTI launches or provisioned,
+    are all under this provider: looked up by their external id, the launch's context id."""
+
+    instance_name = models.CharField(_("instance name"), max_length=100, unique=True)
+    application_key = models.CharField(_("application key"), max_length=200)
+
+    class Meta:
+        verbose_name = _("stand-in API identity provider")
+        verbose_name_plural = _("stand-in API identity providers")
+
+    def __str__(self) -> str:
+        return self.instance_name

@@ -4,6 +4,7 @@ folder as what)."""
 
 import datetime
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from panopto_link.lti import claims
 from panopto_link.simulator.models import (
+    ApiProvider,
     Folder,
     FolderAccess,
     FolderRole,
@@ -85,7 +87,7 @@ def folder_name(*, title: str, label: str) -> str:
     return title or label
 
 
-def _folder_create(*, context_id: str, title: str, label: str, creator: ToolUser) -> Folder:
+def _folder_create(*, context_id: str, title: str, label: str, creator: ToolUser | None) -> Folder:
     folder = Folder.objects.create(
         context_id=context_id,
         name=folder_name(title=title, label=label)[:500] or context_id,
@@ -181,3 +183,24 @@ def launch_enter(*, body: Mapping, is_instructor: bool, username: str = "") -> L
             linked_role = FolderRole.CREATOR if is_creator else FolderRole.VIEWER
             _access_set(user=user, folder=linked_folder, role=linked_role)
     return LaunchEntry(user=user, folder=folder, role=role, created_folder=created_folder)
+
+
+@transaction.atomic
+def folder_provision(*, external_id: str, name: str) -> tuple[Folder, bool]:
+    """The folder of `external_id` (a launch's context id), created with `name` if there is
+    none (Panopto's ProvisionExternalCourse): (folder, created). The next LTI launch with this
+    context id lands in it, a member's too."""
+    folder = Folder.objects.select_for_update().filter(context_id=external_id).first()
+    if folder is not None:
+        return folder, False
+    return _folder_create(context_id=external_id, title=name, label="", creator=None), True
+
+
+def api_provider_ensure(*, instance_name: str) -> ApiProvider:
+    """The identity provider `instance_name` of the stand-in's API, created with a new random
+    application key if it has none (as Panopto generates one); an existing key is kept."""
+    provider, _created = ApiProvider.objects.get_or_create(
+        instance_name=instance_name,
+        defaults={"application_key": secrets.token_hex(16)},
+    )
+    return provider

@@ -16,4 +16,10 @@ urlpatterns = [
     path("viewer/<uuid:public_id>/", views.viewer, name="viewer"),
     path("jwks.json", views.jwks, name="jwks"),
     path("sign-out/", views.sign_out, name="sign_out"),
+    # Panopto's PublicAPI at Panopto's path under the stand-in's site URL.
+    path(
+        "Panopto/PublicAPI/4.6/SessionManagement.svc",
+        views.session_management,
+        name="session_management",
+    ),
 ]

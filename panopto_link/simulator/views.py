@@ -3,6 +3,7 @@ content picker of deep linking, its JWKS, and Panopto-like folder and viewer pag
 look at the portal's session or user."""
 
 import logging
+import time
 from http import HTTPStatus
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panopto_link.lti import claims
-from panopto_link.simulator import keys, selectors
+from panopto_link.simulator import keys, selectors, soap
 from panopto_link.simulator.lti import (
     LaunchRefused,
     StrictMessageLaunch,
@@ -296,3 +297,40 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(reverse("panopto_simulator:dashboard"))
     session_end(request, response)
     return response
+
+
+# --- Panopto's SOAP PublicAPI (simulator/soap.py) ---------------------------------------------
+
+SOAP_OPERATIONS = (
+    "GetAllFoldersByExternalId",
+    "ProvisionExternalCourseWithRoles",
+    "GetSessionsList",
+)
+
+
+@csrf_exempt  # a SOAP endpoint called by a server with its auth code, never by a browser
+@require_http_methods(["GET", "POST"])
+def session_management(request: HttpRequest) -> HttpResponse:
+    """`SessionManagement.svc`: its WSDL on GET (`?wsdl`), a SOAP call on POST. Slow or down
+    on demand (PANOPTO_SIM_API_DELAY_SECONDS, PANOPTO_SIM_API_DOWN) for the fault tests."""
+    delay = float(getattr(settings, "PANOPTO_SIM_API_DELAY_SECONDS", 0) or 0)
+    if delay:
+        time.sleep(delay)
+    if getattr(settings, "PANOPTO_SIM_API_DOWN", False):
+        return HttpResponse("Service Unavailable", status=503, content_type="text/plain")
+    origin = f"{request.scheme}://{request.get_host()}"
+    if request.method == "GET":
+        address = origin + reverse("panopto_simulator:session_management")
+        return render(
+            request,
+            "panopto_simulator/SessionManagement.wsdl",
+            {"operations": SOAP_OPERATIONS, "address": address},
+            content_type="text/xml; charset=utf-8",
+        )
+    status, body = soap.answer(
+        request.body,
+        soap_action=request.headers.get("SOAPAction", ""),
+        server=request.get_host(),
+        origin=origin,
+    )
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")

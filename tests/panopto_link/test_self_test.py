@@ -22,10 +22,17 @@ from core.outbound import Probe, http_probe
 from panopto_link.lti_platform import keys
 from panopto_link.lti_platform.models import KeyState, PlatformKey
 from panopto_link.lti_platform.self_test import Status, check_clock, check_signing_keys
-from panopto_link.models import PanoptoRegistration
+from panopto_link.models import FolderState, PanoptoFolder, PanoptoRegistration
 from panopto_link.self_test import run_self_test
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
-from tests.factories import LicenceFactory, RegistrationFactory, UserFactory
+from panopto_link.simulator.models import Folder as StandInFolder
+from tests.factories import (
+    FolderFactory,
+    LicenceFactory,
+    RegistrationFactory,
+    SpaceFactory,
+    UserFactory,
+)
 
 CHECKS = [
     "registration",
@@ -39,6 +46,8 @@ CHECKS = [
     "signing_keys",
     "clock",
     "environment",
+    "api_credentials",
+    "api_mapping",
 ]
 
 
@@ -119,8 +128,18 @@ def connected(live_server, settings):
     return portal
 
 
+def launched(code: str = "MAT101") -> PanoptoFolder:
+    """A space whose folder a lecturer's launch created: on both sides, under one context id."""
+    folder = FolderFactory(
+        space=SpaceFactory(code=code), state=FolderState.CREATED, created_at=timezone.now()
+    )
+    StandInFolder.objects.create(context_id=folder.context_id, name=f"Analízis ({code})")
+    return folder
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_check_passes_against_the_stand_in(connected):
+    launched()
     report = run_self_test(served_origin=connected)
     assert [result.key for result in report.results] == CHECKS
     assert statuses(report) == dict.fromkeys(CHECKS, Status.PASS), [
@@ -131,11 +150,12 @@ def test_every_check_passes_against_the_stand_in(connected):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_command_reports_every_check_and_exits_zero_when_none_fails(connected):
+    launched()
     out = io.StringIO()
     call_command("panopto_check", "--language=en", stdout=out)
     text = out.getvalue()
-    assert "11 checks: 11 passed, 0 warnings, 0 failed." in text
-    assert text.count("[PASS]") == 11
+    assert "13 checks: 13 passed, 0 warnings, 0 failed." in text
+    assert text.count("[PASS]") == 13
     assert "Panopto's JWKS URL" in text and "RS256 key" in text
 
 

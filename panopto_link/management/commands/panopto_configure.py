@@ -2,7 +2,9 @@
 idempotently, and print what changed. The same command serves a real Panopto site and the demo's
 stand-in."""
 
-from django.core.exceptions import ValidationError
+import os
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from panopto_link.models import IdentifierKind, LaunchOpens, PanoptoRegistration, PrivacyLevel
@@ -22,6 +24,8 @@ FLAG_FIELDS = {
     "identifier": "identifier_kind",
     "identifier_parameter": "identifier_parameter",
     "opens": "launch_opens",
+    "api_provider_name": "api_provider_name",
+    "api_user": "api_user",
 }
 IDENTITY_FIELDS = ("identifier_kind", "identifier_parameter")
 
@@ -89,6 +93,24 @@ class Command(BaseCommand):
             help="This registration is not the production Panopto site (a test site).",
         )
         parser.add_argument(
+            "--api-provider-name",
+            help="Panopto's APIs: the instance name of the identity provider whose application "
+            'key is given ("" with the two below turns the API calls off).',
+        )
+        parser.add_argument("--api-user", help="Panopto's APIs: the user the portal acts as.")
+        parser.add_argument(
+            "--api-key-env",
+            metavar="VARIABLE",
+            help="Panopto's APIs: the name of the environment variable holding the identity "
+            "provider's application key (never on the command line, where other users of the "
+            "machine can read it). Stored encrypted, never shown.",
+        )
+        parser.add_argument(
+            "--no-api-key",
+            action="store_true",
+            help="Remove the stored application key.",
+        )
+        parser.add_argument(
             "--confirm-identifier-change",
             action="store_true",
             help="Change the identifier (or its parameter) of a registration that has launched: "
@@ -114,6 +136,15 @@ class Command(BaseCommand):
             values["is_production_site"] = True
         if options.get("not_production_site"):
             values["is_production_site"] = False
+        if options.get("api_key_env"):
+            application_key = os.environ.get(options["api_key_env"], "").strip()
+            if not application_key:
+                raise CommandError(
+                    f"The environment variable {options['api_key_env']} is empty or not set."
+                )
+            values["api_application_key"] = application_key
+        if options.get("no_api_key"):
+            values["api_application_key"] = ""
         self.refuse_unconfirmed_identity_change(values, options["confirm_identifier_change"])
         try:
             result = registration_configure(values=values)
@@ -122,6 +153,8 @@ class Command(BaseCommand):
                 f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
             )
             raise CommandError(f"Invalid registration: {problems}") from error
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         registration = result.registration
         if result.created:
             self.stdout.write("Created the Panopto registration.")
@@ -134,6 +167,8 @@ class Command(BaseCommand):
             self.stdout.write("Custom parameters sent with every launch:")
             for key, value in registration.custom_parameter_items():
                 self.stdout.write(f"  {key} = {value}")
+        if registration.has_api_settings:
+            self.stdout.write("Panopto's APIs: configured (the application key is not shown).")
         missing = registration.missing_field_labels()
         if missing:
             self.stdout.write(

@@ -1,0 +1,38 @@
+"""The portal's API client against the stand-in's SOAP side, served by the live server: real
+HTTP, the real WSDL, zeep building the calls from it."""
+
+import pytest
+
+from panopto_link.panopto_api import soap
+from panopto_link.panopto_api.connection import api_connection
+from panopto_link.services import registration_configure
+from panopto_link.simulator.models import ApiProvider
+
+PROVIDER = "neptun"
+APPLICATION_KEY = "4b1a3c9e-demo-application-key"
+API_USER = "portal-api"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clients():
+    soap.forget_clients()
+    yield
+    soap.forget_clients()
+
+
+@pytest.fixture
+def stand_in_api(live_server, settings):
+    """The registration's API settings pointing at the stand-in on the live server, and the
+    stand-in's identity provider with the same application key."""
+    settings.OUTBOUND_TIMEOUT_SECONDS = 2
+    site_url = live_server.url + "/panopto-sim/"
+    ApiProvider.objects.create(instance_name=PROVIDER, application_key=APPLICATION_KEY)
+    registration_configure(
+        values={
+            "site_url": site_url,
+            "api_provider_name": PROVIDER,
+            "api_user": API_USER,
+            "api_application_key": APPLICATION_KEY,
+        }
+    )
+    return api_connection()

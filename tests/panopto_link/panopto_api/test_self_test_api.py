@@ -1,0 +1,101 @@
+"""The self-test's API checks (issue 23 item 5) against the stand-in: the credentials by one
+authenticated call, and the mapping proved on a folder a launch created — PASS when the API
+finds it under the expected external id, WARN with what to check when not."""
+
+import dataclasses
+
+import pytest
+from django.utils import timezone
+
+from panopto_link.lti_platform.api import Status
+from panopto_link.models import FolderState
+from panopto_link.panopto_api.self_test import api_check_call, api_check_plan, api_check_results
+from panopto_link.services import registration_configure
+from panopto_link.simulator.models import Folder as StandInFolder
+from tests.factories import FolderFactory, SpaceFactory
+from tests.silent_server import SilentServer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def checks(plan=None):
+    plan = plan or api_check_plan(None)
+    credentials, mapping = api_check_results(plan, api_check_call(plan))
+    return credentials, mapping
+
+
+def launched(code="MAT101", *, in_panopto=True):
+    folder = FolderFactory(
+        space=SpaceFactory(code=code), state=FolderState.CREATED, created_at=timezone.now()
+    )
+    if in_panopto:
+        StandInFolder.objects.create(context_id=folder.context_id, name=f"Analízis ({code})")
+    return folder
+
+
+def test_a_launched_folder_found_under_its_context_id_passes(stand_in_api):
+    folder = launched()
+    credentials, mapping = checks()
+    assert credentials.status is Status.PASS, credentials.detail
+    assert "neptun\\portal-api" in credentials.detail
+    assert mapping.status is Status.PASS, mapping.detail
+    assert "MAT101" in mapping.detail
+    stand_in = StandInFolder.objects.get(context_id=folder.context_id)
+    assert str(stand_in.public_id) in mapping.detail
+
+
+def test_a_launched_folder_panopto_does_not_have_warns_with_what_to_check(stand_in_api):
+    launched(in_panopto=False)
+    credentials, mapping = checks()
+    assert credentials.status is Status.PASS
+    assert mapping.status is Status.WARN
+    assert "MAT101" in mapping.detail and "neptun" in mapping.detail
+    assert "instance name" in mapping.action
+
+
+def test_without_a_launched_folder_the_mapping_cannot_be_proved_yet(stand_in_api):
+    credentials, mapping = checks()
+    assert credentials.status is Status.PASS
+    assert mapping.status is Status.WARN
+    assert "again" in mapping.action
+
+
+def test_a_wrong_application_key_fails_the_credentials(stand_in_api):
+    launched()
+    registration_configure(values={"api_application_key": "a-wrong-key"})
+    credentials, mapping = checks()
+    assert credentials.status is Status.FAIL
+    assert "refused" in credentials.detail
+    assert mapping.status is Status.WARN
+
+
+def test_a_panopto_that_does_not_answer_fails_the_credentials_within_the_timeout(
+    stand_in_api, settings
+):
+    settings.OUTBOUND_TIMEOUT_SECONDS = 0.5
+    settings.OUTBOUND_CALL_BACKOFF_SECONDS = 0
+    silent = SilentServer()
+    url = silent.start("/panopto/")
+    try:
+        plan = api_check_plan(None)
+        plan = dataclasses.replace(
+            plan, connection=dataclasses.replace(plan.connection, site_url=url)
+        )
+        credentials, _mapping = checks(plan)
+    finally:
+        silent.stop()
+    assert credentials.status is Status.FAIL
+    assert "could not be asked" in credentials.detail
+
+
+def test_without_api_settings_both_checks_pass_as_not_configured(db):
+    credentials, mapping = checks()
+    assert credentials.status is mapping.status is Status.PASS
+    assert "Not configured" in credentials.detail
+
+
+def test_a_key_that_cannot_be_decrypted_fails_the_credentials(stand_in_api, settings):
+    settings.LTI_KEY_ENCRYPTION_KEYS = ["b3RoZXItdGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXQ="]
+    credentials, _mapping = checks()
+    assert credentials.status is Status.FAIL
+    assert "LTI_KEY_ENCRYPTION_KEY" in credentials.action
