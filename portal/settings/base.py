@@ -216,6 +216,13 @@ def cache_from_url(url: str) -> dict:
             "KEY_PREFIX": "portal",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
+    if url.startswith("file://"):
+        # One folder every process of one machine shares: the demo's server and the commands
+        # run beside it (panopto_confirm's newest recordings, the self-test's last report).
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
+        }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"CACHE_URL scheme not supported: {url.split(':', 1)[0]}")

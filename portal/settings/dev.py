@@ -1,10 +1,11 @@
-"""The demo and local development: SQLite, local-memory cache, the Panopto stand-in installed."""
+"""The demo and local development: SQLite, a cache in files that the server and the commands run
+beside it share, the Panopto stand-in installed."""
 
 import base64
 import hashlib
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import INSTALLED_APPS
+from portal.settings.base import BASE_DIR, INSTALLED_APPS, cache_from_url
 from portal.settings.env import env_bool, env_list, env_str
 
 DEBUG = env_bool("DEBUG", default=True)
@@ -17,6 +18,13 @@ LTI_ISSUER = env_str("LTI_ISSUER", default="http://127.0.0.1:8000").rstrip("/")
 LTI_KEY_ENCRYPTION_KEYS = env_list("LTI_KEY_ENCRYPTION_KEY", default=[]) or [
     base64.urlsafe_b64encode(hashlib.sha256(b"lti-keys:" + SECRET_KEY.encode()).digest()).decode()
 ]
+
+# The demo's server and the commands of its walkthrough (panopto_confirm keeps the newest
+# recordings that the pages read, README step 8) are separate processes: one machine's cache in
+# files, not one process's memory. CACHE_URL still chooses another (redis://, locmem://).
+CACHES = {
+    "default": cache_from_url(env_str("CACHE_URL", default=f"file://{BASE_DIR / '.demo-cache'}"))
+}
 
 INSTALLED_APPS = [*INSTALLED_APPS, "panopto_link.simulator"]
 PANOPTO_SIMULATOR = True

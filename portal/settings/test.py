@@ -1,6 +1,8 @@
 """The test suite: like the demo, with fast password hashing and a fixed issuer."""
 
+from portal.settings.base import cache_from_url
 from portal.settings.dev import *  # noqa: F403
+from portal.settings.env import env_str
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
@@ -9,6 +11,9 @@ LTI_ISSUER = "http://testserver"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = "CRITICAL"  # noqa: F405
+# One process's memory (or Redis with CACHE_URL, in the PostgreSQL pass), not the demo's files:
+# each test starts from an empty cache (tests/conftest.py).
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", default=""))}
 # The suite creates, migrates and drops its PostgreSQL database as a command does: without the
 # app servers' statement timeout (the fault tests' gunicorn servers keep it, with production's
 # settings).
