@@ -58,6 +58,8 @@ def registration(db):
 PROCESS_MODULES = {
     "tests/panopto_link/simulator/test_left_out_in_production.py",
     "tests/portal/test_app_servers.py",
+    "tests/portal/test_demo_cache.py",
+    "tests/portal/test_first_keys.py",
     "tests/portal/test_metrics_workers.py",
     "tests/portal/test_production.py",
     "tests/portal/test_security_doc.py",
