@@ -16,7 +16,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -25,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core import shared_cache
+from core import at_rest, shared_cache
 from panopto_link.lti.jwks import key_set, public_jwk
 from panopto_link.lti_platform.models import KeyState, PlatformKey
 
@@ -51,31 +50,14 @@ class KeyRotationRefused(Exception):
 # --- encryption at rest ----------------------------------------------------------------------
 
 
-def _fernet() -> MultiFernet:
-    keys = settings.LTI_KEY_ENCRYPTION_KEYS
-    if not keys:
-        raise ImproperlyConfigured("LTI_KEY_ENCRYPTION_KEY must be set.")
-    try:
-        return MultiFernet([Fernet(key) for key in keys])
-    except ValueError as error:
-        raise ImproperlyConfigured(
-            "LTI_KEY_ENCRYPTION_KEY must be url-safe base64 of 32 bytes "
-            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())')."
-        ) from error
-
-
 def _encrypt(pem: bytes) -> str:
-    return _fernet().encrypt(pem).decode("ascii")
+    return at_rest.encrypt(pem)
 
 
 def _decrypt(token: str) -> bytes:
-    try:
-        return _fernet().decrypt(token.encode("ascii"))
-    except InvalidToken as error:
-        # Never include the token or the key in the message.
-        raise ImproperlyConfigured(
-            "A platform key cannot be decrypted with LTI_KEY_ENCRYPTION_KEY."
-        ) from error
+    return at_rest.decrypt(
+        token, failure="A platform key cannot be decrypted with LTI_KEY_ENCRYPTION_KEY."
+    )
 
 
 # --- creation and rotation -------------------------------------------------------------------
