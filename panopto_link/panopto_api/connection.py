@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from panopto_link.lti.origins import origin
 from panopto_link.models import PanoptoRegistration
 from panopto_link.panopto_api.auth import AuthenticationInfo
 from panopto_link.panopto_api.secret import application_key_decrypt
@@ -26,9 +27,10 @@ class ApiConnection:
         return urlsplit(self.site_url).netloc
 
     @property
-    def origin(self) -> str:
-        parts = urlsplit(self.site_url)
-        return f"{parts.scheme}://{parts.netloc}"
+    def origin(self) -> str | None:
+        """The site's origin as RFC 6454 compares it (`lti.origins`): `https://Uni.example:443`
+        is `https://uni.example`. None for a site URL that is not http(s)."""
+        return origin(self.site_url)
 
     @property
     def session_management_url(self) -> str:

@@ -14,13 +14,13 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import zeep
 import zeep.exceptions
 from requests.structures import CaseInsensitiveDict
 
 from core import outbound
+from panopto_link.lti.origins import origin
 from panopto_link.panopto_api.connection import ApiConnection
 
 PARTY = "panopto_api"
@@ -71,16 +71,18 @@ class OutboundTransport(zeep.Transport):
     site's own origin, over http(s): a WSDL cannot make the portal read a local file or another
     host."""
 
-    def __init__(self, origin: str) -> None:
+    def __init__(self, site_origin: str | None) -> None:
         super().__init__(cache=None)
-        self.origin = origin
+        self.origin = site_origin
+
+    def on_site(self, url: str) -> bool:
+        """Whether `url` is on the Panopto site: its origin as RFC 6454 compares it (any case,
+        the default port or none), and http(s) only."""
+        found = origin(url)
+        return found is not None and found == self.origin
 
     def load(self, url: str) -> bytes:
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != self.origin or parts.scheme not in (
-            "http",
-            "https",
-        ):
+        if not self.on_site(url):
             raise PanoptoApiUnavailable("the WSDL refers to a document outside the Panopto site")
         try:
             return outbound.get_json(

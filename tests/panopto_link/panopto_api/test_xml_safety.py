@@ -5,6 +5,7 @@ zeep's DTDs and entities forbidden, and loads documents only from the Panopto si
 import pytest
 from lxml import etree
 
+from panopto_link.lti.origins import origin
 from panopto_link.panopto_api import soap
 from panopto_link.simulator import soap as stand_in_soap
 
@@ -44,3 +45,14 @@ def test_the_client_loads_documents_only_from_the_panopto_sites_origin():
     for url in ("file:///etc/passwd", "https://elsewhere.example/x.xsd"):
         with pytest.raises(soap.PanoptoApiUnavailable, match="outside the Panopto site"):
             transport.load(url)
+
+
+def test_the_sites_origin_is_compared_as_rfc_6454_says():
+    """A registration typed with capitals and :443 still loads its own WSDL and schemas
+    (issue 21's one origin function), and nothing else."""
+    transport = soap.OutboundTransport(origin("https://Uni.Hosted.Panopto.com:443/"))
+    assert transport.on_site("https://uni.hosted.panopto.com/Panopto/PublicAPI/4.6/x.svc?wsdl")
+    assert transport.on_site("HTTPS://UNI.hosted.panopto.com:443/x.xsd")
+    assert not transport.on_site("http://uni.hosted.panopto.com/x.xsd")
+    assert not transport.on_site("https://uni.hosted.panopto.com:8443/x.xsd")
+    assert not transport.on_site("file:///etc/passwd")
