@@ -43,6 +43,7 @@ class RecordingLine:
     title: str
     date: str
     length: str
+    thumbnail: str  # an absolute URL on the Panopto site, or ""
 
 
 def recording_lines(recordings: tuple[RecentRecording, ...]) -> tuple[RecordingLine, ...]:
@@ -55,6 +56,7 @@ def recording_lines(recordings: tuple[RecentRecording, ...]) -> tuple[RecordingL
                 else ""
             ),
             length=recording.duration_text,
+            thumbnail=recording.thumbnail_url,
         )
         for recording in recordings
     )

@@ -10,8 +10,10 @@ import datetime
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from core import shared_cache
+from panopto_link.lti.origins import origin
 from panopto_link.models import PanoptoFolder
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import ApiConnection
@@ -27,6 +29,9 @@ class RecentRecording:
     title: str
     start_time: datetime.datetime | None
     duration_seconds: float | None
+    # On the Panopto site only (`thumbnail_on_site`); "" for none. A copy kept before
+    # thumbnails were kept reads the class's default.
+    thumbnail_url: str = ""
 
     @property
     def duration_text(self) -> str:
@@ -41,6 +46,20 @@ class RecentRecording:
 class _Copy:
     recordings: tuple[RecentRecording, ...]
     fetched_at: float  # time.time()
+
+
+def thumbnail_on_site(thumb_url: str, *, connection: ApiConnection) -> str:
+    """The recording's thumbnail as an absolute URL on the Panopto site, or "": Panopto's
+    `ThumbUrl` may be a path on its site, which is resolved against the site URL; a thumbnail
+    anywhere else (another host, a `data:` or `javascript:` URL) is left out, since the pages'
+    Content Security Policy lets images come only from the portal and the registered Panopto
+    site (`ToolImagesMiddleware`)."""
+    if not thumb_url:
+        return ""
+    absolute = urljoin(connection.site_url.rstrip("/") + "/", thumb_url.strip())
+    if connection.origin is None or origin(absolute) != connection.origin:
+        return ""
+    return absolute
 
 
 def _key(panopto_id: str) -> str:
@@ -92,6 +111,7 @@ def recent_recordings_refresh(
                     title=session.name,
                     start_time=session.start_time,
                     duration_seconds=session.duration_seconds,
+                    thumbnail_url=thumbnail_on_site(session.thumb_url, connection=connection),
                 )
                 for session in sessions
             ),

@@ -168,3 +168,77 @@ def test_the_pages_query_count_does_not_grow_with_the_recordings_shown(
     assert "Newest" in client.get(space_home, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     with_recordings = (queries(page), queries(space_home))
     assert with_recordings == without
+
+
+# --- thumbnails --------------------------------------------------------------------------------
+
+
+def test_the_home_screen_shows_each_recordings_thumbnail_from_the_panopto_site(client, member):
+    from tests.factories import MembershipFactory
+
+    folder, _ = confirmed("MAT401")
+    MembershipFactory(user=member, space=folder.space)
+    run()
+    response = client.get(f"/spaces/{folder.space.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    from tests.html import parse
+
+    block = parse(response.content).find(data_recent_recordings=True)
+    images = block.find_all("img", class_="recent__thumb")
+    assert len(images) == 3
+    site = member_site_origin()
+    assert all(image.attrs["src"].startswith(site + "/") for image in images)
+    assert all(image.attrs["alt"] == "" for image in images)  # the title beside it says what it is
+    # The page's Content Security Policy lets the browser load them.
+    policy = response.headers["Content-Security-Policy"]
+    img_src = next(part for part in policy.split(";") if part.strip().startswith("img-src"))
+    assert site in img_src.split()
+
+
+def member_site_origin() -> str:
+    from panopto_link.panopto_api.connection import api_connection
+
+    connection = api_connection()
+    assert connection is not None and connection.origin
+    return connection.origin
+
+
+@pytest.mark.parametrize(
+    ("thumb_url", "kept"),
+    [
+        ("/Panopto/Services/FrameGrabber.svc/FrameRedirect?objectId=1", True),  # a path
+        ("HTTPS://Uni.Hosted.Panopto.com:443/Panopto/thumb.jpg", True),  # same origin
+        ("https://uni.hosted.panopto.com.evil.example/thumb.jpg", False),
+        ("https://cdn.example/thumb.jpg", False),
+        ("//cdn.example/thumb.jpg", False),  # scheme-relative: another host
+        ("javascript:alert(1)", False),
+        ("data:image/svg+xml,<svg/>", False),
+        ("", False),
+    ],
+)
+def test_only_thumbnails_on_the_panopto_site_are_kept(thumb_url, kept):
+    from panopto_link.panopto_api.connection import ApiConnection
+    from panopto_link.panopto_api.recordings import thumbnail_on_site
+
+    connection = ApiConnection(
+        site_url="https://uni.hosted.panopto.com",
+        provider_name="p",
+        username="u",
+        application_key="k",
+    )
+    found = thumbnail_on_site(thumb_url, connection=connection)
+    if kept:
+        assert found.startswith("https://uni.hosted.panopto.com/") or found.lower().startswith(
+            "https://uni.hosted.panopto.com:443/"
+        )
+    else:
+        assert found == ""
+
+
+def test_a_copy_kept_before_thumbnails_were_kept_still_reads():
+    import pickle
+
+    from panopto_link.panopto_api.recordings import RecentRecording
+
+    old = RecentRecording(title="Old copy", start_time=None, duration_seconds=None)
+    del old.__dict__["thumbnail_url"]  # as unpickled from a copy written before the field
+    assert pickle.loads(pickle.dumps(old)).thumbnail_url == ""  # noqa: S301 (our own bytes)
