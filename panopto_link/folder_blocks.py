@@ -4,6 +4,8 @@ A page repeats the block dozens of times, so it is built in Python (its words tr
 URLs made once per page) and rendered by one Jinja2 template (docs/decisions/0014); what a user
 may do comes from the decisions the selectors attach, as everywhere."""
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -11,13 +13,13 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
 
+from core.dates import short_date_formatter
 from core.urls import url_maker
 from panopto_link.models import FolderState, PanoptoRegistration
 from panopto_link.panopto_api.recordings import RecentRecording, recent_recordings
@@ -35,6 +37,10 @@ from panopto_link.selectors import (
     request_panopto_setting,
 )
 
+# Recordings a compact block (a row of the Panopto page) lists; the Home screen's block lists
+# all that are kept (`panopto_api.recordings.SHOWN`).
+COMPACT_RECORDINGS_SHOWN = 1
+
 
 @dataclass(frozen=True)
 class RecordingLine:
@@ -46,15 +52,17 @@ class RecordingLine:
     thumbnail: str  # an absolute URL on the Panopto site, or ""
 
 
-def recording_lines(recordings: tuple[RecentRecording, ...]) -> tuple[RecordingLine, ...]:
+def recording_lines(
+    recordings: tuple[RecentRecording, ...],
+    short_date: Callable[[datetime.date], str],
+    zone: datetime.tzinfo,
+) -> tuple[RecordingLine, ...]:
+    """The lines of a folder's recordings, their dates in `zone` (the page's time zone, looked
+    up once per page) and the page's short date format."""
     return tuple(
         RecordingLine(
             title=recording.title,
-            date=(
-                date_format(localtime(recording.start_time), "SHORT_DATE_FORMAT")
-                if recording.start_time
-                else ""
-            ),
+            date=short_date(localtime(recording.start_time, zone)) if recording.start_time else "",
             length=recording.duration_text,
             thumbnail=recording.thumbnail_url,
         )
@@ -157,6 +165,10 @@ class Words:
         return _("Newest recordings in Panopto")
 
     @cached_property
+    def newest_recording(self) -> str:
+        return _("Newest recording in Panopto")
+
+    @cached_property
     def for_it(self) -> str:
         return _("For IT administrators")
 
@@ -234,6 +246,11 @@ class FolderBlocks:
         self.words = Words()
         self.launch_url = url_maker("panopto_link:launch")
         self.space_url = url_maker("virtualspaces:space_home")
+        self.short_date = short_date_formatter()
+        self.zone = get_current_timezone()
+        # The newest recordings of the page's folders, when the page fetched them at once
+        # (`keep_recordings_of`): one round trip to the cache for all its groups of rows.
+        self.kept_recordings: dict[str, tuple[RecentRecording, ...]] | None = None
         # One masked CSRF token for the page's forms: Jinja2's `csrf_input` masks anew, with
         # fresh randomness, at each of its dozens of uses (BREACH needs a new mask per answer,
         # not per form).
@@ -265,6 +282,10 @@ class FolderBlocks:
             if recordings and entry.folder is not None and recordings_shown(decision)
             else ()
         )
+        if compact:
+            # The Panopto page lists every folder of the user's spaces: the newest recording
+            # of each, the space's Home screen the newest few (SPEC §7, docs/panopto-api.md).
+            shown = shown[:COMPACT_RECORDINGS_SHOWN]
         return FolderBlock(
             entry=entry,
             space_pk=space_pk,
@@ -279,7 +300,7 @@ class FolderBlocks:
             ),
             new_tab=self.setting.opens_in_new_tab,
             compact=compact,
-            recordings=recording_lines(shown),
+            recordings=recording_lines(shown, self.short_date, self.zone),
         )
 
     def render(self, template: str, context: dict) -> SafeString:
@@ -296,9 +317,18 @@ class FolderBlocks:
         block = self.block(space_pk, entry, recordings=recordings)
         return self.render("panopto_link/_folder.html", {"block": block})
 
+    def keep_recordings_of(self, rows: list[FolderRow]) -> None:
+        """Fetch the newest recordings of all the page's rows now, in one round trip, for the
+        `rows` calls of its groups that follow."""
+        self.kept_recordings = self.recordings_of([row.entry for row in rows])
+
     def rows(self, rows: list[FolderRow]) -> SafeString:
         """The Panopto page's rows, each with its compact block."""
-        recordings = self.recordings_of([row.entry for row in rows])
+        recordings = (
+            self.kept_recordings
+            if self.kept_recordings is not None
+            else self.recordings_of([row.entry for row in rows])
+        )
         return self.render(
             "panopto_link/_folder_rows.html",
             {

@@ -479,6 +479,7 @@ def studies_panopto(request: HttpRequest) -> HttpResponse:
     )
     page = panopto_page(user=request.user, setting=setting, semester=choice.semester, search=search)
     blocks = folder_blocks(request)
+    blocks.keep_recordings_of(page.ready)  # only ready folders show recordings
     context = {
         "semesters": choice,
         "search": search,

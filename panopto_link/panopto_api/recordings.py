@@ -9,7 +9,7 @@ call to Panopto — decision 18). A cache that is down shows no recordings: the 
 import datetime
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from core import shared_cache
@@ -24,14 +24,11 @@ KEPT_SECONDS = 7 * 24 * 60 * 60  # a copy stands in while Panopto cannot be aske
 REFRESHED_AT_MOST = 200  # folders per run: a term's start must not become a burst of calls
 
 
-@dataclass(frozen=True)
-class RecentRecording:
+class RecentRecording(NamedTuple):
     title: str
     start_time: datetime.datetime | None
     duration_seconds: float | None
-    # On the Panopto site only (`thumbnail_on_site`); "" for none. A copy kept before
-    # thumbnails were kept reads the class's default.
-    thumbnail_url: str = ""
+    thumbnail_url: str = ""  # on the Panopto site only (`thumbnail_on_site`); "" for none
 
     @property
     def duration_text(self) -> str:
@@ -42,10 +39,25 @@ class RecentRecording:
         return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-@dataclass(frozen=True)
-class _Copy:
-    recordings: tuple[RecentRecording, ...]
-    fetched_at: float  # time.time()
+# A folder's copy in the cache is plain data, (fetched_at, ((title, start as POSIX seconds or
+# None, duration, thumbnail), …)): a page unpickles dozens of them, and tuples of numbers and
+# strings cost a fraction of objects with time zones. The key's version changes with the shape.
+_Row = tuple[str, float | None, float | None, str]
+_Copy = tuple[float, tuple[_Row, ...]]
+
+
+def _row(recording: RecentRecording) -> _Row:
+    start_time = recording.start_time
+    if start_time is not None and start_time.tzinfo is None:
+        start_time = start_time.replace(tzinfo=datetime.UTC)  # xs:dateTime without an offset
+    start = start_time.timestamp() if start_time is not None else None
+    return (recording.title, start, recording.duration_seconds, recording.thumbnail_url)
+
+
+def _recording(row: _Row) -> RecentRecording:
+    title, start, duration, thumbnail = row
+    start_time = datetime.datetime.fromtimestamp(start, datetime.UTC) if start is not None else None
+    return RecentRecording(title, start_time, duration, thumbnail)
 
 
 def thumbnail_on_site(thumb_url: str, *, connection: ApiConnection) -> str:
@@ -63,7 +75,13 @@ def thumbnail_on_site(thumb_url: str, *, connection: ApiConnection) -> str:
 
 
 def _key(panopto_id: str) -> str:
-    return f"panopto:recent:{panopto_id}"
+    return f"panopto:recent:2:{panopto_id}"
+
+
+def recordings_keep(panopto_id: str, recordings: Sequence[RecentRecording]) -> None:
+    """Keep the folder's newest recordings for the pages (raises SharedCacheUnavailable)."""
+    copy: _Copy = (time.time(), tuple(_row(recording) for recording in recordings))
+    shared_cache.set(_key(panopto_id), copy, KEPT_SECONDS)
 
 
 def recent_recordings(panopto_ids: Iterable[str]) -> dict[str, tuple[RecentRecording, ...]]:
@@ -76,7 +94,7 @@ def recent_recordings(panopto_ids: Iterable[str]) -> dict[str, tuple[RecentRecor
     except shared_cache.SharedCacheUnavailable:
         return {}
     return {
-        panopto_id: found[_key(panopto_id)].recordings
+        panopto_id: tuple(_recording(row) for row in found[_key(panopto_id)][1])
         for panopto_id in ids
         if _key(panopto_id) in found
     }
@@ -97,28 +115,24 @@ def recent_recordings_refresh(
     due = [
         panopto_id
         for panopto_id in ids
-        if _key(panopto_id) not in kept
-        or now - kept[_key(panopto_id)].fetched_at > REFRESH_AFTER_SECONDS
+        if _key(panopto_id) not in kept or now - kept[_key(panopto_id)][0] > REFRESH_AFTER_SECONDS
     ][:REFRESHED_AT_MOST]
     for done, panopto_id in enumerate(due):
         try:
             sessions = soap.newest_sessions(connection, folder_id=panopto_id, count=SHOWN)
         except (soap.PanoptoApiUnavailable, soap.PanoptoApiRefused) as error:
             return done, str(error)
-        copy = _Copy(
-            recordings=tuple(
-                RecentRecording(
-                    title=session.name,
-                    start_time=session.start_time,
-                    duration_seconds=session.duration_seconds,
-                    thumbnail_url=thumbnail_on_site(session.thumb_url, connection=connection),
-                )
-                for session in sessions
-            ),
-            fetched_at=time.time(),
-        )
+        recordings = [
+            RecentRecording(
+                title=session.name,
+                start_time=session.start_time,
+                duration_seconds=session.duration_seconds,
+                thumbnail_url=thumbnail_on_site(session.thumb_url, connection=connection),
+            )
+            for session in sessions
+        ]
         try:
-            shared_cache.set(_key(panopto_id), copy, KEPT_SECONDS)
+            recordings_keep(panopto_id, recordings)
         except shared_cache.SharedCacheUnavailable as error:
             return done, str(error)
     return len(due), ""

@@ -234,11 +234,38 @@ def test_only_thumbnails_on_the_panopto_site_are_kept(thumb_url, kept):
         assert found == ""
 
 
-def test_a_copy_kept_before_thumbnails_were_kept_still_reads():
-    import pickle
+def test_a_naive_start_time_counts_as_utc_and_every_field_survives_the_cache():
+    from panopto_link.panopto_api.recordings import (
+        RecentRecording,
+        recent_recordings,
+        recordings_keep,
+    )
 
-    from panopto_link.panopto_api.recordings import RecentRecording
+    naive = datetime.datetime(2026, 9, 8, 10, 15)
+    recordings_keep(
+        "folder-naive",
+        [RecentRecording("Első óra", naive, 5400.0, "https://uni.example/t.jpg")],
+    )
+    (kept,) = recent_recordings(["folder-naive"])["folder-naive"]
+    assert kept == RecentRecording(
+        "Első óra", naive.replace(tzinfo=datetime.UTC), 5400.0, "https://uni.example/t.jpg"
+    )
 
-    old = RecentRecording(title="Old copy", start_time=None, duration_seconds=None)
-    del old.__dict__["thumbnail_url"]  # as unpickled from a copy written before the field
-    assert pickle.loads(pickle.dumps(old)).thumbnail_url == ""  # noqa: S301 (our own bytes)
+
+def test_the_panopto_page_lists_each_folders_newest_recording_and_the_home_screen_three(
+    client, member
+):
+    from tests.factories import MembershipFactory
+    from tests.html import parse
+
+    folder, _ = confirmed("MAT501")
+    MembershipFactory(user=member, space=folder.space)
+    run()
+    for language, title in (("en", "Newest recording in Panopto"), ("hu", "A legújabb felvétel")):
+        response = client.get(
+            "/studies/information/panopto/?semester=all", HTTP_ACCEPT_LANGUAGE=language
+        )
+        document = parse(response.content)
+        assert recent_titles(document) == ["Newest"]
+        assert title in document.text
+    assert recent_titles(home(client, folder.space)) == ["Newest", "Second", "Third"]
