@@ -4,7 +4,7 @@ values in `lti_platform/services.py`, signing keys in `lti_platform/keys.py`.)""
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,12 @@ from panopto_link.models import (
     PanoptoRegistration,
     VideoLink,
 )
-from panopto_link.panopto_api.secret import application_key_decrypt, application_key_encrypt
+from panopto_link.panopto_api.secret import (
+    application_key_decrypt,
+    application_key_encrypt,
+    rest_client_secret_decrypt,
+    rest_client_secret_encrypt,
+)
 from panopto_link.permissions import existing_context_may_be_given, recording_identity
 from panopto_link.selectors import folder_context_used
 from virtualspaces.models import VirtualSpace
@@ -432,9 +437,9 @@ class RegistrationChanges:
     registration: PanoptoRegistration
 
 
-# How a change of the application key is told: never its value, old or new.
-APPLICATION_KEY_STORED = "stored, encrypted"
-APPLICATION_KEY_REMOVED = "removed"
+# How a change of the application key or the client secret is told: never its value.
+SECRET_STORED = "stored, encrypted"  # noqa: S105 (words, not a secret)
+SECRET_REMOVED = "removed"  # noqa: S105
 
 
 def registration_application_key_apply(
@@ -444,29 +449,60 @@ def registration_application_key_apply(
     change as (field, old, new) in words that never contain the key, or None when the
     registration already holds this key. Raises ImproperlyConfigured when
     LTI_KEY_ENCRYPTION_KEY is missing."""
-    application_key = application_key.strip()
-    held = registration.api_key_encrypted
-    if not application_key:
+    return _secret_apply(
+        registration,
+        "api_key_encrypted",
+        application_key,
+        encrypt=application_key_encrypt,
+        decrypt=application_key_decrypt,
+    )
+
+
+def registration_rest_client_secret_apply(
+    *, registration: PanoptoRegistration, client_secret: str
+) -> tuple[str, str, str] | None:
+    """Put the REST API client's `client_secret` (encrypted; "" removes it) on `registration`,
+    unsaved; returns the change as `registration_application_key_apply` does."""
+    return _secret_apply(
+        registration,
+        "api_rest_secret_encrypted",
+        client_secret,
+        encrypt=rest_client_secret_encrypt,
+        decrypt=rest_client_secret_decrypt,
+    )
+
+
+def _secret_apply(
+    registration: PanoptoRegistration,
+    field: str,
+    secret: str,
+    *,
+    encrypt: Callable[[str], str],
+    decrypt: Callable[[str], str],
+) -> tuple[str, str, str] | None:
+    secret = secret.strip()
+    held = getattr(registration, field)
+    if not secret:
         if not held:
             return None
-        registration.api_key_encrypted = ""
-        return ("api_key_encrypted", APPLICATION_KEY_STORED, APPLICATION_KEY_REMOVED)
+        setattr(registration, field, "")
+        return (field, SECRET_STORED, SECRET_REMOVED)
     if held:
         try:
-            if application_key_decrypt(held) == application_key:
+            if decrypt(held) == secret:
                 return None
         except ImproperlyConfigured:
             pass  # encrypted with a key no longer configured: replace it
-    registration.api_key_encrypted = application_key_encrypt(application_key)
-    return ("api_key_encrypted", APPLICATION_KEY_STORED if held else "", APPLICATION_KEY_STORED)
+    setattr(registration, field, encrypt(secret))
+    return (field, SECRET_STORED if held else "", SECRET_STORED)
 
 
 @transaction.atomic
 def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     """Create or update the single Panopto registration from `values` (field → value; None
-    leaves a field as it is; `api_application_key` is the plain application key, stored
-    encrypted, "" removing it). Raises ValidationError for an invalid result; writes nothing
-    then."""
+    leaves a field as it is; `api_application_key` is the plain application key and
+    `api_rest_client_secret` the REST API client's secret, each stored encrypted, "" removing
+    it). Raises ValidationError for an invalid result; writes nothing then."""
     registration = PanoptoRegistration.objects.select_for_update().filter(pk=1).first()
     created = registration is None
     if registration is None:
@@ -474,6 +510,7 @@ def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     changes: list[tuple[str, str, str]] = []
     values = dict(values)
     application_key = values.pop("api_application_key", None)
+    client_secret = values.pop("api_rest_client_secret", None)
     for field, value in values.items():
         old = getattr(registration, field)
         if value is not None and value != old:
@@ -482,6 +519,12 @@ def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     if application_key is not None:
         change = registration_application_key_apply(
             registration=registration, application_key=application_key
+        )
+        if change is not None:
+            changes.append(change)
+    if client_secret is not None:
+        change = registration_rest_client_secret_apply(
+            registration=registration, client_secret=client_secret
         )
         if change is not None:
             changes.append(change)
