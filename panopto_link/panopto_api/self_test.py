@@ -22,8 +22,9 @@ from panopto_link.panopto_api.mapping import folder_external_id
 # Asked for when no folder has been launched yet: any id proves the credentials.
 PROBE_EXTERNAL_ID = "neptun-portal-self-test"
 # Asked of the REST API when no folder has Panopto's id yet: an answer, 404 included, proves
-# the token (Panopto's samples name the top level by the empty GUID).
-PROBE_FOLDER_ID = "00000000-0000-0000-0000-000000000000"
+# the token. Not the empty GUID: Panopto's samples say the top level it names "is not the real
+# folder and some API behaves differently" (`folders-cli/sample.py`).
+PROBE_FOLDER_ID = "5e1f7e57-5e1f-4e57-8e57-5e1f7e575e1f"
 
 
 @dataclass(frozen=True)

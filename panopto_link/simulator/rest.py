@@ -130,8 +130,8 @@ def _folder(folder_id: str) -> Folder | None:
 NOT_FOUND = Answer(404, {"Message": "The folder was not found."}, {})
 
 
-def folder(folder_id: str, *, authorization: str) -> Answer:
-    """`GET /api/v1/folders/{id}`."""
+def folder(folder_id: str, *, authorization: str, origin: str) -> Answer:
+    """`GET /api/v1/folders/{id}` (the fields Panopto's `folders-cli/sample.py` reads)."""
     if bearer_user(authorization) is None:
         return UNAUTHORIZED
     found = _folder(folder_id)
@@ -144,6 +144,10 @@ def folder(folder_id: str, *, authorization: str) -> Answer:
             "Name": found.name,
             "Description": None,
             "ParentFolder": None,
+            "Urls": {
+                "FolderUrl": origin
+                + reverse("panopto_simulator:folder", kwargs={"public_id": found.public_id})
+            },
         },
         {},
     )

@@ -338,7 +338,11 @@ def rest_folder(request: HttpRequest, folder_id: str) -> HttpResponse:
     if unavailable is not None:
         return unavailable
     return _rest_response(
-        rest.folder(folder_id, authorization=request.headers.get("Authorization", ""))
+        rest.folder(
+            folder_id,
+            authorization=request.headers.get("Authorization", ""),
+            origin=f"{request.scheme}://{request.get_host()}",
+        )
     )
 
 
