@@ -4,11 +4,11 @@ values in `lti_platform/services.py`, signing keys in `lti_platform/keys.py`.)""
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,11 +25,11 @@ from panopto_link.models import (
     PanoptoRegistration,
     VideoLink,
 )
+
+# The secrets are put on the registration by the secret module (encrypted, never shown).
 from panopto_link.panopto_api.secret import (
-    application_key_decrypt,
-    application_key_encrypt,
-    rest_client_secret_decrypt,
-    rest_client_secret_encrypt,
+    registration_application_key_apply,
+    registration_rest_client_secret_apply,
 )
 from panopto_link.permissions import existing_context_may_be_given, recording_identity
 from panopto_link.selectors import folder_context_used
@@ -435,66 +435,6 @@ class RegistrationChanges:
     created: bool
     changes: list[tuple[str, str, str]]  # (field, old, new)
     registration: PanoptoRegistration
-
-
-# How a change of the application key or the client secret is told: never its value.
-SECRET_STORED = "stored, encrypted"  # noqa: S105 (words, not a secret)
-SECRET_REMOVED = "removed"  # noqa: S105
-
-
-def registration_application_key_apply(
-    *, registration: PanoptoRegistration, application_key: str
-) -> tuple[str, str, str] | None:
-    """Put `application_key` (encrypted; "" removes it) on `registration`, unsaved. Returns the
-    change as (field, old, new) in words that never contain the key, or None when the
-    registration already holds this key. Raises ImproperlyConfigured when
-    LTI_KEY_ENCRYPTION_KEY is missing."""
-    return _secret_apply(
-        registration,
-        "api_key_encrypted",
-        application_key,
-        encrypt=application_key_encrypt,
-        decrypt=application_key_decrypt,
-    )
-
-
-def registration_rest_client_secret_apply(
-    *, registration: PanoptoRegistration, client_secret: str
-) -> tuple[str, str, str] | None:
-    """Put the REST API client's `client_secret` (encrypted; "" removes it) on `registration`,
-    unsaved; returns the change as `registration_application_key_apply` does."""
-    return _secret_apply(
-        registration,
-        "api_rest_secret_encrypted",
-        client_secret,
-        encrypt=rest_client_secret_encrypt,
-        decrypt=rest_client_secret_decrypt,
-    )
-
-
-def _secret_apply(
-    registration: PanoptoRegistration,
-    field: str,
-    secret: str,
-    *,
-    encrypt: Callable[[str], str],
-    decrypt: Callable[[str], str],
-) -> tuple[str, str, str] | None:
-    secret = secret.strip()
-    held = getattr(registration, field)
-    if not secret:
-        if not held:
-            return None
-        setattr(registration, field, "")
-        return (field, SECRET_STORED, SECRET_REMOVED)
-    if held:
-        try:
-            if decrypt(held) == secret:
-                return None
-        except ImproperlyConfigured:
-            pass  # encrypted with a key no longer configured: replace it
-    setattr(registration, field, encrypt(secret))
-    return (field, SECRET_STORED if held else "", SECRET_STORED)
 
 
 @transaction.atomic
