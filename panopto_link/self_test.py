@@ -38,7 +38,13 @@ from panopto_link.lti_platform.api import (
     own_urls,
 )
 from panopto_link.models import PanoptoRegistration
-from panopto_link.panopto_api.self_test import api_check_call, api_check_plan, api_check_results
+from panopto_link.panopto_api.self_test import (
+    api_check_call,
+    api_check_plan,
+    api_check_results,
+    rest_check_call,
+    rest_check_result,
+)
 from panopto_link.selectors import panopto_setting
 
 
@@ -297,11 +303,13 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
     if registration is not None and registration.login_url:
         wanted["login_url"] = (registration.login_url, False)
     api_plan = api_check_plan(registration)
-    with ThreadPoolExecutor(max_workers=len(wanted) + 1) as pool:
+    with ThreadPoolExecutor(max_workers=len(wanted) + 2) as pool:
         api_future = pool.submit(api_check_call, api_plan)  # beside the probes, not after
+        rest_future = pool.submit(rest_check_call, api_plan)
         futures = {name: pool.submit(prober, url, json_) for name, (url, json_) in wanted.items()}
         answers = {name: future.result() for name, future in futures.items()}
         api_outcome = api_future.result()
+        rest_outcome = rest_future.result()
     tool_answers = [answers[name] for name in ("tool_jwks", "login_url") if name in answers]
     results = (
         check_registration(registration),
@@ -316,6 +324,7 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
         check_clock(tool_answers, party=_("Panopto")),
         check_environment(registration, environment=environment),
         *api_check_results(api_plan, api_outcome),
+        rest_check_result(api_plan, rest_outcome),
     )
     return SelfTestReport(environment=environment, issuer=settings.LTI_ISSUER, results=results)
 

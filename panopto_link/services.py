@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,7 +25,12 @@ from panopto_link.models import (
     PanoptoRegistration,
     VideoLink,
 )
-from panopto_link.panopto_api.secret import application_key_decrypt, application_key_encrypt
+
+# The secrets are put on the registration by the secret module (encrypted, never shown).
+from panopto_link.panopto_api.secret import (
+    registration_application_key_apply,
+    registration_rest_client_secret_apply,
+)
 from panopto_link.permissions import existing_context_may_be_given, recording_identity
 from panopto_link.selectors import folder_context_used
 from virtualspaces.models import VirtualSpace
@@ -432,41 +437,12 @@ class RegistrationChanges:
     registration: PanoptoRegistration
 
 
-# How a change of the application key is told: never its value, old or new.
-APPLICATION_KEY_STORED = "stored, encrypted"
-APPLICATION_KEY_REMOVED = "removed"
-
-
-def registration_application_key_apply(
-    *, registration: PanoptoRegistration, application_key: str
-) -> tuple[str, str, str] | None:
-    """Put `application_key` (encrypted; "" removes it) on `registration`, unsaved. Returns the
-    change as (field, old, new) in words that never contain the key, or None when the
-    registration already holds this key. Raises ImproperlyConfigured when
-    LTI_KEY_ENCRYPTION_KEY is missing."""
-    application_key = application_key.strip()
-    held = registration.api_key_encrypted
-    if not application_key:
-        if not held:
-            return None
-        registration.api_key_encrypted = ""
-        return ("api_key_encrypted", APPLICATION_KEY_STORED, APPLICATION_KEY_REMOVED)
-    if held:
-        try:
-            if application_key_decrypt(held) == application_key:
-                return None
-        except ImproperlyConfigured:
-            pass  # encrypted with a key no longer configured: replace it
-    registration.api_key_encrypted = application_key_encrypt(application_key)
-    return ("api_key_encrypted", APPLICATION_KEY_STORED if held else "", APPLICATION_KEY_STORED)
-
-
 @transaction.atomic
 def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     """Create or update the single Panopto registration from `values` (field → value; None
-    leaves a field as it is; `api_application_key` is the plain application key, stored
-    encrypted, "" removing it). Raises ValidationError for an invalid result; writes nothing
-    then."""
+    leaves a field as it is; `api_application_key` is the plain application key and
+    `api_rest_client_secret` the REST API client's secret, each stored encrypted, "" removing
+    it). Raises ValidationError for an invalid result; writes nothing then."""
     registration = PanoptoRegistration.objects.select_for_update().filter(pk=1).first()
     created = registration is None
     if registration is None:
@@ -474,6 +450,7 @@ def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     changes: list[tuple[str, str, str]] = []
     values = dict(values)
     application_key = values.pop("api_application_key", None)
+    client_secret = values.pop("api_rest_client_secret", None)
     for field, value in values.items():
         old = getattr(registration, field)
         if value is not None and value != old:
@@ -482,6 +459,12 @@ def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     if application_key is not None:
         change = registration_application_key_apply(
             registration=registration, application_key=application_key
+        )
+        if change is not None:
+            changes.append(change)
+    if client_secret is not None:
+        change = registration_rest_client_secret_apply(
+            registration=registration, client_secret=client_secret
         )
         if change is not None:
             changes.append(change)

@@ -17,13 +17,17 @@ from panopto_link.models import (
     PanoptoLicence,
     PanoptoRegistration,
 )
+from panopto_link.panopto_api.secret import (
+    registration_application_key_apply,
+    registration_rest_client_secret_apply,
+)
 from panopto_link.permissions import (
     identifier_change_warned,
     self_test_access,
 )
 from panopto_link.selectors import registration_has_launched
 from panopto_link.self_test import run_self_test, self_test_last_report, self_test_report_keep
-from panopto_link.services import licence_save, registration_application_key_apply
+from panopto_link.services import licence_save
 
 
 @admin.register(PanoptoLicence)
@@ -63,6 +67,24 @@ class PanoptoRegistrationForm(forms.ModelForm):
         help_text=_("Together with the two fields above, this turns the API calls off."),
     )
 
+    # Written, never shown again, as the application key.
+    api_rest_client_secret = forms.CharField(
+        label=_("REST API client secret"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "The API client's secret from Panopto. It is stored encrypted and never shown "
+            "again; leave the field empty to keep the stored secret, or type a new one to "
+            "replace it."
+        ),
+    )
+    api_rest_client_secret_remove = forms.BooleanField(
+        label=_("Remove the stored REST API client secret"),
+        required=False,
+        help_text=_("Together with the client id above, this turns the REST API calls off."),
+    )
+
     class Meta:
         model = PanoptoRegistration
         # The admin's fieldsets decide the form's fields and their order.
@@ -82,6 +104,17 @@ class PanoptoRegistrationForm(forms.ModelForm):
                 self.add_error(
                     "api_application_key",
                     _("The key cannot be stored encrypted: set LTI_KEY_ENCRYPTION_KEY first."),
+                )
+        new_secret = (cleaned or {}).get("api_rest_client_secret") or ""
+        if new_secret or (cleaned or {}).get("api_rest_client_secret_remove"):
+            try:
+                registration_rest_client_secret_apply(
+                    registration=self.instance, client_secret=new_secret
+                )
+            except ImproperlyConfigured:
+                self.add_error(
+                    "api_rest_client_secret",
+                    _("The secret cannot be stored encrypted: set LTI_KEY_ENCRYPTION_KEY first."),
                 )
         identity_changed = {"identifier_kind", "identifier_parameter"} & set(self.changed_data)
         # The instance still holds the saved values here (the form copies its own in later).
@@ -113,6 +146,7 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
         "missing_required_fields",
         "what_panopto_receives",
         "api_application_key_state",
+        "api_rest_client_secret_state",
         "updated_at",
     )
     change_form_template = "admin/panopto_link/panoptoregistration/change_form.html"
@@ -155,11 +189,17 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
                     "api_application_key_state",
                     "api_application_key",
                     "api_application_key_remove",
+                    "api_rest_client_id",
+                    "api_rest_client_secret_state",
+                    "api_rest_client_secret",
+                    "api_rest_client_secret_remove",
                 ),
                 "description": _(
                     "With these the portal confirms that a space's folder exists in Panopto, "
                     "shows its newest recordings and opens a term's folders ahead of time. "
-                    "Without them it only launches."
+                    "Without them it only launches. The REST API client is optional on top: "
+                    "with it a confirmed folder is checked again by its Panopto id, so one "
+                    "deleted in Panopto is noticed."
                 ),
             },
         ),
@@ -177,6 +217,12 @@ class PanoptoRegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=_("stored application key"))
     def api_application_key_state(self, obj: PanoptoRegistration) -> str:
         if obj.api_key_encrypted:
+            return str(_("stored, encrypted (not shown)"))
+        return str(_("none"))
+
+    @admin.display(description=_("stored REST API client secret"))
+    def api_rest_client_secret_state(self, obj: PanoptoRegistration) -> str:
+        if obj.api_rest_secret_encrypted:
             return str(_("stored, encrypted (not shown)"))
         return str(_("none"))
 

@@ -257,6 +257,26 @@ class PanoptoRegistration(models.Model):
             "right to find and create folders, e.g. an administrator."
         ),
     )
+    # Panopto's REST API (optional, on top of the three above): the OAuth2 password grant of an
+    # API client, as the identity provider's user (panopto_link/panopto_api/rest.py).
+    api_rest_client_id = models.CharField(
+        _("REST API client id"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The client id of an API client created in Panopto (System → API Clients) for the "
+            "REST API. Optional: without it the portal uses the SOAP API alone."
+        ),
+    )
+    api_rest_secret_encrypted = models.TextField(
+        _("encrypted REST API client secret"),
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -315,6 +335,14 @@ class PanoptoRegistration(models.Model):
     def has_api_settings(self) -> bool:
         """All three API settings are given: the portal may call Panopto's APIs."""
         return bool(self.api_provider_name and self.api_user and self.api_key_encrypted)
+
+    @property
+    def has_rest_settings(self) -> bool:
+        """The API settings and the REST client's id and secret: the portal may call the REST
+        API (its token is asked for as the API user, with the application key)."""
+        return bool(
+            self.has_api_settings and self.api_rest_client_id and self.api_rest_secret_encrypted
+        )
 
     def missing_fields(self) -> list[str]:
         """Names of the required fields that are still empty, in form order."""
@@ -396,6 +424,28 @@ class PanoptoRegistration(models.Model):
                         "its application key and the API user name — or none of them."
                     ),
                     code="api_settings_incomplete",
+                )
+            )
+        self.api_rest_client_id = self.api_rest_client_id.strip()
+        rest_settings = (self.api_rest_client_id, self.api_rest_secret_encrypted)
+        if any(rest_settings) and not all(rest_settings):
+            errors.setdefault("api_rest_client_id", []).append(
+                ValidationError(
+                    _(
+                        "The REST API needs both the API client's id and its secret — or "
+                        "neither of them."
+                    ),
+                    code="rest_settings_incomplete",
+                )
+            )
+        elif all(rest_settings) and not all(api_settings):
+            errors.setdefault("api_rest_client_id", []).append(
+                ValidationError(
+                    _(
+                        "The REST API is asked as the API user with the identity provider's "
+                        "application key: enter those three settings as well."
+                    ),
+                    code="rest_without_api_settings",
                 )
             )
         if errors:

@@ -7,8 +7,13 @@ Sources (docs/connecting-panopto.md): Panopto's Moodle block, `lib/block_panopto
 `panopto_generate_auth_code`; uw-panopto-client, `panopto_client/__init__.py` `auth_code()`.
 The stand-in checks the same rule with code of its own (panopto_link/simulator/soap.py), as the
 other party would; tests/panopto_link/panopto_api/test_contract.py holds both to the sources.
+
+The REST API's "ID provider integration" (`rest_password`) proves the same key differently: the
+OAuth2 password grant's password is `base64(sha256(lower(UserKey) + "|" + lower(key)))`
+(Panopto's panopto-api-python-examples, `auth-id-provider/sample.py` `authorization`).
 """
 
+import base64
 import hashlib
 from dataclasses import dataclass
 
@@ -42,3 +47,11 @@ class AuthenticationInfo:
 
     def as_soap(self) -> dict[str, str]:
         return {"UserKey": self.UserKey, "AuthCode": self.AuthCode}
+
+
+def rest_password(user_key: str, application_key: str) -> str:
+    """The password of the OAuth2 password grant that gets a REST token for `user_key` with the
+    identity provider's application key: base64 of the SHA-256 of the lower-cased user key, "|"
+    and the lower-cased key (Panopto's `auth-id-provider/sample.py`)."""
+    payload = f"{user_key.lower()}|{application_key.lower()}"
+    return base64.b64encode(hashlib.sha256(payload.encode("utf-8")).digest()).decode("ascii")

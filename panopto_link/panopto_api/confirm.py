@@ -3,6 +3,11 @@ on a timer — docs/decisions/0018): a folder the portal holds created — by it
 first launch, or provisioned — is looked up by its external id, in batches, and Panopto's id
 kept; a folder Panopto lacks counts as not created again (members wait, the administrator's
 next launch creates it anew). Never in a request: a page or a launch never waits for Panopto.
+
+A folder whose Panopto id is known (a re-check) is asked for by that id with the REST API's
+`GET /folders/{id}` when the REST client is configured: a folder deleted in Panopto answers 404
+whatever its external id (docs/decisions/0021). Without the REST client, and for folders not
+yet confirmed, the SOAP lookup by external id is the way.
 """
 
 import datetime
@@ -13,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from panopto_link.models import FolderState, PanoptoFolder
-from panopto_link.panopto_api import soap
+from panopto_link.panopto_api import rest, soap
 from panopto_link.panopto_api.connection import ApiConnection
 from panopto_link.panopto_api.mapping import folder_external_id
 from panopto_link.panopto_api.services import folder_found_in_panopto, folder_missing_in_panopto
@@ -48,9 +53,37 @@ def folders_to_confirm(*, recheck_older_than: datetime.timedelta | None = None) 
 
 
 def confirm(folders: Sequence[PanoptoFolder], *, connection: ApiConnection) -> ConfirmReport:
-    """Look the folders up, BATCH at a time, and record what Panopto says. Stops at the first
-    batch Panopto does not answer (the rest are looked up at the next run)."""
+    """Look the folders up and record what Panopto says: by external id with SOAP, BATCH at a
+    time; those with a Panopto id by that id with REST, when it is configured. Stops at the
+    first call Panopto does not answer (the rest are looked up at the next run)."""
     report = ConfirmReport()
+    by_id = [folder for folder in folders if folder.panopto_id] if connection.has_rest else []
+    by_external_id = [folder for folder in folders if folder not in by_id]
+    _confirm_by_external_id(by_external_id, connection=connection, report=report)
+    if not report.unavailable:
+        _confirm_by_id(by_id, connection=connection, report=report)
+    return report
+
+
+def _confirm_by_id(
+    folders: Sequence[PanoptoFolder], *, connection: ApiConnection, report: ConfirmReport
+) -> None:
+    for folder in folders:
+        try:
+            found = rest.folder(connection, folder.panopto_id)
+        except (rest.PanoptoApiUnavailable, rest.PanoptoApiRefused) as error:
+            report.unavailable = str(error)
+            return
+        if found is not None:
+            folder_found_in_panopto(folder=folder, panopto_id=folder.panopto_id)
+            report.found.append(folder)
+        elif folder_missing_in_panopto(folder=folder):
+            report.missing.append(folder)
+
+
+def _confirm_by_external_id(
+    folders: Sequence[PanoptoFolder], *, connection: ApiConnection, report: ConfirmReport
+) -> None:
     for start in range(0, len(folders), BATCH):
         batch = folders[start : start + BATCH]
         ids = {folder_external_id(folder.context_id): folder for folder in batch}
@@ -58,11 +91,10 @@ def confirm(folders: Sequence[PanoptoFolder], *, connection: ApiConnection) -> C
             found = soap.folders_by_external_id(connection, list(ids))
         except (soap.PanoptoApiUnavailable, soap.PanoptoApiRefused) as error:
             report.unavailable = str(error)
-            return report
+            return
         for external_id, folder in ids.items():
             if external_id in found:
                 folder_found_in_panopto(folder=folder, panopto_id=found[external_id].id)
                 report.found.append(folder)
             elif folder_missing_in_panopto(folder=folder):
                 report.missing.append(folder)
-    return report

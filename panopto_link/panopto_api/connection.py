@@ -5,10 +5,14 @@ from urllib.parse import urlsplit
 
 from panopto_link.lti.origins import origin
 from panopto_link.models import PanoptoRegistration
-from panopto_link.panopto_api.auth import AuthenticationInfo
-from panopto_link.panopto_api.secret import application_key_decrypt
+from panopto_link.panopto_api.auth import AuthenticationInfo, user_key
+from panopto_link.panopto_api.secret import application_key_decrypt, rest_client_secret_decrypt
 
 SESSION_MANAGEMENT_PATH = "/Panopto/PublicAPI/4.6/SessionManagement.svc"
+# Panopto's REST API and its OAuth2 token endpoint (panopto-api-python-examples,
+# `common/panopto_oauth2.py`, `folders-cli/panopto_folders.py`).
+REST_API_PATH = "/Panopto/api/v1"
+TOKEN_PATH = "/Panopto/oauth2/connect/token"  # noqa: S105 (a path)
 
 
 @dataclass(frozen=True)
@@ -17,9 +21,28 @@ class ApiConnection:
     provider_name: str  # the identity provider's instance name
     username: str  # the API user, of that provider
     application_key: str
+    # The REST API's OAuth2 client (both "" without it: SOAP alone).
+    rest_client_id: str = ""
+    rest_client_secret: str = ""
 
-    def __repr__(self) -> str:  # never the key, in a traceback or a log line
+    def __repr__(self) -> str:  # never the key or the secret, in a traceback or a log line
         return f"ApiConnection({self.site_url!r}, {self.provider_name!r}, {self.username!r})"
+
+    @property
+    def has_rest(self) -> bool:
+        return bool(self.rest_client_id and self.rest_client_secret)
+
+    @property
+    def user_key(self) -> str:
+        return user_key(self.provider_name, self.username)
+
+    @property
+    def token_url(self) -> str:
+        return self.site_url.rstrip("/") + TOKEN_PATH
+
+    def rest_url(self, path: str) -> str:
+        """The REST API's URL of `path` (e.g. `/folders/{id}`) on the Panopto site."""
+        return self.site_url.rstrip("/") + REST_API_PATH + path
 
     @property
     def host(self) -> str:
@@ -48,13 +71,18 @@ class ApiConnection:
 def api_connection(registration: PanoptoRegistration | None = None) -> ApiConnection | None:
     """The connection the registration's API settings describe; None without them (the portal
     then only launches) or without a site URL. Raises ImproperlyConfigured when the stored key
-    cannot be decrypted."""
+    (or the REST client's secret) cannot be decrypted."""
     registration = registration or PanoptoRegistration.load()
     if registration is None or not registration.has_api_settings or not registration.site_url:
         return None
+    rest = registration.has_rest_settings
     return ApiConnection(
         site_url=registration.site_url,
         provider_name=registration.api_provider_name,
         username=registration.api_user,
         application_key=application_key_decrypt(registration.api_key_encrypted),
+        rest_client_id=registration.api_rest_client_id if rest else "",
+        rest_client_secret=(
+            rest_client_secret_decrypt(registration.api_rest_secret_encrypted) if rest else ""
+        ),
     )

@@ -7,6 +7,7 @@ the party `panopto_api`.
 Raises `PanoptoApiUnavailable` when Panopto cannot be asked now (no answer, breaker open, a WSDL
 that cannot be had) and `PanoptoApiRefused` when it answered with a SOAP fault (a wrong auth
 code, an unknown folder): callers tell the two apart, since only the first is worth a retry.
+(Both are defined in `errors`, shared with the REST client, and named here too.)
 """
 
 import datetime
@@ -22,6 +23,7 @@ from requests.structures import CaseInsensitiveDict
 from core import outbound
 from panopto_link.lti.origins import origin
 from panopto_link.panopto_api.connection import ApiConnection
+from panopto_link.panopto_api.errors import PanoptoApiRefused, PanoptoApiUnavailable
 
 PARTY = "panopto_api"
 WSDL_MAX_AGE_SECONDS = 60 * 60
@@ -29,14 +31,6 @@ WSDL_DOCUMENT = "panopto_wsdl"  # what the metrics count its fetches under
 # Panopto's own plugins ask for recordings in these states (Moodle block `get_session_list`).
 LISTED_STATES = ("Broadcasting", "Complete", "Recording")
 ROLES_PROVISIONED = ("Viewer", "Creator", "Publisher")  # as the Moodle block provisions
-
-
-class PanoptoApiUnavailable(Exception):
-    """Panopto's API cannot be asked now: try again later."""
-
-
-class PanoptoApiRefused(Exception):
-    """Panopto answered with a SOAP fault: the call is wrong as made (auth code, arguments)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,11 @@ from urllib.parse import urlsplit, urlunsplit
 from django.core.management import call_command
 from django.urls import reverse
 
-from panopto_link.simulator.services import api_provider_ensure, registration_configure
+from panopto_link.simulator.services import (
+    api_client_ensure,
+    api_provider_ensure,
+    registration_configure,
+)
 
 DEMO_CLIENT_ID = "neptun-demo-panopto"
 DEMO_DEPLOYMENT_ID = "neptun-demo-deployment-1"
@@ -20,7 +24,10 @@ DEMO_DEPLOYMENT_ID = "neptun-demo-deployment-1"
 # acts as (docs/panopto-api.md).
 DEMO_API_PROVIDER = "neptun-demo"
 DEMO_API_USER = "portal-api"
+# The REST API's client, as a Panopto administrator creates it under System → API Clients.
+DEMO_REST_CLIENT_ID = "neptun-demo-rest-client"
 _KEY_VARIABLE = "NEPTUN_DEMO_PANOPTO_API_KEY"
+_SECRET_VARIABLE = "NEPTUN_DEMO_PANOPTO_REST_SECRET"  # noqa: S105 (a variable name)
 
 
 @contextmanager
@@ -113,7 +120,11 @@ def connect_stand_in(
         return stand_in_origin + reverse(f"panopto_simulator:{name}")
 
     provider = api_provider_ensure(instance_name=DEMO_API_PROVIDER)
-    with _in_environment(_KEY_VARIABLE, provider.application_key):
+    rest_client = api_client_ensure(client_id=DEMO_REST_CLIENT_ID, name="Neptun portal (demo)")
+    with (
+        _in_environment(_KEY_VARIABLE, provider.application_key),
+        _in_environment(_SECRET_VARIABLE, rest_client.client_secret),
+    ):
         call_command(
             "panopto_configure",
             "--client-id", client_id,
@@ -129,6 +140,8 @@ def connect_stand_in(
             "--api-provider-name", DEMO_API_PROVIDER,
             "--api-user", DEMO_API_USER,
             "--api-key-env", _KEY_VARIABLE,
+            "--api-rest-client-id", rest_client.client_id,
+            "--api-rest-client-secret-env", _SECRET_VARIABLE,
             stdout=stdout,
         )  # fmt: skip
     registration_configure(

@@ -268,3 +268,21 @@ class ApiProvider(models.Model):
 
     def __str__(self) -> str:
         return self.instance_name
+
+
+class ApiClient(models.Model):
+    """An API client registered in Panopto (System → API Clients) for its REST API: the OAuth2
+    client whose id and secret the token endpoint checks. With the password grant it gets a
+    token for "{instance name}\\{user}" of any identity provider whose application key gives
+    the password (simulator/rest.py; Panopto's `auth-id-provider` sample)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    client_id = models.CharField(_("client id"), max_length=100, unique=True)
+    client_secret = models.CharField(_("client secret"), max_length=200)
+
+    class Meta:
+        verbose_name = _("stand-in API client")
+        verbose_name_plural = _("stand-in API clients")
+
+    def __str__(self) -> str:
+        return self.name

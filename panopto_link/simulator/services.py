@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from panopto_link.lti import claims
 from panopto_link.simulator.models import (
+    ApiClient,
     ApiProvider,
     Folder,
     FolderAccess,
@@ -204,3 +205,13 @@ def api_provider_ensure(*, instance_name: str) -> ApiProvider:
         defaults={"application_key": secrets.token_hex(16)},
     )
     return provider
+
+
+def api_client_ensure(*, client_id: str, name: str) -> ApiClient:
+    """The REST API client `client_id`, created with a new random secret if there is none (as
+    Panopto generates one); an existing secret is kept."""
+    client, _created = ApiClient.objects.get_or_create(
+        client_id=client_id,
+        defaults={"name": name, "client_secret": secrets.token_urlsafe(24)},
+    )
+    return client

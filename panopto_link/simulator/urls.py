@@ -22,4 +22,12 @@ urlpatterns = [
         views.session_management,
         name="session_management",
     ),
+    # Panopto's OAuth2 token endpoint and REST API v1, at Panopto's paths.
+    path("Panopto/oauth2/connect/token", views.oauth2_token, name="oauth2_token"),
+    path("Panopto/api/v1/folders/<str:folder_id>", views.rest_folder, name="rest_folder"),
+    path(
+        "Panopto/api/v1/folders/<str:folder_id>/sessions",
+        views.rest_folder_sessions,
+        name="rest_folder_sessions",
+    ),
 ]

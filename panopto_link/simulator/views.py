@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from panopto_link.lti import claims
-from panopto_link.simulator import keys, selectors, soap
+from panopto_link.simulator import keys, rest, selectors, soap
 from panopto_link.simulator.lti import (
     LaunchRefused,
     StrictMessageLaunch,
@@ -299,7 +299,68 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# --- Panopto's SOAP PublicAPI (simulator/soap.py) ---------------------------------------------
+# --- Panopto's SOAP PublicAPI (simulator/soap.py) and REST API (simulator/rest.py) -----------
+
+
+def _api_slow_or_down() -> HttpResponse | None:
+    """Both APIs are slow or down on demand (PANOPTO_SIM_API_DELAY_SECONDS, PANOPTO_SIM_API_DOWN:
+    503) for the fault tests and the demo."""
+    delay = float(getattr(settings, "PANOPTO_SIM_API_DELAY_SECONDS", 0) or 0)
+    if delay:
+        time.sleep(delay)
+    if getattr(settings, "PANOPTO_SIM_API_DOWN", False):
+        return HttpResponse("Service Unavailable", status=503, content_type="text/plain")
+    return None
+
+
+def _rest_response(answer: rest.Answer) -> HttpResponse:
+    response = JsonResponse(answer.document, status=answer.status)
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response
+
+
+@csrf_exempt  # OAuth2's token endpoint, called by a server with its client credentials
+@require_POST
+def oauth2_token(request: HttpRequest) -> HttpResponse:
+    """`/Panopto/oauth2/connect/token`: the password grant (simulator/rest.py)."""
+    unavailable = _api_slow_or_down()
+    if unavailable is not None:
+        return unavailable
+    form = {key: request.POST.get(key, "") for key in request.POST}
+    return _rest_response(rest.token(form, authorization=request.headers.get("Authorization", "")))
+
+
+@require_GET
+def rest_folder(request: HttpRequest, folder_id: str) -> HttpResponse:
+    """`GET /Panopto/api/v1/folders/{id}` with a Bearer token."""
+    unavailable = _api_slow_or_down()
+    if unavailable is not None:
+        return unavailable
+    return _rest_response(
+        rest.folder(
+            folder_id,
+            authorization=request.headers.get("Authorization", ""),
+            origin=f"{request.scheme}://{request.get_host()}",
+        )
+    )
+
+
+@require_GET
+def rest_folder_sessions(request: HttpRequest, folder_id: str) -> HttpResponse:
+    """`GET /Panopto/api/v1/folders/{id}/sessions` with a Bearer token."""
+    unavailable = _api_slow_or_down()
+    if unavailable is not None:
+        return unavailable
+    return _rest_response(
+        rest.folder_sessions(
+            folder_id,
+            request.GET.dict(),
+            authorization=request.headers.get("Authorization", ""),
+            origin=f"{request.scheme}://{request.get_host()}",
+        )
+    )
+
 
 SOAP_OPERATIONS = (
     "GetAllFoldersByExternalId",
@@ -313,11 +374,9 @@ SOAP_OPERATIONS = (
 def session_management(request: HttpRequest) -> HttpResponse:
     """`SessionManagement.svc`: its WSDL on GET (`?wsdl`), a SOAP call on POST. Slow or down
     on demand (PANOPTO_SIM_API_DELAY_SECONDS, PANOPTO_SIM_API_DOWN) for the fault tests."""
-    delay = float(getattr(settings, "PANOPTO_SIM_API_DELAY_SECONDS", 0) or 0)
-    if delay:
-        time.sleep(delay)
-    if getattr(settings, "PANOPTO_SIM_API_DOWN", False):
-        return HttpResponse("Service Unavailable", status=503, content_type="text/plain")
+    unavailable = _api_slow_or_down()
+    if unavailable is not None:
+        return unavailable
     origin = f"{request.scheme}://{request.get_host()}"
     if request.method == "GET":
         address = origin + reverse("panopto_simulator:session_management")

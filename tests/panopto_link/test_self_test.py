@@ -48,6 +48,7 @@ CHECKS = [
     "environment",
     "api_credentials",
     "api_mapping",
+    "api_rest",
 ]
 
 
@@ -146,6 +147,8 @@ def test_every_check_passes_against_the_stand_in(connected):
         (r.key, r.detail) for r in report.results if r.status is not Status.PASS
     ]
     assert not report.failed
+    # The demo's configuration (connect_stand_in) sets the REST client: a real token was had.
+    assert "gave a token" in result_of(report, "api_rest").detail
 
 
 @pytest.mark.django_db(transaction=True)
@@ -154,8 +157,8 @@ def test_the_command_reports_every_check_and_exits_zero_when_none_fails(connecte
     out = io.StringIO()
     call_command("panopto_check", "--language=en", stdout=out)
     text = out.getvalue()
-    assert "13 checks: 13 passed, 0 warnings, 0 failed." in text
-    assert text.count("[PASS]") == 13
+    assert "14 checks: 14 passed, 0 warnings, 0 failed." in text
+    assert text.count("[PASS]") == 14
     assert "Panopto's JWKS URL" in text and "RS256 key" in text
 
 

@@ -26,6 +26,7 @@ FLAG_FIELDS = {
     "opens": "launch_opens",
     "api_provider_name": "api_provider_name",
     "api_user": "api_user",
+    "api_rest_client_id": "api_rest_client_id",
 }
 IDENTITY_FIELDS = ("identifier_kind", "identifier_parameter")
 
@@ -111,6 +112,22 @@ class Command(BaseCommand):
             help="Remove the stored application key.",
         )
         parser.add_argument(
+            "--api-rest-client-id",
+            help="Panopto's REST API (optional): the client id of the API client created in "
+            'Panopto (System → API Clients); "" with --no-api-rest-client-secret turns it off.',
+        )
+        parser.add_argument(
+            "--api-rest-client-secret-env",
+            metavar="VARIABLE",
+            help="Panopto's REST API: the name of the environment variable holding the API "
+            "client's secret (never on the command line). Stored encrypted, never shown.",
+        )
+        parser.add_argument(
+            "--no-api-rest-client-secret",
+            action="store_true",
+            help="Remove the stored REST API client secret.",
+        )
+        parser.add_argument(
             "--confirm-identifier-change",
             action="store_true",
             help="Change the identifier (or its parameter) of a registration that has launched: "
@@ -145,6 +162,16 @@ class Command(BaseCommand):
             values["api_application_key"] = application_key
         if options.get("no_api_key"):
             values["api_application_key"] = ""
+        if options.get("api_rest_client_secret_env"):
+            client_secret = os.environ.get(options["api_rest_client_secret_env"], "").strip()
+            if not client_secret:
+                raise CommandError(
+                    f"The environment variable {options['api_rest_client_secret_env']} is empty "
+                    "or not set."
+                )
+            values["api_rest_client_secret"] = client_secret
+        if options.get("no_api_rest_client_secret"):
+            values["api_rest_client_secret"] = ""
         self.refuse_unconfirmed_identity_change(values, options["confirm_identifier_change"])
         try:
             result = registration_configure(values=values)
@@ -169,6 +196,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {key} = {value}")
         if registration.has_api_settings:
             self.stdout.write("Panopto's APIs: configured (the application key is not shown).")
+        if registration.has_rest_settings:
+            self.stdout.write("Panopto's REST API: configured (the client secret is not shown).")
         missing = registration.missing_field_labels()
         if missing:
             self.stdout.write(

@@ -6,7 +6,7 @@ import pytest
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import api_connection
 from panopto_link.services import registration_configure
-from panopto_link.simulator.models import ApiProvider
+from panopto_link.simulator.models import ApiClient, ApiProvider
 
 PROVIDER = "neptun"
 APPLICATION_KEY = "4b1a3c9e-demo-application-key"
@@ -36,3 +36,24 @@ def stand_in_api(live_server, settings):
         }
     )
     return api_connection()
+
+
+REST_CLIENT_ID = "4f0c1a2b-rest-client"
+REST_CLIENT_SECRET = "s3cret+with/base64=chars"
+
+
+@pytest.fixture
+def stand_in_rest(stand_in_api):
+    """As `stand_in_api`, and the REST API's client registered on both sides."""
+    ApiClient.objects.create(
+        name="Neptun portal", client_id=REST_CLIENT_ID, client_secret=REST_CLIENT_SECRET
+    )
+    registration_configure(
+        values={
+            "api_rest_client_id": REST_CLIENT_ID,
+            "api_rest_client_secret": REST_CLIENT_SECRET,
+        }
+    )
+    connection = api_connection()
+    assert connection is not None and connection.has_rest
+    return connection

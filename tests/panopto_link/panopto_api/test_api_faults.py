@@ -26,9 +26,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LONG_AGO = timezone.now() - datetime.timedelta(hours=1)
 
 
+@pytest.fixture(params=["soap", "rest"])
+def api(request):
+    """The API settings of the stand-in: SOAP alone, or SOAP and the REST client."""
+    return request.getfixturevalue("stand_in_api" if request.param == "soap" else "stand_in_rest")
+
+
 @pytest.fixture
-def hung(stand_in_api, settings):
+def hung(api, settings):
     """The registration's site URL on a server that accepts and never answers."""
+    stand_in_api = api
     settings.OUTBOUND_TIMEOUT_SECONDS = 0.5
     settings.OUTBOUND_CALL_BACKOFF_SECONDS = 0.05
     settings.OUTBOUND_BREAKER_FAILURES = 1
@@ -76,6 +83,13 @@ def test_a_hung_api_costs_the_job_its_timeouts_then_nothing_and_recovery_follows
 
 
 def test_a_launch_and_the_pages_do_not_wait_for_a_hung_api(world, tool, client, hung):
+    # A folder confirmed long ago, due for the re-check (by its id, with REST): no page asks.
+    other = FolderFactory(
+        space=SpaceFactory(code="OLD101"), state=FolderState.CREATED, created_at=LONG_AGO
+    )
+    PanoptoFolder.objects.filter(pk=other.pk).update(
+        panopto_id="5e1f7e57-0000-4000-8000-000000000001", panopto_checked_at=LONG_AGO
+    )
     started = time.monotonic()
     _result, launch = launch_as(client, world.admin, world.course, tool)
     assert launch.check_teacher_access()
@@ -85,3 +99,49 @@ def test_a_launch_and_the_pages_do_not_wait_for_a_hung_api(world, tool, client, 
     server, _live = hung
     assert server.accepted == 0  # nothing asked Panopto's API
     assert PanoptoFolder.objects.get(space=world.course).state == FolderState.CREATED
+
+
+# --- the REST API's re-check (docs/decisions/0021) -----------------------------------------------
+
+
+def confirmed_long_ago(code: str) -> PanoptoFolder:
+    folder = FolderFactory(
+        space=SpaceFactory(code=code), state=FolderState.CREATED, created_at=LONG_AGO
+    )
+    stand_in = StandInFolder.objects.create(context_id=folder.context_id, name=code)
+    PanoptoFolder.objects.filter(pk=folder.pk).update(
+        panopto_id=str(stand_in.public_id), panopto_checked_at=LONG_AGO
+    )
+    folder.refresh_from_db()
+    return folder
+
+
+def recheck_timed() -> float:
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="could not be asked"):
+        call_command("panopto_confirm", "--recheck-hours=0.5", stdout=io.StringIO())
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("api", ["rest"], indirect=True)
+def test_a_hung_rest_api_costs_the_recheck_its_timeouts_and_leaves_folders_as_they_were(hung):
+    server, _live = hung
+    folder = confirmed_long_ago("KEM301")
+    StandInFolder.objects.filter(public_id=folder.panopto_id).delete()  # deleted meanwhile
+    assert recheck_timed() < 3  # the token's two tries of 0.5 s and a backoff, not a hang
+    assert breaker.is_open(soap.PARTY) and server.accepted >= 1
+    accepted = server.accepted
+    assert recheck_timed() < 0.2 and server.accepted == accepted  # the breaker: no connection
+    after = PanoptoFolder.objects.get(pk=folder.pk)
+    assert after.state == FolderState.CREATED and after.panopto_id == folder.panopto_id
+    assert after.panopto_checked_at == folder.panopto_checked_at
+
+
+def test_a_rest_api_that_is_down_leaves_folders_as_they_were(stand_in_rest, settings):
+    settings.OUTBOUND_CALL_BACKOFF_SECONDS = 0
+    folder = confirmed_long_ago("KEM302")
+    StandInFolder.objects.filter(public_id=folder.panopto_id).delete()
+    settings.PANOPTO_SIM_API_DOWN = True
+    assert recheck_timed() < 3
+    after = PanoptoFolder.objects.get(pk=folder.pk)
+    assert after.state == FolderState.CREATED and after.panopto_id == folder.panopto_id

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import CommandError, call_command
 
 from panopto_link.models import PanoptoRegistration
-from panopto_link.panopto_api.secret import application_key_decrypt
+from panopto_link.panopto_api.secret import application_key_decrypt, rest_client_secret_decrypt
 from panopto_link.services import registration_configure
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,87 @@ def test_the_admin_refuses_a_key_without_the_other_two(admin_client):
     assert answer.status_code == 200
     assert "api_provider_name" in answer.context["adminform"].form.errors
     assert PanoptoRegistration.load().api_key_encrypted == ""
+
+
+# --- the REST API's client (issue 23, REST) ----------------------------------------------------
+
+REST_SECRET = "rest-client-secret+/="
+REST_FLAGS = ["--api-rest-client-id=rest-client", "--api-rest-client-secret-env=PANOPTO_SECRET"]
+
+
+def test_the_rest_client_secret_is_stored_encrypted_and_never_printed(monkeypatch, capsys):
+    monkeypatch.setenv("PANOPTO_KEY", APPLICATION_KEY)
+    monkeypatch.setenv("PANOPTO_SECRET", REST_SECRET)
+    call_command("panopto_configure", "--client-id=abc", *API_FLAGS, *REST_FLAGS)
+    out = capsys.readouterr().out
+    registration = PanoptoRegistration.load()
+    assert registration.has_rest_settings and registration.api_rest_client_id == "rest-client"
+    assert REST_SECRET not in registration.api_rest_secret_encrypted
+    assert rest_client_secret_decrypt(registration.api_rest_secret_encrypted) == REST_SECRET
+    assert REST_SECRET not in out and registration.api_rest_secret_encrypted not in out
+    assert "REST API: configured" in out
+    call_command("panopto_configure", *API_FLAGS, *REST_FLAGS)
+    assert "No changes." in capsys.readouterr().out
+
+
+def test_the_rest_client_needs_its_id_its_secret_and_the_api_settings():
+    with pytest.raises(ValidationError) as refused:
+        registration_configure(values={"client_id": "abc", "api_rest_client_id": "rest-client"})
+    assert "api_rest_client_id" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        registration_configure(
+            values={"api_rest_client_id": "rest-client", "api_rest_client_secret": REST_SECRET}
+        )
+    assert "application key" in " ".join(refused.value.message_dict["api_rest_client_id"])
+    assert PanoptoRegistration.load() is None
+
+
+def test_without_the_rest_client_the_connection_has_no_rest(monkeypatch):
+    from panopto_link.panopto_api.connection import api_connection
+
+    monkeypatch.setenv("PANOPTO_KEY", APPLICATION_KEY)
+    call_command(
+        "panopto_configure", "--client-id=abc", "--site-url=https://uni.example", *API_FLAGS
+    )
+    connection = api_connection()
+    assert connection is not None and not connection.has_rest
+
+
+def test_the_admin_stores_a_typed_secret_never_shows_it_and_lets_it_be_replaced(admin_client):
+    registration_configure(
+        values={
+            "client_id": "abc",
+            "api_provider_name": "neptun",
+            "api_user": "portal-api",
+            "api_application_key": APPLICATION_KEY,
+        }
+    )
+    url = "/admin/panopto_link/panoptoregistration/1/change/"
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "stored REST API client secret" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update({"api_rest_client_id": "rest-client", "api_rest_client_secret": REST_SECRET})
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    stored = PanoptoRegistration.load().api_rest_secret_encrypted
+    assert rest_client_secret_decrypt(stored) == REST_SECRET
+    again = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert REST_SECRET not in again and stored not in again
+    assert "stored, encrypted (not shown)" in again
+    data["api_rest_client_secret"] = ""  # kept
+    assert admin_client.post(url, data).status_code == 302
+    assert PanoptoRegistration.load().api_rest_secret_encrypted == stored
+    data["api_rest_client_secret"] = "a-new-secret"  # replaced
+    assert admin_client.post(url, data).status_code == 302
+    replaced = PanoptoRegistration.load().api_rest_secret_encrypted
+    assert rest_client_secret_decrypt(replaced) == "a-new-secret"
+    data.update(  # removed, with its id
+        {
+            "api_rest_client_secret": "",
+            "api_rest_client_id": "",
+            "api_rest_client_secret_remove": "on",
+        }
+    )
+    assert admin_client.post(url, data).status_code == 302
+    assert not PanoptoRegistration.load().has_rest_settings

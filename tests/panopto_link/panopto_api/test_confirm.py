@@ -23,6 +23,7 @@ from panopto_link.selectors.spaces import _facts
 from panopto_link.services import folder_mark_created
 from panopto_link.simulator.models import Folder as StandInFolder
 from tests.factories import FolderFactory, SpaceFactory
+from tests.metrics import Counted
 from tests.panopto_link.test_permissions import ADMIN, MEMBER, decide
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,6 +106,79 @@ def test_without_api_settings_there_is_nothing_to_confirm(db):
     created("MAT103", in_panopto=False)
     assert "not configured" in run()
     assert PanoptoFolder.objects.get().state == FolderState.CREATED
+
+
+# --- the re-check by Panopto's id, with REST (docs/decisions/0021) -----------------------------
+
+
+def calls(counted, operation: str) -> float:
+    return counted(
+        "neptun_outbound_calls_total", party="panopto_api", operation=operation, outcome="ok"
+    )
+
+
+def confirmed_long_ago(code: str) -> PanoptoFolder:
+    folder = created(code, in_panopto=True)
+    run()
+    PanoptoFolder.objects.filter(pk=folder.pk).update(panopto_checked_at=LONG_AGO)
+    folder.refresh_from_db()
+    assert folder.panopto_id
+    return folder
+
+
+def test_with_rest_a_folder_deleted_in_panopto_is_noticed_by_its_id(stand_in_rest):
+    folder = confirmed_long_ago("KEM201")
+    StandInFolder.objects.filter(public_id=folder.panopto_id).delete()
+    with Counted() as counted:
+        out = run("--recheck-hours=0.5")
+    assert "KEM201: not found in Panopto" in out
+    assert calls(counted, "folder") == 1 and calls(counted, "GetAllFoldersByExternalId") == 0
+    folder.refresh_from_db()
+    assert folder.state == FolderState.NOT_CREATED and not folder.panopto_id
+
+
+def test_with_rest_a_folder_panopto_has_under_its_id_stays_confirmed_whatever_its_external_id(
+    stand_in_rest,
+):
+    # Renamed or re-keyed in Panopto (its external id no longer the context id): the lookup by
+    # external id would call it missing; by its id, Panopto still has it.
+    folder = confirmed_long_ago("KEM202")
+    StandInFolder.objects.filter(public_id=folder.panopto_id).update(context_id="re-keyed")
+    with Counted() as counted:
+        out = run("--recheck-hours=0.5")
+    assert "1 folders looked up: 1 found" in out and calls(counted, "folder") == 1
+    folder.refresh_from_db()
+    assert folder.state == FolderState.CREATED and folder.panopto_checked_at > LONG_AGO
+
+
+def test_with_rest_a_folder_without_panoptos_id_is_still_looked_up_by_external_id(
+    stand_in_rest,
+):
+    folder = created("KEM203", in_panopto=True)
+    with Counted() as counted:
+        assert "1 found" in run()
+    assert calls(counted, "GetAllFoldersByExternalId") == 1 and calls(counted, "folder") == 0
+    folder.refresh_from_db()
+    assert folder.panopto_id
+
+
+def test_without_rest_the_recheck_asks_soap_by_external_id(stand_in_api):
+    folder = confirmed_long_ago("KEM204")
+    StandInFolder.objects.filter(public_id=folder.panopto_id).delete()
+    with Counted() as counted:
+        assert "KEM204: not found in Panopto" in run("--recheck-hours=0.5")
+    assert calls(counted, "GetAllFoldersByExternalId") == 1 and calls(counted, "folder") == 0
+
+
+def test_with_rest_down_the_recheck_stops_and_changes_nothing(stand_in_rest, settings):
+    folder = confirmed_long_ago("KEM205")
+    StandInFolder.objects.filter(public_id=folder.panopto_id).delete()
+    settings.PANOPTO_SIM_API_DOWN = True
+    settings.OUTBOUND_CALL_BACKOFF_SECONDS = 0
+    with pytest.raises(CommandError, match="could not be asked"):
+        run("--recheck-hours=0.5")
+    folder.refresh_from_db()
+    assert folder.state == FolderState.CREATED and folder.panopto_id
 
 
 # --- what a member and the administrator are told (the policy) ------------------------------

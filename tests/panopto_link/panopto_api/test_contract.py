@@ -4,16 +4,20 @@ the stand-in's WSDL declares, are compared with what Panopto's public clients se
 record it with sources. The stand-in cannot drift from Panopto, nor the client from either,
 unnoticed."""
 
+import base64
 import hashlib
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import pytest
 from lxml import etree
 
 from core import outbound
-from panopto_link.panopto_api import auth, soap
+from panopto_link.panopto_api import auth, rest, soap
+from panopto_link.simulator import rest as stand_in_rest_side
 from panopto_link.simulator import soap as stand_in_soap
+from panopto_link.simulator.services import folder_provision
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "panopto-api.md"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -151,3 +155,104 @@ def test_the_stand_ins_wsdl_declares_panoptos_operations_and_parameters(client):
     port = wsdl.find(".//{http://schemas.xmlsoap.org/wsdl/}port")
     assert port.get("name") == "BasicHttpBinding_ISessionManagement"
     assert re.search(r"/Panopto/PublicAPI/4\.6/SessionManagement\.svc$", port[0].get("location"))
+
+
+# --- the REST API (docs/panopto-api.md, "The REST calls") --------------------------------------
+
+
+def documented_rows(marker: str) -> dict[str, list[str]]:
+    text = DOC.read_text()
+    block = text.split(f"<!-- {marker} -->", 1)[1].split("<!-- end ", 1)[0]
+    rows = [line for line in block.splitlines() if line.startswith("| ") and "---" not in line]
+    return {
+        cells[0]: cells[1:-1]  # the sources column left out
+        for cells in (
+            [cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows[1:]
+        )
+    }
+
+
+REST_CALLS = documented_rows("contract rest")
+TOKEN_FIELDS = {name: cells[0] for name, cells in documented_rows("contract rest token").items()}
+
+
+def panopto_sample_id_provider_password(username: str, application_key: str) -> str:
+    """`authorization` of Panopto's `auth-id-provider/sample.py`, line for line: b64encode(sha256(
+    (username.lower() + '|' + application_key.lower()).encode('utf-8')).digest())."""
+    digest = hashlib.sha256((username.lower() + "|" + application_key.lower()).encode("utf-8"))
+    return base64.b64encode(digest.digest()).decode()
+
+
+def test_the_docs_record_the_three_rest_calls_and_the_four_token_fields():
+    assert set(REST_CALLS) == {"token", "folder", "folder_sessions"}
+    assert set(TOKEN_FIELDS) == {"grant_type", "username", "password", "scope"}
+
+
+def test_the_id_provider_password_is_panoptos_on_both_sides():
+    vector = ("neptun\\portal-api", "0b9f2a6c-1D3E-4f5a-8b7c")
+    expected = panopto_sample_id_provider_password(*vector)
+    # Fixed, so that the reference above cannot change along with the code under test.
+    assert expected == "Gwb4x97iG+FrYRt/7IPsDo2IgUpEy0YPeu0SyCG4E04="
+    assert auth.rest_password(*vector) == expected
+    assert stand_in_rest_side.id_provider_password(*vector) == expected
+
+
+@pytest.fixture
+def sent_rest(monkeypatch):
+    """Every REST call the client makes, as it goes on the wire (the call itself goes through)."""
+    calls = []
+    real = outbound.http_call
+
+    def recording(method, url, **kwargs):
+        calls.append((method, url, kwargs.get("headers") or {}, kwargs.get("body")))
+        return real(method, url, **kwargs)
+
+    monkeypatch.setattr(outbound, "http_call", recording)
+    return calls
+
+
+def path_pattern(documented_path: str) -> re.Pattern:
+    return re.compile(re.escape(documented_path).replace(r"\{id\}", r"[0-9a-f-]{36}") + "$")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_rest_client_sends_panoptos_paths_token_fields_and_credentials(
+    stand_in_rest, sent_rest
+):
+    folder, _created = folder_provision(external_id="ctx-rest", name="Fizika")
+    rest.folder(stand_in_rest, str(folder.public_id))
+    rest.folder_sessions(stand_in_rest, str(folder.public_id), 3)
+    site = stand_in_rest.site_url.rstrip("/")
+    seen = set()
+    for method, url, headers, body in sent_rest:
+        parts = urlsplit(url)
+        assert url.startswith(site)
+        path = parts.path[len(urlsplit(site).path) :]
+        matched = [
+            name
+            for name, (doc_method, doc_path, doc_query) in REST_CALLS.items()
+            if doc_method == method
+            and path_pattern(doc_path).match(path)
+            and parse_qs(parts.query) == parse_qs(doc_query)
+        ]
+        assert len(matched) == 1, (method, url)
+        seen.add(matched[0])
+        if matched[0] == "token":
+            form = {name: values[0] for name, values in parse_qs(body.decode()).items()}
+            assert set(form) == set(TOKEN_FIELDS)
+            assert form["grant_type"] == TOKEN_FIELDS["grant_type"]
+            assert form["scope"] == TOKEN_FIELDS["scope"]
+            assert form["username"] == "neptun\\portal-api"
+            assert form["password"] == panopto_sample_id_provider_password(
+                "neptun\\portal-api", stand_in_rest.application_key
+            )
+            scheme, _, encoded = headers["Authorization"].partition(" ")
+            client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+            assert scheme == "Basic"
+            assert (unquote_plus(client_id), unquote_plus(secret)) == (
+                stand_in_rest.rest_client_id,
+                stand_in_rest.rest_client_secret,
+            )
+        else:
+            assert headers["Authorization"].startswith("Bearer ")
+    assert seen == set(REST_CALLS)

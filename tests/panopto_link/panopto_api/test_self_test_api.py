@@ -3,13 +3,20 @@ authenticated call, and the mapping proved on a folder a launch created — PASS
 finds it under the expected external id, WARN with what to check when not."""
 
 import dataclasses
+import time
 
 import pytest
 from django.utils import timezone
 
 from panopto_link.lti_platform.api import Status
 from panopto_link.models import FolderState
-from panopto_link.panopto_api.self_test import api_check_call, api_check_plan, api_check_results
+from panopto_link.panopto_api.self_test import (
+    api_check_call,
+    api_check_plan,
+    api_check_results,
+    rest_check_call,
+    rest_check_result,
+)
 from panopto_link.services import registration_configure
 from panopto_link.simulator.models import Folder as StandInFolder
 from tests.factories import FolderFactory, SpaceFactory
@@ -99,3 +106,67 @@ def test_a_key_that_cannot_be_decrypted_fails_the_credentials(stand_in_api, sett
     credentials, _mapping = checks()
     assert credentials.status is Status.FAIL
     assert "LTI_KEY_ENCRYPTION_KEY" in credentials.action
+
+
+# --- the REST API's check ----------------------------------------------------------------------
+
+
+def rest_check(plan=None):
+    plan = plan or api_check_plan(None)
+    return rest_check_result(plan, rest_check_call(plan))
+
+
+def test_with_the_rest_client_a_token_and_an_authenticated_call_pass(stand_in_rest):
+    result = rest_check()
+    assert result.status is Status.PASS, result.detail
+    assert "neptun\\portal-api" in result.detail
+
+
+def test_the_rest_check_asks_for_a_confirmed_folder_by_its_id(stand_in_rest):
+    folder = launched("FIZ101")
+    stand_in = StandInFolder.objects.get(context_id=folder.context_id)
+    folder.panopto_id = str(stand_in.public_id)
+    folder.save(update_fields=["panopto_id"])
+    result = rest_check()
+    assert result.status is Status.PASS and str(stand_in.public_id) in result.detail
+    stand_in.delete()  # gone from Panopto since
+    result = rest_check()
+    assert result.status is Status.WARN and "FIZ101" in result.detail
+    assert "panopto_confirm" in result.action
+
+
+def test_a_wrong_rest_client_secret_fails_naming_the_client_id_and_secret(stand_in_rest):
+    registration_configure(values={"api_rest_client_secret": "not-the-secret"})
+    result = rest_check()
+    assert result.status is Status.FAIL and "invalid_client" in result.detail
+    assert "client id and secret" in result.action
+
+
+def test_a_wrong_application_key_fails_the_token_with_what_to_check(stand_in_rest):
+    registration_configure(values={"api_application_key": "a-wrong-key"})
+    result = rest_check()
+    assert result.status is Status.FAIL and "invalid_grant" in result.detail
+    assert "application key" in result.action and "API client's type" in result.action
+
+
+def test_a_rest_api_that_does_not_answer_fails_within_the_timeout(stand_in_rest, settings):
+    settings.OUTBOUND_TIMEOUT_SECONDS = 0.5
+    settings.OUTBOUND_CALL_BACKOFF_SECONDS = 0
+    silent = SilentServer()
+    url = silent.start("/panopto/")
+    try:
+        plan = api_check_plan(None)
+        plan = dataclasses.replace(
+            plan, connection=dataclasses.replace(plan.connection, site_url=url)
+        )
+        started = time.monotonic()
+        result = rest_check(plan)
+    finally:
+        silent.stop()
+    assert result.status is Status.FAIL and "could not be asked" in result.detail
+    assert time.monotonic() - started < 3
+
+
+def test_without_the_rest_client_the_rest_check_says_not_configured(stand_in_api):
+    result = rest_check()
+    assert result.status is Status.PASS and "Not configured" in result.detail
