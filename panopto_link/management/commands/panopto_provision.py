@@ -104,9 +104,13 @@ class Command(BaseCommand):
                     "command again to resume; folders already created are left alone."
                 )
             )
-        if counted[Outcome.UNAVAILABLE] or counted[Outcome.REFUSED]:
+        if counted[Outcome.UNAVAILABLE]:
             raise CommandError("Some folders were not created (see above).", returncode=1)
-        if not self.creators(spaces, connection, dry_run=options["dry_run"]):
+        # The folders Panopto refused are left out; the others' administrators are synced.
+        creators_done = self.creators(spaces, connection, dry_run=options["dry_run"])
+        if counted[Outcome.REFUSED]:
+            raise CommandError("Some folders were not created (see above).", returncode=1)
+        if not creators_done:
             raise CommandError(
                 "Some administrators were not made Creators (see above); run the same command "
                 "again to retry.",

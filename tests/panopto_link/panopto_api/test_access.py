@@ -239,3 +239,8 @@ def test_a_slow_stand_in_is_unavailable_for_the_new_services_too(stand_in_api, s
     with pytest.raises(soap.PanoptoApiUnavailable):
         users.user_by_key(stand_in_api, username="anyone")
     assert time.monotonic() - started < 2
+
+
+def test_an_operation_the_wsdl_does_not_offer_is_refused_not_a_crash(stand_in_api):
+    with pytest.raises(soap.PanoptoApiRefused, match="does not offer"):
+        soap.call(stand_in_api, soap.USER_MANAGEMENT, "DeleteUsers", userIds={"guid": []})
