@@ -130,6 +130,8 @@ class Command(BaseCommand):
             line = (
                 f"  [{number}] {step.user.get_username()} ({name}): {CREATOR_WORDS[step.outcome]}"
             )
+            if step.panopto_username:
+                line += f" as {step.panopto_username}"
             if step.spaces:
                 line += f" – {', '.join(step.spaces)}"
             if step.detail:
