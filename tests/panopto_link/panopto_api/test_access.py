@@ -67,7 +67,7 @@ def test_revoking_refuses_the_student_from_their_existing_session(world, launche
         stand_in_api, folder_id=str(folder.public_id), username=username_of(world.member)
     )
     assert result.user_exists and result.changed
-    assert result.roles == ("Viewer",) and result.groups == ()
+    assert result.roles == ("Viewer",) and result.groups == () and not result.folder_is_public
     # The same stand-in session cookie, refused on the next request.
     assert folder_page(student, folder).status_code == 404
     assert student.get(f"/panopto-sim/viewer/{recording.public_id}/").status_code == 404
