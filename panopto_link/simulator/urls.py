@@ -30,4 +30,14 @@ urlpatterns = [
         views.rest_folder_sessions,
         name="rest_folder_sessions",
     ),
+    path(
+        "Panopto/PublicAPI/4.6/UserManagement.svc",
+        views.user_management,
+        name="user_management",
+    ),
+    path(
+        "Panopto/PublicAPI/4.6/AccessManagement.svc",
+        views.access_management,
+        name="access_management",
+    ),
 ]
