@@ -111,6 +111,9 @@ NOT_PAGES = {
     "panopto_simulator:session_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
     "panopto_simulator:user_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
     "panopto_simulator:access_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
+    "panopto_simulator:oauth2_token": "OAuth2's token endpoint: JSON for a server",
+    "panopto_simulator:rest_folder": "REST API v1: JSON for a server with a Bearer token",
+    "panopto_simulator:rest_folder_sessions": "REST API v1: JSON for a server with a Bearer token",
     "panopto_simulator:sign_out": "POST: signs out of the stand-in",
     "admin:lti_platform_platformkey_rotate": "POST: rotates and goes back to the key list",
 }
