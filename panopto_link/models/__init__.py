@@ -9,6 +9,7 @@ from panopto_link.models.folders import (
     VideoLink,
     new_opaque_id,
 )
+from panopto_link.models.jobs import AccessJob, JobKind, JobReason, JobState
 from panopto_link.models.registration import (
     CUSTOM_PARAMETER_PROBLEMS,
     LINKED_FOLDERS_PARAMETER,
@@ -25,9 +26,13 @@ __all__ = [
     "CUSTOM_PARAMETER_PROBLEMS",
     "LINKED_FOLDERS_PARAMETER",
     "RESERVED_CUSTOM_KEYS",
+    "AccessJob",
     "FolderLink",
     "FolderState",
     "IdentifierKind",
+    "JobKind",
+    "JobReason",
+    "JobState",
     "LaunchOpens",
     "PanoptoFolder",
     "PanoptoLicence",
