@@ -17,8 +17,10 @@ sets the directory up and empties it when the server starts. Without the variabl
 runserver, the tests' client, a management command) the metrics are this one process's.
 """
 
+import datetime
 import logging
 import os
+import time
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +32,9 @@ from prometheus_client import (
     disable_created_metrics,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +159,7 @@ def exposition(accept: str = "") -> tuple[bytes, str]:
     if MULTIPROCESS_DIR:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=MULTIPROCESS_DIR)
+        registry.register(STATE)
     encoder, content_type = choose_encoder(accept)
     return encoder(registry), content_type
 
@@ -170,3 +175,63 @@ SKIPPED = "skipped"
 
 def outbound_call_counted(*, party: str, operation: str, outcome: str) -> None:
     _counted(lambda: OUTBOUND_CALLS.labels(party=party, operation=operation, outcome=outcome).inc())
+
+
+# --- the background jobs' states (issue 24) ------------------------------------------------------
+# The jobs run in the worker, a process of its own, and a scrape never queries the database: the
+# writers of the jobs (the worker after each job, the sweep every minute, a change committed)
+# publish what is pending and failed to the shared cache, and every app server's scrape reads
+# that one snapshot (one cache round trip; none when the cache is down).
+
+JOBS_STATE_KEY = "metrics:background-jobs"
+JOBS_STATE_SECONDS = 60 * 60
+
+
+def jobs_state_publish(
+    counts: dict[tuple[str, str], int], oldest_pending: datetime.datetime | None
+) -> None:
+    """Publish the jobs' states: (kind, state) → count, and when the oldest pending job was
+    written (its age is reckoned at the scrape)."""
+    from core import shared_cache
+
+    shared_cache.set(
+        JOBS_STATE_KEY,
+        {
+            "counts": [[kind, state, count] for (kind, state), count in sorted(counts.items())],
+            "oldest_pending": oldest_pending.timestamp() if oldest_pending else None,
+        },
+        timeout=JOBS_STATE_SECONDS,
+    )
+
+
+class _JobsCollector(Collector):
+    def describe(self):
+        # What it serves, without reading the cache (registering it reads this).
+        yield GaugeMetricFamily("neptun_background_jobs", "", labels=["kind", "state"])
+        yield GaugeMetricFamily("neptun_background_jobs_oldest_pending_seconds", "")
+
+    def collect(self):
+        from core import shared_cache
+
+        jobs = GaugeMetricFamily(
+            "neptun_background_jobs",
+            "Background jobs (taking Panopto access back) by kind and state, as their writers "
+            "last published them: alert on failed > 0 and on pending growing.",
+            labels=["kind", "state"],
+        )
+        oldest = GaugeMetricFamily(
+            "neptun_background_jobs_oldest_pending_seconds",
+            "Age of the oldest pending background job: the worker is stopped or Panopto has been "
+            "down that long.",
+        )
+        snapshot = shared_cache.get(JOBS_STATE_KEY) or {}
+        for kind, state, count in snapshot.get("counts", []):
+            jobs.add_metric([str(kind), str(state)], float(count))
+        since = snapshot.get("oldest_pending")
+        oldest.add_metric([], max(time.time() - since, 0.0) if since else 0.0)
+        yield jobs
+        yield oldest
+
+
+STATE = _JobsCollector()
+REGISTRY.register(STATE)

@@ -8,10 +8,7 @@ so a worker killed in the middle, or a task delivered twice, has its effect once
 cannot be asked the job is retried with backoff; a refusal (a SOAP fault) fails it for IT.
 """
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from panopto_link.jobs import calls
 from panopto_link.jobs.services import (
@@ -19,10 +16,11 @@ from panopto_link.jobs.services import (
     access_job_finished,
     access_job_folder_done,
 )
+from panopto_link.jobs.words import Outcome
 from panopto_link.models import AccessJob, JobKind, JobState
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import api_connection
-from panopto_link.permissions import ENTITLEMENT_MESSAGES, folder_entitlement
+from panopto_link.permissions import folder_entitlement
 from panopto_link.selectors.jobs import entitlement_facts
 
 
@@ -33,22 +31,21 @@ def access_job_run(job_id: int) -> str:
         return "missing"
     if job.is_finished:
         return job.state  # a task delivered again: the effect was had once
-    with translation.override(settings.LANGUAGE_CODE):
-        _run(job)
+    _run(job)
     return job.state
 
 
 def _run(job: AccessJob) -> None:
     if job.kind != JobKind.REVOKE:
         access_job_finished(
-            job=job, state=JobState.NOTHING_TO_DO, outcome=_("Not a job this worker knows.")
+            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.UNKNOWN_KIND}]
         )
         return
     if not job.panopto_username:
         access_job_finished(
             job=job,
             state=JobState.NOTHING_TO_DO,
-            outcome=_("The person has no username in Panopto: nothing to take back."),
+            outcome=[{"code": Outcome.NO_USERNAME}],
         )
         return
     with_ids = [folder for folder in job.folders if folder.get("panopto_id")]
@@ -56,10 +53,7 @@ def _run(job: AccessJob) -> None:
         access_job_finished(
             job=job,
             state=JobState.NOTHING_TO_DO,
-            outcome=_(
-                "No folder of the space has a Panopto id (never confirmed in Panopto by "
-                "panopto_confirm): nothing to take back."
-            ),
+            outcome=[{"code": Outcome.NO_PANOPTO_IDS}],
         )
         return
     try:
@@ -71,27 +65,21 @@ def _run(job: AccessJob) -> None:
         access_job_finished(
             job=job,
             state=JobState.NOTHING_TO_DO,
-            outcome=_(
-                "The Panopto registration has no API settings: the portal cannot take access "
-                "back in Panopto (remove it there by hand)."
-            ),
+            outcome=[{"code": Outcome.NO_API_SETTINGS}],
         )
         return
-    lines = []
+    lines: list[dict[str, str | int]] = []
     for folder in with_ids:
         panopto_id = folder["panopto_id"]
         label = f"{folder.get('space_name', '')} ({folder.get('space_code', '')})"
         if panopto_id in job.done_folder_ids:
-            lines.append(_("%(folder)s: taken back.") % {"folder": label})
+            lines.append({"code": Outcome.TAKEN_BACK, "folder": label})
             continue
         entitlement = folder_entitlement(
             entitlement_facts(user_id=job.user_id, panopto_id=panopto_id)
         )
         if entitlement is not None:
-            lines.append(
-                _("%(folder)s: kept, %(why)s.")
-                % {"folder": label, "why": ENTITLEMENT_MESSAGES[entitlement]}
-            )
+            lines.append({"code": Outcome.KEPT, "folder": label, "why": entitlement})
             continue
         try:
             calls.revoke_folder_access(
@@ -104,11 +92,8 @@ def _run(job: AccessJob) -> None:
             access_job_attempt_failed(job=job, error=str(error), retry=False)
             return
         access_job_folder_done(job=job, panopto_id=panopto_id)
-        lines.append(_("%(folder)s: taken back.") % {"folder": label})
+        lines.append({"code": Outcome.TAKEN_BACK, "folder": label})
     without_ids = len(job.folders) - len(with_ids)
     if without_ids:
-        lines.append(
-            _("%(count)d folder(s) without a Panopto id: nothing to take back there.")
-            % {"count": without_ids}
-        )
-    access_job_finished(job=job, state=JobState.DONE, outcome="\n".join(lines))
+        lines.append({"code": Outcome.WITHOUT_IDS, "count": without_ids})
+    access_job_finished(job=job, state=JobState.DONE, outcome=lines)

@@ -7,18 +7,20 @@ import logging
 import os
 import socket
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from core.metrics import jobs_state_publish
 from core.users import PortalUser
 from panopto_link.jobs.tasks import run_access_job
 from panopto_link.launch.sent import institutional_identifier
 from panopto_link.models import AccessJob, JobKind, JobReason, JobState, PanoptoRegistration
 from panopto_link.permissions import identifier_released
-from panopto_link.selectors.jobs import FolderGiven
+from panopto_link.selectors.jobs import FolderGiven, jobs_state
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,19 @@ def _enqueue(job: AccessJob, *, run_after: datetime.datetime | None = None) -> N
     AccessJob.objects.filter(pk=job.pk).update(task_id=job.task_id, next_attempt_at=run_after)
 
 
+def jobs_state_refresh() -> None:
+    """Publish the jobs' states for the metrics (after the change is committed: a rolled-back
+    job was never pending). Never fails its caller: the metrics are not the jobs."""
+
+    def publish() -> None:
+        try:
+            jobs_state_publish(*jobs_state())
+        except Exception:
+            logger.warning("the jobs' states could not be published", exc_info=True)
+
+    transaction.on_commit(publish)
+
+
 def access_job_create(
     *,
     kind: str,
@@ -89,6 +104,7 @@ def access_job_create(
             folders=[folder.as_json() for folder in folders],
         )
         _enqueue(job)
+        jobs_state_refresh()
     return job
 
 
@@ -117,7 +133,7 @@ def access_job_folder_done(*, job: AccessJob, panopto_id: str) -> None:
         AccessJob.objects.filter(pk=job.pk).update(done_folder_ids=job.done_folder_ids)
 
 
-def access_job_finished(*, job: AccessJob, state: str, outcome: str) -> None:
+def access_job_finished(*, job: AccessJob, state: str, outcome: list[dict[str, Any]]) -> None:
     job.state = state
     job.outcome = outcome
     job.finished_at = timezone.now()
@@ -140,7 +156,7 @@ def access_job_attempt_failed(*, job: AccessJob, error: str, retry: bool) -> Non
             _enqueue(job, run_after=timezone.now() + backoff(job.attempts))
             logger.warning("access job %s: attempt %s failed (%s)", job.pk, job.attempts, error)
         else:
-            access_job_finished(job=job, state=JobState.FAILED, outcome="")
+            access_job_finished(job=job, state=JobState.FAILED, outcome=[])
 
 
 def access_job_retry(*, job: AccessJob) -> bool:
@@ -154,6 +170,7 @@ def access_job_retry(*, job: AccessJob) -> bool:
             return False
         job.refresh_from_db()
         _enqueue(job)
+        jobs_state_refresh()
     return True
 
 

@@ -62,7 +62,8 @@ class AccessJob(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    # What the job did, as codes (`panopto_link.jobs.words` reads them in the reader's language).
+    outcome = models.JSONField(_("outcome"), default=list, blank=True)
     # Folder ids whose access this job has already taken back: a retry does not repeat them.
     done_folder_ids = models.JSONField(_("folders done"), default=list, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

@@ -1,9 +1,10 @@
 """What the access jobs read: a person's standing towards a folder now, the folders a space's
 membership gives, and the jobs still waiting."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from panopto_link.models import AccessJob, FolderLink, JobState, PanoptoFolder
 from panopto_link.permissions import FolderEntitlementFacts
@@ -83,9 +84,15 @@ def pending_jobs_of(*, user_id: int) -> list[AccessJob]:
     return list(AccessJob.objects.filter(user_id=user_id, state=JobState.PENDING))
 
 
-def job_counts() -> dict[tuple[str, str], int]:
-    """(kind, state) → number of jobs, for the metrics: one query."""
-    from django.db.models import Count
-
+def jobs_state() -> tuple[dict[tuple[str, str], int], datetime.datetime | None]:
+    """For the metrics: (kind, state) → number of jobs, and when the oldest pending one was
+    written (None without). Two queries."""
     rows = AccessJob.objects.values_list("kind", "state").annotate(count=Count("pk")).order_by()
-    return {(kind, state): count for kind, state, count in rows}
+    counts = {(kind, state): count for kind, state, count in rows}
+    oldest = (
+        AccessJob.objects.filter(state=JobState.PENDING)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return counts, oldest

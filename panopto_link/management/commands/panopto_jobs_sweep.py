@@ -7,7 +7,7 @@ it would do."""
 from django.core.management.base import BaseCommand
 
 from core.clock import today
-from panopto_link.jobs.services import jobs_requeue_lost
+from panopto_link.jobs.services import jobs_requeue_lost, jobs_state_refresh
 from virtualspaces.models import Membership
 from virtualspaces.services import memberships_end_expired
 
@@ -35,3 +35,4 @@ class Command(BaseCommand):
         )
         requeued = jobs_requeue_lost()
         self.stdout.write(f"{len(requeued)} jobs left unfinished by a stopped worker queued again.")
+        jobs_state_refresh()  # the metrics' snapshot, at least every minute

@@ -123,7 +123,8 @@ def test_the_job_takes_back_only_what_nothing_else_entitles(course, panopto, api
     assert panopto.revocations == [("C", job.panopto_username)]
     assert ("S", job.panopto_username) in panopto.grants  # still entitled through the seminar
     job.refresh_from_db()
-    assert "taken back" in job.outcome and "kept" in job.outcome
+    assert [line["code"] for line in job.outcome] == ["taken_back", "kept"]
+    assert job.outcome[1]["why"] == "member_of_linking_course"
 
     assert access_job_run(job.pk) == JobState.DONE  # delivered again: nothing more happens
     assert panopto.calls == 1
@@ -156,7 +157,7 @@ def test_nothing_to_do_without_api_settings_or_panopto_ids(panopto, db):
     job = AccessJob.objects.get()
     assert access_job_run(job.pk) == JobState.NOTHING_TO_DO
     job.refresh_from_db()
-    assert "Panopto id" in job.outcome
+    assert job.outcome == [{"code": "no_panopto_ids"}]
 
     confirmed = SpaceFactory(code="HASID1")
     confirmed_folder(confirmed, "H")
@@ -164,7 +165,7 @@ def test_nothing_to_do_without_api_settings_or_panopto_ids(panopto, db):
     job = AccessJob.objects.get(space_code="HASID1")
     assert access_job_run(job.pk) == JobState.NOTHING_TO_DO
     job.refresh_from_db()
-    assert "API settings" in job.outcome
+    assert job.outcome == [{"code": "no_api_settings"}]
     assert panopto.calls == 0
 
 
