@@ -1,6 +1,6 @@
 """Where and as whom the portal calls Panopto's APIs, from the registration's API settings."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from panopto_link.lti.origins import origin
@@ -8,7 +8,8 @@ from panopto_link.models import PanoptoRegistration
 from panopto_link.panopto_api.auth import AuthenticationInfo
 from panopto_link.panopto_api.secret import application_key_decrypt
 
-SESSION_MANAGEMENT_PATH = "/Panopto/PublicAPI/4.6/SessionManagement.svc"
+PUBLIC_API_PATH = "/Panopto/PublicAPI/4.6/"
+SESSION_MANAGEMENT_PATH = PUBLIC_API_PATH + "SessionManagement.svc"
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,11 @@ class ApiConnection:
 
     @property
     def session_management_url(self) -> str:
-        return self.site_url.rstrip("/") + SESSION_MANAGEMENT_PATH
+        return self.service_url("SessionManagement")
+
+    def service_url(self, service: str) -> str:
+        """Where a service of the PublicAPI 4.6 is, e.g. `UserManagement`."""
+        return self.site_url.rstrip("/") + PUBLIC_API_PATH + service + ".svc"
 
     def authentication(self) -> AuthenticationInfo:
         return AuthenticationInfo.for_user(
@@ -43,6 +48,12 @@ class ApiConnection:
             host=self.host,
             application_key=self.application_key,
         )
+
+    def acting_as(self, username: str) -> "ApiConnection":
+        """The same connection calling as another user of the identity provider (the
+        application key lets its holder act as any of them): `SyncExternalUser` is made as the
+        user it syncs, as Panopto's Moodle block makes it."""
+        return replace(self, username=username)
 
 
 def api_connection(registration: PanoptoRegistration | None = None) -> ApiConnection | None:

@@ -1,5 +1,7 @@
-"""The SOAP client of Panopto's PublicAPI 4.6 SessionManagement service, with zeep: the calls are
-built from the WSDL the server itself serves, and every byte travels through `core.outbound` —
+"""The SOAP client of Panopto's PublicAPI 4.6, with zeep: the transport, the client cache and the
+error mapping its three services share (SessionManagement here; UserManagement in `users.py`,
+AccessManagement in `access.py`), and SessionManagement's calls. The calls are built from the
+WSDL the server itself serves, and every byte travels through `core.outbound` —
 the WSDL (and any schema it imports) as a document kept for an hour and then a day while the
 server fails, each call with short timeouts, retries with backoff and the circuit breaker of
 the party `panopto_api`.
@@ -125,8 +127,25 @@ def forget_clients() -> None:
         _clients.clear()
 
 
-def _client(connection: ApiConnection) -> zeep.Client:
-    url = connection.session_management_url + "?wsdl"
+@dataclass(frozen=True)
+class Service:
+    """A service of the PublicAPI 4.6: its name (`{name}.svc`) and its WSDL's port,
+    `BasicHttpBinding_I{name}` as Panopto's WSDLs name it (uw-panopto-client)."""
+
+    name: str
+
+    @property
+    def binding(self) -> str:
+        return f"{{http://tempuri.org/}}BasicHttpBinding_I{self.name}"
+
+
+SESSION_MANAGEMENT = Service("SessionManagement")
+USER_MANAGEMENT = Service("UserManagement")
+ACCESS_MANAGEMENT = Service("AccessManagement")
+
+
+def _client(connection: ApiConnection, service: Service) -> zeep.Client:
+    url = connection.service_url(service.name) + "?wsdl"
     with _clients_lock:
         kept = _clients.get(url)
     if kept is not None and time.monotonic() - kept[0] < WSDL_MAX_AGE_SECONDS:
@@ -143,14 +162,13 @@ def _client(connection: ApiConnection) -> zeep.Client:
     return client
 
 
-def _call(connection: ApiConnection, operation: str, **arguments):
-    client = _client(connection)
-    service = client.create_service(
-        "{http://tempuri.org/}BasicHttpBinding_ISessionManagement",
-        connection.session_management_url,
-    )
+def call(connection: ApiConnection, service: Service, operation: str, **arguments):
+    """`operation` of `service`, as the connection's user, through core.outbound. Raises
+    PanoptoApiUnavailable (worth a retry) or PanoptoApiRefused (a SOAP fault)."""
+    client = _client(connection, service)
+    proxy = client.create_service(service.binding, connection.service_url(service.name))
     try:
-        return getattr(service, operation)(auth=connection.authentication().as_soap(), **arguments)
+        return getattr(proxy, operation)(auth=connection.authentication().as_soap(), **arguments)
     except zeep.exceptions.Fault as fault:
         raise PanoptoApiRefused(f"{operation}: {fault.message}") from fault
     except zeep.exceptions.TransportError as error:
@@ -159,7 +177,11 @@ def _call(connection: ApiConnection, operation: str, **arguments):
         raise PanoptoApiUnavailable(f"{operation}: the answer cannot be read ({error})") from error
 
 
-def _items(array, element: str) -> list:
+def _call(connection: ApiConnection, operation: str, **arguments):
+    return call(connection, SESSION_MANAGEMENT, operation, **arguments)
+
+
+def items(array, element: str) -> list:
     """The members of an ArrayOf… value: zeep gives the array itself as a list when it is an
     operation's whole result, and as an object with one list attribute when nested."""
     if array is None:
@@ -185,7 +207,7 @@ def folders_by_external_id(
         folderExternalIds={"string": list(external_ids)},
         providerNames={"string": [connection.provider_name]},
     )
-    folders = [_folder(found) for found in _items(result, "Folder")]
+    folders = [_folder(found) for found in items(result, "Folder")]
     return {folder.external_id: folder for folder in folders}
 
 
@@ -219,7 +241,7 @@ def newest_sessions(connection: ApiConnection, *, folder_id: str, count: int) ->
         },
         searchQuery=None,
     )
-    sessions = _items(result.Results, "Session") if result is not None else []
+    sessions = items(result.Results, "Session") if result is not None else []
     return [
         ApiSession(
             id=str(session.Id),

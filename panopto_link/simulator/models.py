@@ -102,8 +102,12 @@ class ToolKey(models.Model):
 
 
 class ToolUser(models.Model):
-    """A person as the stand-in knows them: the platform's issuer and the user's `sub`."""
+    """A person as the stand-in knows them: the platform's issuer and the user's `sub` once they
+    have launched; a user that Panopto's API created (`UserManagement.SyncExternalUser`) has
+    neither until their first launch, which finds them by their username, as Panopto matches a
+    launch to an account on it."""
 
+    public_id = models.UUIDField(_("user id"), default=uuid.uuid4, unique=True, editable=False)
     issuer = models.CharField(_("issuer"), max_length=500)
     subject = models.CharField(_("LTI subject"), max_length=255)
     username = models.CharField(
@@ -123,7 +127,11 @@ class ToolUser(models.Model):
         verbose_name = _("stand-in user")
         verbose_name_plural = _("stand-in users")
         constraints = [
-            models.UniqueConstraint(fields=["issuer", "subject"], name="tooluser_once_per_issuer")
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                condition=~Q(subject=""),
+                name="tooluser_once_per_issuer",
+            )
         ]
 
     def __str__(self) -> str:
@@ -188,6 +196,49 @@ class FolderAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.folder} ({self.role})"
+
+
+class ExternalGroup(models.Model):
+    """An external group of Panopto's API (`UserManagement`'s `Group` with an `ExternalId` and
+    a `MembershipProviderName`), with the access it has to one folder.
+    `ProvisionExternalCourseWithRoles` creates `{externalId}_viewers`, `_creators` and
+    `_publishers` for the folder it provisions, as Panopto's Moodle block names them;
+    `SyncExternalUser` sets who is in which. A publisher group's access is listed as a
+    creator's (`FolderAccessDetails` has creator and viewer lists only)."""
+
+    public_id = models.UUIDField(_("group id"), default=uuid.uuid4, unique=True, editable=False)
+    provider_name = models.CharField(_("membership provider"), max_length=100)
+    external_id = models.CharField(_("external id"), max_length=300)
+    name = models.CharField(_("name"), max_length=500)
+    folder = models.ForeignKey(
+        Folder,
+        verbose_name=_("folder"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="groups",
+    )
+    role = models.CharField(_("role"), max_length=16, choices=FolderRole.choices)
+    members = models.ManyToManyField(
+        ToolUser, verbose_name=_("members"), related_name="external_groups", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("stand-in external group")
+        verbose_name_plural = _("stand-in external groups")
+        ordering = ["external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_name", "external_id"], name="externalgroup_once_per_provider"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[choice.value for choice in FolderRole]),
+                name="externalgroup_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
 
 
 class Recording(models.Model):

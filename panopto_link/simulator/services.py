@@ -14,6 +14,7 @@ from django.utils import timezone
 from panopto_link.lti import claims
 from panopto_link.simulator.models import (
     ApiProvider,
+    ExternalGroup,
     Folder,
     FolderAccess,
     FolderRole,
@@ -113,6 +114,34 @@ def _access_set(*, user: ToolUser, folder: Folder, role: str) -> None:
     FolderAccess.objects.update_or_create(user=user, folder=folder, defaults={"role": role})
 
 
+def _launch_user(*, body: Mapping, username: str) -> ToolUser:
+    """The launching user: the one this issuer's `sub` names; else the user Panopto's API
+    created under the same username (SyncExternalUser), who from now on is this `sub`'s, as
+    Panopto matches a launch to an account by username; else a new user."""
+    wanted = {
+        "username": username,
+        "name": str(body.get("name") or "")[:300],
+        "email": str(body.get("email") or "")[:254],
+        "last_launch_at": timezone.now(),
+    }
+    user = ToolUser.objects.select_for_update().filter(issuer=body["iss"], subject=body["sub"])
+    found = user.first()
+    if found is None and username:
+        found = (
+            ToolUser.objects.select_for_update()
+            .filter(subject="", username=username)
+            .order_by("pk")
+            .first()
+        )
+    if found is None:
+        return ToolUser.objects.create(issuer=body["iss"], subject=body["sub"], **wanted)
+    found.issuer, found.subject = body["iss"], body["sub"]
+    for name, value in wanted.items():
+        setattr(found, name, value)
+    found.save()
+    return found
+
+
 @dataclass(frozen=True)
 class LaunchEntry:
     """Where a launch leaves the user: the folder launched into and their role in it."""
@@ -146,16 +175,7 @@ def launch_enter(*, body: Mapping, is_instructor: bool, username: str = "") -> L
     would match them on), create the context's folder on an instructor's first launch
     (Creator), refuse a learner before that (NotProvisioned), and give access to the linked
     folders the platform names that exist here."""
-    user, _created = ToolUser.objects.update_or_create(
-        issuer=body["iss"],
-        subject=body["sub"],
-        defaults={
-            "username": username[:255],
-            "name": str(body.get("name") or "")[:300],
-            "email": str(body.get("email") or "")[:254],
-            "last_launch_at": timezone.now(),
-        },
-    )
+    user = _launch_user(body=body, username=username[:255])
     context = body.get(claims.CONTEXT) or {}
     context_id = str(context.get("id") or "")
     title, label = str(context.get("title") or ""), str(context.get("label") or "")
@@ -185,15 +205,112 @@ def launch_enter(*, body: Mapping, is_instructor: bool, username: str = "") -> L
     return LaunchEntry(user=user, folder=folder, role=role, created_folder=created_folder)
 
 
+# The external groups ProvisionExternalCourseWithRoles gives a folder, by role asked for:
+# "{externalId}_viewers|_creators|_publishers" as Panopto's Moodle block names them
+# (`panopto_data::sync_external_user`), and the access each has to the folder.
+PROVISIONED_GROUPS = {
+    "Viewer": ("_viewers", FolderRole.VIEWER),
+    "Creator": ("_creators", FolderRole.CREATOR),
+    "Publisher": ("_publishers", FolderRole.CREATOR),
+}
+
+
 @transaction.atomic
-def folder_provision(*, external_id: str, name: str) -> tuple[Folder, bool]:
+def folder_provision(
+    *, external_id: str, name: str, provider_name: str = "", roles: tuple[str, ...] = ()
+) -> tuple[Folder, bool]:
     """The folder of `external_id` (a launch's context id), created with `name` if there is
-    none (Panopto's ProvisionExternalCourse): (folder, created). The next LTI launch with this
-    context id lands in it, a member's too."""
+    none (Panopto's ProvisionExternalCourseWithRoles): (folder, created). The next LTI launch
+    with this context id lands in it, a member's too. With a provider, the folder has the
+    external group of each role in `roles` (created once; an existing folder gets the missing
+    ones, as provisioning again does)."""
     folder = Folder.objects.select_for_update().filter(context_id=external_id).first()
-    if folder is not None:
-        return folder, False
-    return _folder_create(context_id=external_id, title=name, label="", creator=None), True
+    created = folder is None
+    if folder is None:
+        folder = _folder_create(context_id=external_id, title=name, label="", creator=None)
+    if provider_name:
+        for role in roles:
+            if role not in PROVISIONED_GROUPS:
+                continue
+            suffix, access = PROVISIONED_GROUPS[role]
+            ExternalGroup.objects.get_or_create(
+                provider_name=provider_name,
+                external_id=external_id + suffix,
+                defaults={"name": f"{folder.name}{suffix}"[:500], "folder": folder, "role": access},
+            )
+    return folder, created
+
+
+@transaction.atomic
+def user_sync_external(
+    *,
+    provider_name: str,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    external_group_ids: list[str],
+) -> ToolUser:
+    """`UserManagement.SyncExternalUser`, called as the user: the user of that username,
+    created if Panopto has none, their name and e-mail address updated, and their membership of
+    the provider's external groups **replaced** by the groups named (names of groups Panopto
+    does not have are passed over). Other groups are left alone."""
+    user = ToolUser.objects.select_for_update().filter(username=username).order_by("pk").first()
+    name = f"{first_name} {last_name}".strip()[:300]
+    if user is None:
+        user = ToolUser.objects.create(
+            issuer="", subject="", username=username[:255], name=name, email=email[:254]
+        )
+    else:
+        user.name = name or user.name
+        user.email = email[:254] or user.email
+        user.save(update_fields=["name", "email"])
+    wanted = set(
+        ExternalGroup.objects.filter(
+            provider_name=provider_name, external_id__in=external_group_ids
+        ).values_list("pk", flat=True)
+    )
+    current = set(
+        user.external_groups.filter(provider_name=provider_name).values_list("pk", flat=True)
+    )
+    if current - wanted:
+        user.external_groups.remove(*(current - wanted))
+    if wanted - current:
+        user.external_groups.add(*(wanted - current))
+    return user
+
+
+@transaction.atomic
+def group_remove_members(*, provider_name: str, external_id: str, user_ids: list[str]) -> bool:
+    """`UserManagement.RemoveMembersFromExternalGroup`: False when there is no such group."""
+    group = ExternalGroup.objects.filter(
+        provider_name=provider_name, external_id=external_id
+    ).first()
+    if group is None:
+        return False
+    group.members.remove(*ToolUser.objects.filter(public_id__in=user_ids))
+    return True
+
+
+@transaction.atomic
+def folder_users_grant(*, folder: Folder, user_ids: list[str], role: str) -> None:
+    """`AccessManagement.GrantUsersAccessToFolder`: a user-level grant of `role` (a creator's
+    grant is not lowered to a viewer's)."""
+    for user in ToolUser.objects.filter(public_id__in=user_ids):
+        existing = FolderAccess.objects.filter(user=user, folder=folder).first()
+        if existing is not None and existing.role == FolderRole.CREATOR:
+            continue
+        _access_set(user=user, folder=folder, role=role)
+
+
+@transaction.atomic
+def folder_users_revoke(*, folder: Folder, user_ids: list[str], role: str) -> int:
+    """`AccessManagement.RevokeUsersAccessFromFolder`: the users' grants of `role` taken
+    back; how many there were."""
+    deleted, _by_model = FolderAccess.objects.filter(
+        folder=folder, role=role, user__public_id__in=user_ids
+    ).delete()
+    return deleted
 
 
 def api_provider_ensure(*, instance_name: str) -> ApiProvider:

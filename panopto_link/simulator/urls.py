@@ -22,4 +22,14 @@ urlpatterns = [
         views.session_management,
         name="session_management",
     ),
+    path(
+        "Panopto/PublicAPI/4.6/UserManagement.svc",
+        views.user_management,
+        name="user_management",
+    ),
+    path(
+        "Panopto/PublicAPI/4.6/AccessManagement.svc",
+        views.access_management,
+        name="access_management",
+    ),
 ]

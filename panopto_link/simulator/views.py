@@ -252,10 +252,14 @@ def _page(request: HttpRequest, public_id=None) -> HttpResponse:
     if tool_session is None:
         return render(request, "panopto_simulator/signed_out.html", status=HTTPStatus.FORBIDDEN)
     with translation.override(tool_session.locale):
-        current = selectors.access_folder(tool_session.user, public_id) if public_id else None
+        # Read afresh on every request: access taken back is refused at once.
+        roles = selectors.roles_of(tool_session.user)
+        current = (
+            selectors.access_folder(tool_session.user, public_id, roles) if public_id else None
+        )
         context = {
             "tool_session": tool_session,
-            "accesses": selectors.folders_of(tool_session.user),
+            "accesses": selectors.folders_of(tool_session.user, roles),
             "current": current,
         }
         return render(request, "panopto_simulator/dashboard.html", context)
@@ -301,18 +305,11 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 # --- Panopto's SOAP PublicAPI (simulator/soap.py) ---------------------------------------------
 
-SOAP_OPERATIONS = (
-    "GetAllFoldersByExternalId",
-    "ProvisionExternalCourseWithRoles",
-    "GetSessionsList",
-)
 
-
-@csrf_exempt  # a SOAP endpoint called by a server with its auth code, never by a browser
-@require_http_methods(["GET", "POST"])
-def session_management(request: HttpRequest) -> HttpResponse:
-    """`SessionManagement.svc`: its WSDL on GET (`?wsdl`), a SOAP call on POST. Slow or down
-    on demand (PANOPTO_SIM_API_DELAY_SECONDS, PANOPTO_SIM_API_DOWN) for the fault tests."""
+def _public_api(request: HttpRequest, service: str, url_name: str) -> HttpResponse:
+    """One service of Panopto's PublicAPI 4.6: its WSDL on GET (`?wsdl`), a SOAP call on POST.
+    Slow or down on demand (PANOPTO_SIM_API_DELAY_SECONDS, PANOPTO_SIM_API_DOWN) for the fault
+    tests, every service alike."""
     delay = float(getattr(settings, "PANOPTO_SIM_API_DELAY_SECONDS", 0) or 0)
     if delay:
         time.sleep(delay)
@@ -320,11 +317,15 @@ def session_management(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Service Unavailable", status=503, content_type="text/plain")
     origin = f"{request.scheme}://{request.get_host()}"
     if request.method == "GET":
-        address = origin + reverse("panopto_simulator:session_management")
+        address = origin + reverse(f"panopto_simulator:{url_name}")
         return render(
             request,
-            "panopto_simulator/SessionManagement.wsdl",
-            {"operations": SOAP_OPERATIONS, "address": address},
+            f"panopto_simulator/{service}.wsdl",
+            {
+                "service": service,
+                "operations": tuple(soap.SERVICES[service].operations),
+                "address": address,
+            },
             content_type="text/xml; charset=utf-8",
         )
     status, body = soap.answer(
@@ -332,5 +333,30 @@ def session_management(request: HttpRequest) -> HttpResponse:
         soap_action=request.headers.get("SOAPAction", ""),
         server=request.get_host(),
         origin=origin,
+        service=service,
     )
     return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+# SOAP endpoints are called by a server with its auth code, never by a browser: no CSRF token.
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def session_management(request: HttpRequest) -> HttpResponse:
+    """`SessionManagement.svc`: folders and their recordings."""
+    return _public_api(request, "SessionManagement", "session_management")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def user_management(request: HttpRequest) -> HttpResponse:
+    """`UserManagement.svc`: users, external groups and their members."""
+    return _public_api(request, "UserManagement", "user_management")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def access_management(request: HttpRequest) -> HttpResponse:
+    """`AccessManagement.svc`: who may enter a folder, granted and taken back."""
+    return _public_api(request, "AccessManagement", "access_management")

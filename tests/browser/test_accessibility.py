@@ -109,6 +109,8 @@ NOT_PAGES = {
     "panopto_simulator:launch": "POST: a redirect to a folder or a viewer",
     "panopto_simulator:jwks": "JSON",
     "panopto_simulator:session_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
+    "panopto_simulator:user_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
+    "panopto_simulator:access_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
     "panopto_simulator:sign_out": "POST: signs out of the stand-in",
     "admin:lti_platform_platformkey_rotate": "POST: rotates and goes back to the key list",
 }
