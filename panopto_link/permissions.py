@@ -196,6 +196,13 @@ def folder_opener_role() -> MembershipRole:
     return MembershipRole.ADMINISTRATOR
 
 
+def panopto_creator_role() -> MembershipRole:
+    """SPEC §3: the membership that makes a person a Creator of the space's folder in Panopto:
+    at a launch (Instructor, `lti_roles`) and, before any launch, at provisioning (the folder's
+    `_creators` external group, issue 23 item 4): the space's administrators."""
+    return MembershipRole.ADMINISTRATOR
+
+
 def lti_roles(decision: FolderDecision) -> tuple[str, ...]:
     """SPEC §3: administrator → Instructor (Panopto Creator); everyone else → Learner (Viewer);
     a guest of a public space also carries the institution role Guest. Never a role the
@@ -370,6 +377,28 @@ def identifier_refusal(*, released: bool, identifier: str) -> PanoptoReason | No
     one: Panopto would otherwise match them on something else and open a second, empty
     account for them."""
     return PanoptoReason.IDENTIFIER_MISSING if released and not identifier else None
+
+
+class CreatorSyncRefusal(StrEnum):
+    """Why a space's administrator cannot be made a Creator ahead of their first launch."""
+
+    IDENTIFIER_WITHHELD = "identifier_withheld"
+    IDENTIFIER_MISSING = "identifier_missing"
+
+
+def creator_sync_refusal(
+    *, privacy_level: str, identifier_kind: str, identifier: str
+) -> CreatorSyncRefusal | None:
+    """Provisioning makes an administrator a Creator by telling Panopto their username
+    (`SyncExternalUser` as that user): the very identifier their launches send, so it must be
+    released by the privacy level — the portal never tells Panopto's API more than a launch
+    would — and the person must have one. Otherwise they become a Creator at their first
+    launch, as before."""
+    if not identifier_released(privacy_level=privacy_level, identifier_kind=identifier_kind):
+        return CreatorSyncRefusal.IDENTIFIER_WITHHELD
+    if not identifier:
+        return CreatorSyncRefusal.IDENTIFIER_MISSING
+    return None
 
 
 def identifier_change_warned(*, has_launched: bool) -> bool:

@@ -20,7 +20,7 @@ from panopto_link.models import (
     PanoptoFolder,
 )
 from panopto_link.panopto_api.connection import api_connection
-from panopto_link.panopto_api.provision import Outcome, provision
+from panopto_link.panopto_api.provision import CreatorOutcome, Outcome, provision, sync_creators
 from panopto_link.permissions import (
     existing_context_may_be_given,
 )
@@ -311,3 +311,23 @@ def report_provisioning(model_admin, request: HttpRequest, spaces: list) -> None
             % {"spaces": ", ".join(step.space.code for step in failed) or "—"},
             level=messages.ERROR,
         )
+        return
+    creators = Counter(step.outcome for step in sync_creators(spaces, connection=connection))
+    if not creators:
+        return
+    withheld = creators[CreatorOutcome.NOT_RELEASED] + creators[CreatorOutcome.NO_IDENTIFIER]
+    unsynced = creators[CreatorOutcome.UNAVAILABLE] + creators[CreatorOutcome.REFUSED]
+    model_admin.message_user(
+        request,
+        _(
+            "Administrators made Creators before their first launch: %(synced)d; without an "
+            "identifier Panopto may be told (Creators at their first launch): %(withheld)d; "
+            "not answered or refused: %(unsynced)d."
+        )
+        % {
+            "synced": creators[CreatorOutcome.SYNCED],
+            "withheld": withheld,
+            "unsynced": unsynced,
+        },
+        level=messages.SUCCESS if not unsynced else messages.WARNING,
+    )

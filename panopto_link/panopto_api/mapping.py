@@ -15,3 +15,14 @@ launch lands in them.
 def folder_external_id(context_id: str) -> str:
     """The external id under which Panopto keeps the folder of an LTI context."""
     return context_id
+
+
+# The external groups ProvisionExternalCourseWithRoles gives a folder: "{externalId}_viewers",
+# "_creators", "_publishers", as Panopto's Moodle block names them
+# (`panopto_data::sync_external_user`; ../shared/notes/panopto-evidence.md §2.2).
+CREATORS_GROUP_SUFFIX = "_creators"
+
+
+def creators_group_id(external_id: str) -> str:
+    """The external id of the folder's Creators group."""
+    return external_id + CREATORS_GROUP_SUFFIX

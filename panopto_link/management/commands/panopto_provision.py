@@ -8,7 +8,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from panopto_link.panopto_api.connection import api_connection
-from panopto_link.panopto_api.provision import Outcome, provision, spaces_to_provision
+from panopto_link.panopto_api.provision import (
+    CreatorOutcome,
+    Outcome,
+    provision,
+    spaces_to_provision,
+    sync_creators,
+)
 
 WORDS = {
     Outcome.PROVISIONED: "created in Panopto",
@@ -17,6 +23,28 @@ WORDS = {
     Outcome.UNAVAILABLE: "Panopto did not answer",
     Outcome.REFUSED: "refused by Panopto",
 }
+CREATOR_WORDS = {
+    CreatorOutcome.SYNCED: "made Creator",
+    CreatorOutcome.WOULD_SYNC: "would be made Creator",
+    CreatorOutcome.NOT_RELEASED: (
+        "not made Creator: the privacy level withholds their identifier (Creator at their "
+        "first launch)"
+    ),
+    CreatorOutcome.NO_IDENTIFIER: (
+        "not made Creator: they have no identifier to send (Creator at their first launch)"
+    ),
+    CreatorOutcome.UNAVAILABLE: "Panopto did not answer",
+    CreatorOutcome.REFUSED: "refused by Panopto",
+}
+CREATOR_SUMMARY = {
+    CreatorOutcome.SYNCED: "made Creator",
+    CreatorOutcome.WOULD_SYNC: "would be made Creator",
+    CreatorOutcome.NOT_RELEASED: "identifier withheld by the privacy level",
+    CreatorOutcome.NO_IDENTIFIER: "without an identifier",
+    CreatorOutcome.UNAVAILABLE: "not answered for",
+    CreatorOutcome.REFUSED: "refused",
+}
+CREATOR_FAILED = (CreatorOutcome.UNAVAILABLE, CreatorOutcome.REFUSED)
 
 
 class Command(BaseCommand):
@@ -78,3 +106,33 @@ class Command(BaseCommand):
             )
         if counted[Outcome.UNAVAILABLE] or counted[Outcome.REFUSED]:
             raise CommandError("Some folders were not created (see above).", returncode=1)
+        if not self.creators(spaces, connection, dry_run=options["dry_run"]):
+            raise CommandError(
+                "Some administrators were not made Creators (see above); run the same command "
+                "again to retry.",
+                returncode=1,
+            )
+
+    def creators(self, spaces, connection, *, dry_run: bool) -> bool:
+        """The administrators become the folders' Creators (SyncExternalUser); False when
+        Panopto did not answer or refused for someone."""
+        self.stdout.write("Administrators → Creators of the folders opened ahead:")
+        counted: Counter[CreatorOutcome] = Counter()
+        for number, step in enumerate(
+            sync_creators(spaces, connection=connection, dry_run=dry_run), start=1
+        ):
+            counted[step.outcome] += 1
+            name = step.user.get_full_name() or step.user.get_username()
+            line = (
+                f"  [{number}] {step.user.get_username()} ({name}): {CREATOR_WORDS[step.outcome]}"
+            )
+            if step.spaces:
+                line += f" – {', '.join(step.spaces)}"
+            if step.detail:
+                line += f" ({step.detail})"
+            self.stdout.write(self.style.WARNING(line) if step.outcome in CREATOR_FAILED else line)
+        summary = ", ".join(
+            f"{counted[o]} {CREATOR_SUMMARY[o]}" for o in CreatorOutcome if counted[o]
+        )
+        self.stdout.write(f"{sum(counted.values())} administrators: {summary or 'none'}.")
+        return not any(counted[o] for o in CREATOR_FAILED)
