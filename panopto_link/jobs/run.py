@@ -82,7 +82,7 @@ def _run(job: AccessJob) -> None:
             lines.append({"code": Outcome.KEPT, "folder": label, "why": entitlement})
             continue
         try:
-            calls.revoke_folder_access(
+            result = calls.revoke_folder_access(
                 connection, folder_id=panopto_id, username=job.panopto_username
             )
         except soap.PanoptoApiUnavailable as error:
@@ -92,7 +92,25 @@ def _run(job: AccessJob) -> None:
             access_job_attempt_failed(job=job, error=str(error), retry=False)
             return
         access_job_folder_done(job=job, panopto_id=panopto_id)
-        lines.append({"code": Outcome.TAKEN_BACK, "folder": label})
+        if result.changed:
+            lines.append(
+                {
+                    "code": Outcome.TAKEN_BACK,
+                    "folder": label,
+                    "roles": ", ".join(result.roles),
+                    "groups": ", ".join(result.groups),
+                }
+            )
+        else:
+            lines.append({"code": Outcome.NOTHING_HELD, "folder": label})
+        if result.kept_groups:
+            lines.append(
+                {
+                    "code": Outcome.OTHER_GROUPS,
+                    "folder": label,
+                    "groups": ", ".join(result.kept_groups),
+                }
+            )
     without_ids = len(job.folders) - len(with_ids)
     if without_ids:
         lines.append({"code": Outcome.WITHOUT_IDS, "count": without_ids})

@@ -12,6 +12,8 @@ from panopto_link.permissions import ENTITLEMENT_MESSAGES, Entitlement
 
 class Outcome(StrEnum):
     TAKEN_BACK = "taken_back"
+    NOTHING_HELD = "nothing_held"
+    OTHER_GROUPS = "other_groups"
     KEPT = "kept"
     WITHOUT_IDS = "without_ids"
     NO_USERNAME = "no_username"
@@ -24,6 +26,15 @@ def outcome_line(line: dict[str, Any]) -> str:
     code = line.get("code")
     if code == Outcome.TAKEN_BACK:
         return _("%(folder)s: access taken back in Panopto.") % {"folder": line.get("folder")}
+    if code == Outcome.NOTHING_HELD:
+        return _("%(folder)s: the person held no access in Panopto: nothing to take back.") % {
+            "folder": line.get("folder")
+        }
+    if code == Outcome.OTHER_GROUPS:
+        return _(
+            "%(folder)s: the person is still in groups the portal does not manage (%(groups)s): "
+            "remove them in Panopto if they should not see the folder."
+        ) % {"folder": line.get("folder"), "groups": line.get("groups")}
     if code == Outcome.KEPT:
         why = line.get("why", "")
         reason = ENTITLEMENT_MESSAGES[Entitlement(why)] if why in Entitlement else why

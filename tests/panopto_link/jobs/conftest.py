@@ -1,14 +1,16 @@
 """The access jobs' tests. Panopto's access calls are answered by `PanoptoAccess`, a record of
 who holds access to which folder with the two calls' contract (idempotent revocation; can be
 made down), put in at the one seam the jobs call (`panopto_link.jobs.calls`). The calls
-themselves, against the stand-in's SOAP side, are tested with panopto_api/access.py."""
+themselves, against the stand-in's SOAP side: tests/panopto_link/panopto_api/test_access.py,
+and the jobs end to end against it: test_revocation_jobs.py there and tests/faults/.
+"""
 
 import dataclasses
 
 import pytest
 
 from panopto_link.jobs import calls
-from panopto_link.panopto_api import soap
+from panopto_link.panopto_api import access, soap
 from panopto_link.services import registration_configure
 from tests.factories import RegistrationFactory
 
@@ -30,10 +32,16 @@ class PanoptoAccess:
             raise soap.PanoptoApiUnavailable("RevokeUsersAccessFromFolder: HTTP 503")
         if self.refusing:
             raise soap.PanoptoApiRefused("RevokeUsersAccessFromFolder: unknown folder")
-        if (folder_id, username) in self.grants:
+        held = (folder_id, username) in self.grants
+        if held:
             self.grants.discard((folder_id, username))
             self.revocations.append((folder_id, username))
-        return None
+        return access.RevokeResult(
+            username=username,
+            folder_id=folder_id,
+            user_exists=True,
+            roles=("Viewer",) if held else (),
+        )
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from virtualspaces.models import Membership, MembershipRole
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def confirmed_folder(space, panopto_id: str):
