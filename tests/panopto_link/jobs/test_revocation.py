@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from panopto_link.jobs.run import access_job_run
@@ -219,3 +220,28 @@ def test_the_real_worker_runs_the_queued_jobs(course, panopto, api_settings):
     assert job.state == JobState.DONE
     assert DBTaskResult.objects.get(pk=job.task_id).status == "SUCCESSFUL"
     assert panopto.revocations == [("C", job.panopto_username)]
+
+
+def test_the_sweep_queues_again_a_job_whose_worker_stopped_elsewhere(course, settings):
+    MembershipFactory(space=course).delete()
+    job = AccessJob.objects.get()
+    started = timezone.now() - datetime.timedelta(seconds=settings.JOBS_LEASE_SECONDS + 1)
+    DBTaskResult.objects.filter(pk=job.task_id).update(
+        status="RUNNING", started_at=started, worker_ids=["another-host:4242:abcdefgh"]
+    )
+    fresh = timezone.now() - datetime.timedelta(seconds=10)
+    out = io.StringIO()
+    call_command("panopto_jobs_sweep", stdout=out)
+    assert "1 jobs left unfinished by a stopped worker queued again." in out.getvalue()
+    old = DBTaskResult.objects.get(exception_class_path="worker_lost")
+    job.refresh_from_db()
+    assert job.task_id != str(old.pk)
+    assert DBTaskResult.objects.get(pk=job.task_id).status == "READY"
+
+    # A job another host's worker took a moment ago is left to it.
+    DBTaskResult.objects.filter(pk=job.task_id).update(
+        status="RUNNING", started_at=fresh, worker_ids=["another-host:4242:abcdefgh"]
+    )
+    call_command("panopto_jobs_sweep", stdout=out)
+    job.refresh_from_db()
+    assert DBTaskResult.objects.get(pk=job.task_id).status == "RUNNING"
