@@ -209,6 +209,8 @@ class _JobsCollector(Collector):
         # What it serves, without reading the cache (registering it reads this).
         yield GaugeMetricFamily("neptun_background_jobs", "", labels=["kind", "state"])
         yield GaugeMetricFamily("neptun_background_jobs_oldest_pending_seconds", "")
+        yield GaugeMetricFamily("neptun_panopto_reconcile_last_run_timestamp_seconds", "")
+        yield GaugeMetricFamily("neptun_panopto_reconcile_last_run", "", labels=["what"])
 
     def collect(self):
         from core import shared_cache
@@ -231,6 +233,49 @@ class _JobsCollector(Collector):
         oldest.add_metric([], max(time.time() - since, 0.0) if since else 0.0)
         yield jobs
         yield oldest
+        yield from _reconcile_families()
+
+
+RECONCILE_KEY = "metrics:panopto-reconcile"
+
+
+def reconcile_published(
+    *, finished: datetime.datetime, folders: int, taken_back: int, found: int, failed: bool
+) -> None:
+    """The last reconciliation's counts (`panopto_reconcile`), for every app server's scrape."""
+    from core import shared_cache
+
+    shared_cache.set(
+        RECONCILE_KEY,
+        {
+            "finished": finished.timestamp(),
+            "folders": folders,
+            "taken_back": taken_back,
+            "found": found,
+            "failed": int(failed),
+        },
+        timeout=7 * 24 * 60 * 60,
+    )
+
+
+def _reconcile_families():
+    from core import shared_cache
+
+    last = GaugeMetricFamily(
+        "neptun_panopto_reconcile_last_run_timestamp_seconds",
+        "When panopto_reconcile last finished (alert when older than a day and a half).",
+    )
+    counts = GaugeMetricFamily(
+        "neptun_panopto_reconcile_last_run",
+        "The last panopto_reconcile: folders checked, access nobody was entitled to (found), "
+        "taken back, and whether it stopped because Panopto could not be asked (failed).",
+        labels=["what"],
+    )
+    snapshot = shared_cache.get(RECONCILE_KEY) or {}
+    last.add_metric([], float(snapshot.get("finished", 0)))
+    for what in ("folders", "found", "taken_back", "failed"):
+        counts.add_metric([what], float(snapshot.get(what, 0)))
+    return last, counts
 
 
 STATE = _JobsCollector()

@@ -4,12 +4,13 @@ written by the portal only (a membership's end, IT's actions): never added or ed
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from panopto_link.jobs.services import access_job_retry
 from panopto_link.jobs.words import outcome_text
-from panopto_link.models import AccessJob, JobState
+from panopto_link.models import AccessJob, JobState, ReconcileRun
 from panopto_link.permissions import may_act_on_access
 
 
@@ -102,3 +103,66 @@ class AccessJobAdmin(admin.ModelAdmin):
                 % {"count": skipped},
                 level=messages.WARNING,
             )
+
+
+@admin.register(ReconcileRun)
+class ReconcileRunAdmin(admin.ModelAdmin):
+    """Each nightly reconciliation: counts, and every change with its reason (read-only)."""
+
+    list_display = (
+        "started_at",
+        "dry_run",
+        "folders_checked",
+        "access_seen",
+        "not_entitled",
+        "taken_back",
+        "error",
+    )
+    list_filter = ("dry_run",)
+    fields = (
+        "started_at",
+        "finished_at",
+        "dry_run",
+        "folders_checked",
+        "access_seen",
+        "taken_back",
+        "changes_listed",
+        "error",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("not entitled"))
+    def not_entitled(self, obj: ReconcileRun) -> int:
+        return len(obj.changes)
+
+    @admin.display(description=_("changes"))
+    def changes_listed(self, obj: ReconcileRun):
+        rows = [
+            (
+                change.get("space_code", ""),
+                change.get("username", ""),
+                change.get("role", ""),
+                change.get("group") or change.get("how", ""),
+                _("taken back") if change.get("done") else _("would be taken back"),
+            )
+            for change in obj.changes
+        ]
+        if not rows:
+            return _("Nothing: everyone with access in Panopto is entitled by the portal.")
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            _("Nobody in the portal is entitled to these (not a member of the space, nor of a "
+              "course linking its folder, and neither is public):"),
+            format_html_join(
+                "", "<li>{}: {} ({}, {}) — {}</li>", rows
+            ),
+        )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

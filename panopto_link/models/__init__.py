@@ -9,7 +9,14 @@ from panopto_link.models.folders import (
     VideoLink,
     new_opaque_id,
 )
-from panopto_link.models.jobs import AccessJob, JobKind, JobReason, JobState
+from panopto_link.models.jobs import (
+    AccessJob,
+    FolderAccessCheck,
+    JobKind,
+    JobReason,
+    JobState,
+    ReconcileRun,
+)
 from panopto_link.models.registration import (
     CUSTOM_PARAMETER_PROBLEMS,
     LINKED_FOLDERS_PARAMETER,
@@ -27,6 +34,7 @@ __all__ = [
     "LINKED_FOLDERS_PARAMETER",
     "RESERVED_CUSTOM_KEYS",
     "AccessJob",
+    "FolderAccessCheck",
     "FolderLink",
     "FolderState",
     "IdentifierKind",
@@ -39,6 +47,7 @@ __all__ = [
     "PanoptoLicenceQuerySet",
     "PanoptoRegistration",
     "PrivacyLevel",
+    "ReconcileRun",
     "VideoLink",
     "new_opaque_id",
 ]

@@ -96,3 +96,49 @@ class AccessJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in FINISHED_STATES
+
+
+class ReconcileRun(models.Model):
+    """One run of `manage.py panopto_reconcile`: what it compared and what it changed, for IT's
+    admin page (and the metrics)."""
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    folders_checked = models.PositiveIntegerField(_("folders checked"), default=0)
+    access_seen = models.PositiveIntegerField(_("access entries seen"), default=0)
+    taken_back = models.PositiveIntegerField(_("taken back"), default=0)
+    # [{"space_code", "username", "role", "how", "group", "reason", "done"}]
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    error = models.TextField(_("stopped because"), blank=True)
+
+    class Meta:
+        verbose_name = _("Panopto reconciliation")
+        verbose_name_plural = _("Panopto reconciliations")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class FolderAccessCheck(models.Model):
+    """Who had access to a folder in Panopto when it was last read (by the reconciliation or a
+    re-check job): what IT's "why" page shows, never read live from Panopto by a page."""
+
+    folder = models.OneToOneField(
+        "panopto_link.PanoptoFolder",
+        verbose_name=_("Panopto folder"),
+        on_delete=models.CASCADE,
+        related_name="access_check",
+    )
+    checked_at = models.DateTimeField(_("read from Panopto at"))
+    # [{"username", "role", "how", "group"}]
+    entries = models.JSONField(_("access in Panopto"), default=list, blank=True)
+    is_public = models.BooleanField(_("public in Panopto"), default=False)
+
+    class Meta:
+        verbose_name = _("access read from Panopto")
+        verbose_name_plural = _("access read from Panopto")
+
+    def __str__(self) -> str:
+        return f"{self.folder_id} @ {self.checked_at}"

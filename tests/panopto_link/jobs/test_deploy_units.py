@@ -13,6 +13,7 @@ UNITS = [
     "neptun-portal-worker.service",
     "neptun-panopto-confirm.service",
     "neptun-jobs-sweep.service",
+    "neptun-panopto-reconcile.service",
 ]
 
 
