@@ -17,16 +17,14 @@ from django.utils import timezone
 
 from core.metrics import reconcile_published
 from panopto_link.jobs import calls
-from panopto_link.jobs.services import panopto_username
+from panopto_link.jobs.services import folder_access_read, panopto_username
 from panopto_link.models import (
-    FolderAccessCheck,
     FolderState,
     PanoptoFolder,
     PanoptoRegistration,
     ReconcileRun,
 )
 from panopto_link.panopto_api import soap
-from panopto_link.panopto_api.access import FolderAccess
 from panopto_link.panopto_api.connection import ApiConnection
 from panopto_link.permissions import FolderEntitlementFacts, folder_entitlement
 from virtualspaces.models import Membership, VirtualSpace
@@ -75,13 +73,6 @@ def folder_rules(folder: PanoptoFolder, registration: PanoptoRegistration | None
     return rules
 
 
-def _entries(found: FolderAccess) -> list[dict[str, str]]:
-    return [
-        {"username": e.username, "role": e.role, "how": e.how.value, "group": e.group}
-        for e in found.entries
-    ]
-
-
 def reconcile(
     *,
     connection: ApiConnection,
@@ -128,11 +119,7 @@ def _reconcile_folder(
     run: ReconcileRun,
 ) -> list[dict[str, Any]]:
     found = calls.folder_access(connection, folder_id=folder.panopto_id)
-    now = timezone.now()
-    FolderAccessCheck.objects.update_or_create(
-        folder=folder,
-        defaults={"checked_at": now, "entries": _entries(found), "is_public": found.is_public},
-    )
+    folder_access_read(panopto_id=folder.panopto_id, found=found)
     run.folders_checked += 1
     run.access_seen += len(found.entries)
     rules = folder_rules(folder, registration)
@@ -170,7 +157,5 @@ def _reconcile_folder(
     run.taken_back += len(revoked)
     if revoked:
         fresh = calls.folder_access(connection, folder_id=folder.panopto_id)
-        FolderAccessCheck.objects.filter(folder=folder).update(
-            checked_at=timezone.now(), entries=_entries(fresh), is_public=fresh.is_public
-        )
+        folder_access_read(panopto_id=folder.panopto_id, found=fresh)
     return changes

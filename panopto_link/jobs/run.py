@@ -15,6 +15,7 @@ from panopto_link.jobs.services import (
     access_job_attempt_failed,
     access_job_finished,
     access_job_folder_done,
+    folder_access_read,
 )
 from panopto_link.jobs.words import Outcome
 from panopto_link.models import AccessJob, JobKind, JobState
@@ -36,6 +37,9 @@ def access_job_run(job_id: int) -> str:
 
 
 def _run(job: AccessJob) -> None:
+    if job.kind == JobKind.RECHECK:
+        _recheck(job)
+        return
     if job.kind != JobKind.REVOKE:
         access_job_finished(
             job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.UNKNOWN_KIND}]
@@ -114,4 +118,39 @@ def _run(job: AccessJob) -> None:
     without_ids = len(job.folders) - len(with_ids)
     if without_ids:
         lines.append({"code": Outcome.WITHOUT_IDS, "count": without_ids})
+    access_job_finished(job=job, state=JobState.DONE, outcome=lines)
+
+
+def _recheck(job: AccessJob) -> None:
+    """Read who has access to the job's folders in Panopto now and keep it for the "why"
+    page (`FolderAccessCheck`); nothing is changed in Panopto."""
+    with_ids = [folder for folder in job.folders if folder.get("panopto_id")]
+    if not with_ids:
+        access_job_finished(
+            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.NO_PANOPTO_IDS}]
+        )
+        return
+    try:
+        connection = api_connection()
+    except ImproperlyConfigured as error:
+        access_job_attempt_failed(job=job, error=str(error), retry=False)
+        return
+    if connection is None:
+        access_job_finished(
+            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.NO_API_SETTINGS}]
+        )
+        return
+    lines: list[dict[str, str | int]] = []
+    for folder in with_ids:
+        label = f"{folder.get('space_name', '')} ({folder.get('space_code', '')})"
+        try:
+            found = calls.folder_access(connection, folder_id=folder["panopto_id"])
+        except soap.PanoptoApiUnavailable as error:
+            access_job_attempt_failed(job=job, error=str(error), retry=True)
+            return
+        except soap.PanoptoApiRefused as error:
+            access_job_attempt_failed(job=job, error=str(error), retry=False)
+            return
+        folder_access_read(panopto_id=folder["panopto_id"], found=found)
+        lines.append({"code": Outcome.RECHECKED, "folder": label, "count": len(found.entries)})
     access_job_finished(job=job, state=JobState.DONE, outcome=lines)

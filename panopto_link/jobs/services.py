@@ -18,7 +18,15 @@ from core.metrics import jobs_state_publish
 from core.users import PortalUser
 from panopto_link.jobs.tasks import run_access_job
 from panopto_link.launch.sent import institutional_identifier
-from panopto_link.models import AccessJob, JobKind, JobReason, JobState, PanoptoRegistration
+from panopto_link.models import (
+    AccessJob,
+    FolderAccessCheck,
+    JobKind,
+    JobReason,
+    JobState,
+    PanoptoFolder,
+    PanoptoRegistration,
+)
 from panopto_link.permissions import identifier_released
 from panopto_link.selectors.jobs import FolderGiven, jobs_state
 
@@ -247,3 +255,43 @@ def jobs_requeue_lost(*, now: datetime.datetime | None = None) -> list[AccessJob
         logger.warning("access job %s: its worker stopped during it; queued again", job.pk)
         requeued.append(job)
     return requeued
+
+
+# --- what Panopto holds, and IT's requests (the "why" page) -----------------------------------
+
+
+def folder_access_entries(found: Any) -> list[dict[str, str]]:
+    return [
+        {"username": e.username, "role": e.role, "how": e.how.value, "group": e.group}
+        for e in found.entries
+    ]
+
+
+def folder_access_read(*, panopto_id: str, found: Any) -> None:
+    """Keep what Panopto said of a folder's access (`FolderAccessCheck`), for the "why" page."""
+    folder = PanoptoFolder.objects.filter(panopto_id=panopto_id).exclude(panopto_id="").first()
+    if folder is None:
+        return
+    FolderAccessCheck.objects.update_or_create(
+        folder=folder,
+        defaults={
+            "checked_at": timezone.now(),
+            "entries": folder_access_entries(found),
+            "is_public": bool(found.is_public),
+        },
+    )
+
+
+def access_job_requested(
+    *, kind: str, user: PortalUser, folders: Sequence[FolderGiven], space_code: str
+) -> AccessJob:
+    """IT asks from the "why" page: take the person's access to these folders back now, or
+    read the folders' access in Panopto again. Queued; the worker does it (never the page)."""
+    return access_job_create(
+        kind=kind,
+        reason=JobReason.IT_REQUEST,
+        user=user,
+        space_code=space_code,
+        folders=folders,
+        registration=PanoptoRegistration.load(),
+    )

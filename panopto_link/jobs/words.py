@@ -14,6 +14,7 @@ class Outcome(StrEnum):
     TAKEN_BACK = "taken_back"
     NOTHING_HELD = "nothing_held"
     OTHER_GROUPS = "other_groups"
+    RECHECKED = "rechecked"
     KEPT = "kept"
     WITHOUT_IDS = "without_ids"
     NO_USERNAME = "no_username"
@@ -26,6 +27,13 @@ def outcome_line(line: dict[str, Any]) -> str:
     code = line.get("code")
     if code == Outcome.TAKEN_BACK:
         return _("%(folder)s: access taken back in Panopto.") % {"folder": line.get("folder")}
+    if code == Outcome.RECHECKED:
+        count = int(line.get("count", 0))
+        return ngettext(
+            "%(folder)s: read again from Panopto (%(count)d access entry).",
+            "%(folder)s: read again from Panopto (%(count)d access entries).",
+            count,
+        ) % {"folder": line.get("folder"), "count": count}
     if code == Outcome.NOTHING_HELD:
         return _("%(folder)s: the person held no access in Panopto: nothing to take back.") % {
             "folder": line.get("folder")

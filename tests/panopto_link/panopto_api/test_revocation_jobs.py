@@ -108,3 +108,23 @@ def test_panopto_down_then_back_the_access_is_taken_back_once(
     assert job.state == JobState.DONE, (job.last_error, job.outcome)
     assert folder_page(student, folder).status_code == 404
     assert PanoptoFolder.objects.get(pk=world.folder().pk).panopto_id == str(folder.public_id)
+
+
+def test_a_recheck_job_reads_the_folders_access_from_panopto(world, launched, stand_in_api):
+    from panopto_link.jobs.services import access_job_requested
+    from panopto_link.models import FolderAccessCheck, JobKind
+    from panopto_link.selectors.jobs import folders_given_by
+
+    _student, folder = launched
+    confirmed(world, folder)
+    access_job_requested(
+        kind=JobKind.RECHECK,
+        user=world.member,
+        folders=folders_given_by(world.course)[:1],
+        space_code=world.course.code,
+    )
+    work()
+    job = AccessJob.objects.get()
+    assert job.state == JobState.DONE and job.outcome[0]["code"] == "rechecked"
+    check = FolderAccessCheck.objects.get(folder=world.folder())
+    assert access_tests.username_of(world.member) in {e["username"] for e in check.entries}
