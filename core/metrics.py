@@ -17,6 +17,7 @@ sets the directory up and empties it when the server starts. Without the variabl
 runserver, the tests' client, a management command) the metrics are this one process's.
 """
 
+import contextlib
 import datetime
 import logging
 import os
@@ -194,14 +195,32 @@ def jobs_state_publish(
     written (its age is reckoned at the scrape)."""
     from core import shared_cache
 
-    shared_cache.set(
-        JOBS_STATE_KEY,
-        {
-            "counts": [[kind, state, count] for (kind, state), count in sorted(counts.items())],
-            "oldest_pending": oldest_pending.timestamp() if oldest_pending else None,
-        },
-        timeout=JOBS_STATE_SECONDS,
-    )
+    with contextlib.suppress(shared_cache.SharedCacheUnavailable):  # metrics, not the work
+        shared_cache.set(
+            JOBS_STATE_KEY,
+            {
+                "counts": [[kind, state, count] for (kind, state), count in sorted(counts.items())],
+                "oldest_pending": oldest_pending.timestamp() if oldest_pending else None,
+            },
+            timeout=JOBS_STATE_SECONDS,
+        )
+
+
+def _snapshot(key: str) -> dict:
+    """A published snapshot, read for a scrape: never fails the scrape, is never counted as a
+    call of the app (a scrape is not one), and is not attempted while the shared cache is
+    marked down."""
+    from django.core.cache import cache
+
+    from core import shared_cache
+
+    if shared_cache.is_marked_down():
+        return {}
+    try:
+        found = cache.get(key)
+    except Exception:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 class _JobsCollector(Collector):
@@ -213,8 +232,6 @@ class _JobsCollector(Collector):
         yield GaugeMetricFamily("neptun_panopto_reconcile_last_run", "", labels=["what"])
 
     def collect(self):
-        from core import shared_cache
-
         jobs = GaugeMetricFamily(
             "neptun_background_jobs",
             "Background jobs (taking Panopto access back) by kind and state, as their writers "
@@ -226,7 +243,7 @@ class _JobsCollector(Collector):
             "Age of the oldest pending background job: the worker is stopped or Panopto has been "
             "down that long.",
         )
-        snapshot = shared_cache.get(JOBS_STATE_KEY) or {}
+        snapshot = _snapshot(JOBS_STATE_KEY)
         for kind, state, count in snapshot.get("counts", []):
             jobs.add_metric([str(kind), str(state)], float(count))
         since = snapshot.get("oldest_pending")
@@ -245,22 +262,21 @@ def reconcile_published(
     """The last reconciliation's counts (`panopto_reconcile`), for every app server's scrape."""
     from core import shared_cache
 
-    shared_cache.set(
-        RECONCILE_KEY,
-        {
-            "finished": finished.timestamp(),
-            "folders": folders,
-            "taken_back": taken_back,
-            "found": found,
-            "failed": int(failed),
-        },
-        timeout=7 * 24 * 60 * 60,
-    )
+    with contextlib.suppress(shared_cache.SharedCacheUnavailable):  # metrics, not the work
+        shared_cache.set(
+            RECONCILE_KEY,
+            {
+                "finished": finished.timestamp(),
+                "folders": folders,
+                "taken_back": taken_back,
+                "found": found,
+                "failed": int(failed),
+            },
+            timeout=7 * 24 * 60 * 60,
+        )
 
 
 def _reconcile_families():
-    from core import shared_cache
-
     last = GaugeMetricFamily(
         "neptun_panopto_reconcile_last_run_timestamp_seconds",
         "When panopto_reconcile last finished (alert when older than a day and a half).",
@@ -271,7 +287,7 @@ def _reconcile_families():
         "taken back, and whether it stopped because Panopto could not be asked (failed).",
         labels=["what"],
     )
-    snapshot = shared_cache.get(RECONCILE_KEY) or {}
+    snapshot = _snapshot(RECONCILE_KEY)
     last.add_metric([], float(snapshot.get("finished", 0)))
     for what in ("folders", "found", "taken_back", "failed"):
         counts.add_metric([what], float(snapshot.get(what, 0)))
