@@ -107,6 +107,8 @@ class RevokeResult:
     # Groups with access to the folder that the user is still in and the portal does not
     # manage (an internal group, another identity provider's): named for IT, never touched.
     kept_groups: tuple[str, ...] = ()
+    # A public folder stays open to everyone whatever is taken: said, so that IT is not misled.
+    folder_is_public: bool = False
 
     @property
     def changed(self) -> bool:
@@ -154,6 +156,7 @@ def revoke_folder_access(
         roles=roles,
         groups=tuple(sorted(taken)),
         kept_groups=tuple(sorted(kept)),
+        folder_is_public=details.is_public,
     )
 
 

@@ -135,6 +135,7 @@ class CreatorStep:
     outcome: CreatorOutcome
     spaces: tuple[str, ...]  # the codes of the spaces whose creator group they are given
     detail: str = ""
+    panopto_username: str = ""  # what their launches send, when the privacy level releases it
 
 
 def opened_ahead(folder: PanoptoFolder | None) -> bool:
@@ -212,23 +213,24 @@ def sync_creators(
         if refusal is not None:
             yield CreatorStep(person, REFUSAL_OUTCOMES[refusal], codes)
             continue
+        username = sent.person_sourcedid or ""
         if dry_run:
-            yield CreatorStep(person, CreatorOutcome.WOULD_SYNC, codes)
+            yield CreatorStep(person, CreatorOutcome.WOULD_SYNC, codes, panopto_username=username)
             continue
         try:
             users.sync_external_user(
                 connection,
-                username=sent.person_sourcedid or "",
+                username=username,
                 first_name=sent.given_name or "",
                 last_name=sent.family_name or "",
                 email=sent.email or "",
                 external_group_ids=[group for _code, group in theirs],
             )
         except soap.PanoptoApiUnavailable as error:
-            yield CreatorStep(person, CreatorOutcome.UNAVAILABLE, codes, str(error))
+            yield CreatorStep(person, CreatorOutcome.UNAVAILABLE, codes, str(error), username)
             return
         except soap.PanoptoApiRefused as error:
             logger.warning("making %s a Creator was refused: %s", person.pk, error)
-            yield CreatorStep(person, CreatorOutcome.REFUSED, codes, str(error))
+            yield CreatorStep(person, CreatorOutcome.REFUSED, codes, str(error), username)
             continue
-        yield CreatorStep(person, CreatorOutcome.SYNCED, codes)
+        yield CreatorStep(person, CreatorOutcome.SYNCED, codes, panopto_username=username)

@@ -166,9 +166,14 @@ def call(connection: ApiConnection, service: Service, operation: str, **argument
     """`operation` of `service`, as the connection's user, through core.outbound. Raises
     PanoptoApiUnavailable (worth a retry) or PanoptoApiRefused (a SOAP fault)."""
     client = _client(connection, service)
-    proxy = client.create_service(service.binding, connection.service_url(service.name))
     try:
-        return getattr(proxy, operation)(auth=connection.authentication().as_soap(), **arguments)
+        proxy = client.create_service(service.binding, connection.service_url(service.name))
+        method = getattr(proxy, operation)
+    except (AttributeError, ValueError, zeep.exceptions.Error) as error:
+        # A WSDL without this port or operation: the call cannot be made as written.
+        raise PanoptoApiRefused(f"{operation}: the WSDL does not offer it ({error})") from error
+    try:
+        return method(auth=connection.authentication().as_soap(), **arguments)
     except zeep.exceptions.Fault as fault:
         raise PanoptoApiRefused(f"{operation}: {fault.message}") from fault
     except zeep.exceptions.TransportError as error:

@@ -1,9 +1,17 @@
 """The stand-in's side in the Django admin, read-only: what it knows of the portal, the folders
-it created and who may enter them. Its data only ever changes through launches."""
+it created, who may enter them (user grants and external groups) and the users it knows. Its
+data only ever changes through launches and its API."""
 
 from django.contrib import admin
 
-from panopto_link.simulator.models import Folder, FolderAccess, PlatformRegistration, Recording
+from panopto_link.simulator.models import (
+    ExternalGroup,
+    Folder,
+    FolderAccess,
+    PlatformRegistration,
+    Recording,
+    ToolUser,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,3 +48,19 @@ class FolderAdmin(ReadOnlyAdmin):
     list_display = ("name", "context_label", "created_by", "created_at")
     search_fields = ("name", "context_label", "context_id")
     inlines = [FolderAccessInline, RecordingInline]
+
+
+@admin.register(ExternalGroup)
+class ExternalGroupAdmin(ReadOnlyAdmin):
+    list_display = ("external_id", "provider_name", "folder", "role")
+    search_fields = ("external_id", "name")
+    fields = ("public_id", "external_id", "provider_name", "name", "folder", "role", "members")
+    readonly_fields = fields
+
+
+@admin.register(ToolUser)
+class ToolUserAdmin(ReadOnlyAdmin):
+    list_display = ("username", "name", "issuer", "public_id", "last_launch_at")
+    search_fields = ("username", "name", "subject")
+    fields = ("public_id", "username", "name", "email", "issuer", "subject", "last_launch_at")
+    readonly_fields = fields

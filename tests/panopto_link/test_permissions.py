@@ -15,6 +15,7 @@ from panopto_link.permissions import (
     PersonalData,
     RegistrationFacts,
     configuration_fix,
+    creator_sync_refusal,
     decide_folder,
     existing_context_may_be_given,
     folder_opener_role,
@@ -27,6 +28,7 @@ from panopto_link.permissions import (
     may_open_videos,
     may_pick_videos,
     names_linked_folder,
+    panopto_creator_role,
     recording_identity,
     refused_as_not_found,
     registration_complete,
@@ -395,3 +397,28 @@ def test_an_existing_folders_context_id_may_be_given_only_before_any_launch(
     is_created, context_used, may
 ):
     assert existing_context_may_be_given(is_created=is_created, context_used=context_used) is may
+
+
+# --- who provisioning may make a Creator (issue 23 item 4) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("privacy_level", "identifier_kind", "identifier", "expected"),
+    [
+        (PrivacyLevel.NAME, IdentifierKind.USERNAME, "oktato", None),
+        (PrivacyLevel.NAME_AND_EMAIL, IdentifierKind.NEPTUN_CODE, "SZG4T1", None),
+        (PrivacyLevel.ANONYMOUS, IdentifierKind.USERNAME, "oktato", "identifier_withheld"),
+        # The e-mail address is e-mail data: "name only" does not release it.
+        (PrivacyLevel.NAME, IdentifierKind.EMAIL, "o@example.edu", "identifier_withheld"),
+        (PrivacyLevel.EMAIL, IdentifierKind.EMAIL, "o@example.edu", None),
+        (PrivacyLevel.NAME, IdentifierKind.NEPTUN_CODE, "", "identifier_missing"),
+    ],
+)
+def test_provisioning_makes_creators_only_of_people_a_launch_would_name(
+    privacy_level, identifier_kind, identifier, expected
+):
+    refusal = creator_sync_refusal(
+        privacy_level=privacy_level, identifier_kind=identifier_kind, identifier=identifier
+    )
+    assert (refusal.value if refusal else None) == expected
+    assert panopto_creator_role() is MembershipRole.ADMINISTRATOR

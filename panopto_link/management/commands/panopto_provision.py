@@ -104,9 +104,13 @@ class Command(BaseCommand):
                     "command again to resume; folders already created are left alone."
                 )
             )
-        if counted[Outcome.UNAVAILABLE] or counted[Outcome.REFUSED]:
+        if counted[Outcome.UNAVAILABLE]:
             raise CommandError("Some folders were not created (see above).", returncode=1)
-        if not self.creators(spaces, connection, dry_run=options["dry_run"]):
+        # The folders Panopto refused are left out; the others' administrators are synced.
+        creators_done = self.creators(spaces, connection, dry_run=options["dry_run"])
+        if counted[Outcome.REFUSED]:
+            raise CommandError("Some folders were not created (see above).", returncode=1)
+        if not creators_done:
             raise CommandError(
                 "Some administrators were not made Creators (see above); run the same command "
                 "again to retry.",
@@ -126,6 +130,8 @@ class Command(BaseCommand):
             line = (
                 f"  [{number}] {step.user.get_username()} ({name}): {CREATOR_WORDS[step.outcome]}"
             )
+            if step.panopto_username:
+                line += f" as {step.panopto_username}"
             if step.spaces:
                 line += f" – {', '.join(step.spaces)}"
             if step.detail:

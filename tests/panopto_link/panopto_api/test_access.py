@@ -67,7 +67,7 @@ def test_revoking_refuses_the_student_from_their_existing_session(world, launche
         stand_in_api, folder_id=str(folder.public_id), username=username_of(world.member)
     )
     assert result.user_exists and result.changed
-    assert result.roles == ("Viewer",) and result.groups == ()
+    assert result.roles == ("Viewer",) and result.groups == () and not result.folder_is_public
     # The same stand-in session cookie, refused on the next request.
     assert folder_page(student, folder).status_code == 404
     assert student.get(f"/panopto-sim/viewer/{recording.public_id}/").status_code == 404
@@ -227,3 +227,20 @@ def test_revoking_takes_the_person_out_of_the_portals_groups_of_the_folder(stand
     assert "teacher" in access.folder_access(stand_in_api, folder_id=other.id).usernames()
     again = access.revoke_folder_access(stand_in_api, folder_id=folder.id, username="teacher")
     assert not again.changed
+
+
+def test_a_slow_stand_in_is_unavailable_for_the_new_services_too(stand_in_api, settings):
+    """PANOPTO_SIM_API_DELAY_SECONDS slows UserManagement and AccessManagement as it does
+    SessionManagement: a call slower than the outbound timeout is unavailable, not waited for."""
+    settings.PANOPTO_SIM_API_DELAY_SECONDS = 1
+    settings.OUTBOUND_TIMEOUT_SECONDS = 0.3
+    settings.OUTBOUND_CALL_BACKOFF_SECONDS = 0.05
+    started = time.monotonic()
+    with pytest.raises(soap.PanoptoApiUnavailable):
+        users.user_by_key(stand_in_api, username="anyone")
+    assert time.monotonic() - started < 2
+
+
+def test_an_operation_the_wsdl_does_not_offer_is_refused_not_a_crash(stand_in_api):
+    with pytest.raises(soap.PanoptoApiRefused, match="does not offer"):
+        soap.call(stand_in_api, soap.USER_MANAGEMENT, "DeleteUsers", userIds={"guid": []})

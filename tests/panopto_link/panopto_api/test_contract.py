@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from core import outbound
-from panopto_link.panopto_api import auth, soap
+from panopto_link.panopto_api import access, auth, soap, users
 from panopto_link.simulator import soap as stand_in_soap
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "panopto-api.md"
@@ -36,14 +36,40 @@ def documented(marker: str) -> dict[str, list[str]]:
 
 OPERATIONS = documented("contract")
 TYPES = documented("contract types")
+# Each service's operations, as documented: SessionManagement's table is the first.
+SERVICES = {
+    "SessionManagement": OPERATIONS,
+    "UserManagement": documented("contract UserManagement"),
+    "AccessManagement": documented("contract AccessManagement"),
+}
+ALL_OPERATIONS = {name: p for operations in SERVICES.values() for name, p in operations.items()}
+SERVICE_OF = {name: service for service, ops in SERVICES.items() for name in ops}
 
 
-def test_the_docs_record_the_three_operations():
+def test_the_docs_record_the_operations_of_each_service():
     assert set(OPERATIONS) == {
         "GetAllFoldersByExternalId",
         "ProvisionExternalCourseWithRoles",
         "GetSessionsList",
     }
+    assert set(SERVICES["UserManagement"]) == {
+        "GetUserByKey",
+        "GetUsers",
+        "GetGroup",
+        "GetUsersInGroup",
+        "SyncExternalUser",
+        "RemoveMembersFromExternalGroup",
+    }
+    assert set(SERVICES["AccessManagement"]) == {
+        "GetFolderAccessDetails",
+        "GrantUsersAccessToFolder",
+        "RevokeUsersAccessFromFolder",
+    }
+
+
+def test_the_stand_in_answers_exactly_the_documented_operations():
+    for service, operations in SERVICES.items():
+        assert set(stand_in_soap.SERVICES[service].operations) == set(operations), service
 
 
 # --- the auth code ---------------------------------------------------------------------------
@@ -91,30 +117,58 @@ def children(element) -> list[str]:
     return [etree.QName(child).localname for child in element]
 
 
+def calls_of_every_operation(connection) -> None:
+    """Each documented operation, called once through the portal's client."""
+    folder = soap.provision_course(connection, name="Fizika", external_id="ctx-c")
+    soap.folders_by_external_id(connection, ["ctx-c"])
+    soap.newest_sessions(connection, folder_id=folder.id, count=3)
+    users.sync_external_user(
+        connection,
+        username="teacher",
+        first_name="T",
+        last_name="U",
+        email="t@example.com",
+        external_group_ids=["ctx-c_creators"],
+    )
+    teacher = users.user_by_key(connection, username="teacher")
+    access.grant_users_access(connection, folder_id=folder.id, user_ids=[teacher.id], role="Viewer")
+    access.folder_access(connection, folder_id=folder.id)  # GetFolderAccessDetails, GetGroup,…
+    access.revoke_folder_access(connection, folder_id=folder.id, username="teacher")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_client_sends_panoptos_operations_parameters_and_auth_code(stand_in_api, sent):
-    folder = soap.provision_course(stand_in_api, name="Fizika", external_id="ctx-c")
-    soap.folders_by_external_id(stand_in_api, ["ctx-c"])
-    soap.newest_sessions(stand_in_api, folder_id=folder.id, count=3)
+    calls_of_every_operation(stand_in_api)
     seen = {}
     for headers, body in sent:
         operation = etree.fromstring(body).find(f"{{{SOAP_ENV}}}Body/*")
         name = etree.QName(operation).localname
         assert etree.QName(operation).namespace == TEMPURI
-        assert headers["SOAPAction"].strip('"') == f"http://tempuri.org/ISessionManagement/{name}"
+        service = SERVICE_OF[name]
+        assert headers["SOAPAction"].strip('"') == f"http://tempuri.org/I{service}/{name}"
         seen[name] = operation
         # Only the parameters Panopto's clients send, in their order (omitted ones are optional).
         sent_names = children(operation)
-        assert sent_names == [p for p in OPERATIONS[name] if p in sent_names], name
+        assert sent_names == [p for p in ALL_OPERATIONS[name] if p in sent_names], name
         authentication = operation.find(f"{{{TEMPURI}}}auth")
         assert [etree.QName(c).namespace for c in authentication] == [PANOPTO] * len(authentication)
         fields = {etree.QName(c).localname: c.text for c in authentication}
         assert set(fields) <= set(TYPES["AuthenticationInfo"])
-        assert fields["UserKey"] == "neptun\\portal-api"
+        # SyncExternalUser is made as the user it syncs (the Moodle block's way).
+        user = "teacher" if name == "SyncExternalUser" else "portal-api"
+        assert fields["UserKey"] == f"neptun\\{user}"
         assert fields["AuthCode"] == panopto_moodle_block_auth_code(
-            "neptun\\portal-api", stand_in_api.host, stand_in_api.application_key
+            f"neptun\\{user}", stand_in_api.host, stand_in_api.application_key
         )
-    assert set(seen) == set(OPERATIONS)
+    assert set(seen) == set(ALL_OPERATIONS)
+    for name, parameter, item in (
+        ("GetUsers", "userIds", "guid"),
+        ("RevokeUsersAccessFromFolder", "userIds", "guid"),
+        ("RemoveMembersFromExternalGroup", "memberIds", "guid"),
+        ("SyncExternalUser", "externalGroupIds", "string"),
+    ):
+        array = seen[name].find(f"{{{TEMPURI}}}{parameter}")
+        assert {etree.QName(c).text for c in array} == {f"{{{ARRAYS}}}{item}"}, name
     lookup = seen["GetAllFoldersByExternalId"]
     for parameter in ("folderExternalIds", "providerNames"):
         strings = lookup.find(f"{{{TEMPURI}}}{parameter}")
@@ -129,25 +183,46 @@ def test_the_client_sends_panoptos_operations_parameters_and_auth_code(stand_in_
 # --- what the stand-in declares --------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_the_stand_ins_wsdl_declares_panoptos_operations_and_parameters(client):
-    answer = client.get("/panopto-sim/Panopto/PublicAPI/4.6/SessionManagement.svc?wsdl")
+def wsdl_of(client, service: str):
+    answer = client.get(f"/panopto-sim/Panopto/PublicAPI/4.6/{service}.svc?wsdl")
     assert answer.status_code == 200
-    wsdl = etree.fromstring(answer.content)
-    schemas = {s.get("targetNamespace"): s for s in wsdl.iter(f"{{{XSD}}}schema")}
+    return etree.fromstring(answer.content)
+
+
+def schemas_of(wsdl) -> dict:
+    return {s.get("targetNamespace"): s for s in wsdl.iter(f"{{{XSD}}}schema")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_the_stand_ins_wsdl_declares_panoptos_operations_and_parameters(client, service):
+    wsdl = wsdl_of(client, service)
+    schemas = schemas_of(wsdl)
     assert set(schemas) == {TEMPURI, PANOPTO, ARRAYS}
-    for operation, parameters in OPERATIONS.items():
+    for operation, parameters in SERVICES[service].items():
         element = schemas[TEMPURI].find(f"{{{XSD}}}element[@name='{operation}']")
         declared = [e.get("name") for e in element.iter(f"{{{XSD}}}element")][1:]
         assert declared == parameters, operation
         action = wsdl.find(
             f".//{{http://schemas.xmlsoap.org/wsdl/soap/}}operation"
-            f"[@soapAction='http://tempuri.org/ISessionManagement/{operation}']"
+            f"[@soapAction='http://tempuri.org/I{service}/{operation}']"
         )
         assert action is not None, operation
-    for type_name, fields in TYPES.items():
-        declared_type = schemas[PANOPTO].find(f"{{{XSD}}}complexType[@name='{type_name}']")
-        assert [e.get("name") for e in declared_type.iter(f"{{{XSD}}}element")] == fields
     port = wsdl.find(".//{http://schemas.xmlsoap.org/wsdl/}port")
-    assert port.get("name") == "BasicHttpBinding_ISessionManagement"
-    assert re.search(r"/Panopto/PublicAPI/4\.6/SessionManagement\.svc$", port[0].get("location"))
+    assert port.get("name") == f"BasicHttpBinding_I{service}"
+    assert re.search(rf"/Panopto/PublicAPI/4\.6/{service}\.svc$", port[0].get("location"))
+
+
+@pytest.mark.django_db
+def test_the_stand_ins_wsdls_declare_panoptos_types(client):
+    """Each documented type is declared by a WSDL of the stand-in, with Panopto's fields in
+    their order, and alike wherever more than one declares it."""
+    declarations: dict[str, list[list[str]]] = {}
+    for service in SERVICES:
+        schemas = schemas_of(wsdl_of(client, service))
+        for declared in schemas[PANOPTO].findall(f"{{{XSD}}}complexType"):
+            fields = [e.get("name") for e in declared.iter(f"{{{XSD}}}element")]
+            declarations.setdefault(declared.get("name"), []).append(fields)
+    for type_name, fields in TYPES.items():
+        assert type_name in declarations, type_name
+        assert all(found == fields for found in declarations[type_name]), type_name

@@ -70,7 +70,7 @@ def test_both_administrators_are_creators_before_either_launches(world, two_admi
     assert role_of("OKTATO", folder) == role_of("OKTATO2", folder) == "creator"
     second = ToolUser.objects.get(username="OKTATO2")
     assert second.name == "Éva Kiss" and not second.subject  # the API made them, no launch yet
-    assert "OKTATO (Gábor Szabó): made Creator – MAT101-EA" in out
+    assert "OKTATO (Gábor Szabó): made Creator as OKTATO – MAT101-EA" in out
     assert "2 administrators: 2 made Creator." in out
 
 
@@ -106,7 +106,7 @@ def test_an_administrator_of_two_provisioned_spaces_keeps_both_creator_groups(wo
     subject = Folder.objects.get(context_id=world.folder(world.subject).context_id)
     assert "OKTATO" in creator_group_members(course) and "OKTATO" in creator_group_members(subject)
     assert role_of("OKTATO", course) == role_of("OKTATO", subject) == "creator"
-    assert "OKTATO (Gábor Szabó): made Creator – MAT101, MAT101-EA" in out
+    assert "OKTATO (Gábor Szabó): made Creator as OKTATO – MAT101, MAT101-EA" in out
     # The second administrator of the course only was not synced by the subject's run.
     assert creator_group_members(subject) == {"OKTATO"}
 
@@ -123,7 +123,7 @@ def test_a_person_whose_identifier_is_withheld_is_reported_not_synced(world, two
 
 def test_a_dry_run_says_who_would_be_made_creator_and_changes_nothing(world, two_admins):
     out = run(f"--space={world.course.code}", "--dry-run")
-    assert "OKTATO2 (Éva Kiss): would be made Creator – MAT101-EA" in out
+    assert "OKTATO2 (Éva Kiss): would be made Creator as OKTATO2 – MAT101-EA" in out
     assert not ToolUser.objects.exists() and not ExternalGroup.objects.exists()
 
 
