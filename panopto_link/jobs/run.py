@@ -107,6 +107,8 @@ def _run(job: AccessJob) -> None:
             )
         else:
             lines.append({"code": Outcome.NOTHING_HELD, "folder": label})
+        if result.folder_is_public:
+            lines.append({"code": Outcome.PUBLIC_IN_PANOPTO, "folder": label})
         if result.kept_groups:
             lines.append(
                 {

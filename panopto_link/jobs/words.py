@@ -15,6 +15,7 @@ class Outcome(StrEnum):
     NOTHING_HELD = "nothing_held"
     OTHER_GROUPS = "other_groups"
     RECHECKED = "rechecked"
+    PUBLIC_IN_PANOPTO = "public_in_panopto"
     KEPT = "kept"
     WITHOUT_IDS = "without_ids"
     NO_USERNAME = "no_username"
@@ -34,6 +35,11 @@ def outcome_line(line: dict[str, Any]) -> str:
             "%(folder)s: read again from Panopto (%(count)d access entries).",
             count,
         ) % {"folder": line.get("folder"), "count": count}
+    if code == Outcome.PUBLIC_IN_PANOPTO:
+        return _(
+            "%(folder)s: the folder is public in Panopto: anyone can still open it there, "
+            "whatever was taken back."
+        ) % {"folder": line.get("folder")}
     if code == Outcome.NOTHING_HELD:
         return _("%(folder)s: the person held no access in Panopto: nothing to take back.") % {
             "folder": line.get("folder")
