@@ -209,6 +209,7 @@ def test_a_job_fails_after_its_attempts_and_it_can_retry_it(course, panopto, api
     assert job.attempts == 1 and "unknown folder" in job.last_error
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes old connections between tasks
 def test_the_real_worker_runs_the_queued_jobs(course, panopto, api_settings):
     membership = MembershipFactory(space=course)
     membership.delete()
