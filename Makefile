@@ -32,7 +32,7 @@ demo: $(VENV)/.installed
 	@LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py panopto_worker --no-reload --interval 1 \
 		--no-startup-delay --verbosity 1 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	trap 'exit 130' INT TERM; \
+	trap 'exit 0' INT TERM; \
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need (Python packages, Debian's Chromium, axe-core from npm) and run
