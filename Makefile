@@ -23,10 +23,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 ## Set up and start the demo: SQLite, migrated, seeded, with the built-in Panopto stand-in
-## registered for this port (`make demo PORT=8010` moves both).
+## registered for this port (`make demo PORT=8010` moves both), and the background jobs' worker
+## beside the server (taking Panopto access back, issue 24). Ctrl+C stops both.
 demo: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py seed_demo
+	@echo "Starting the background jobs' worker beside the server (Ctrl+C stops both)."
+	@LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py panopto_worker --no-reload --interval 1 \
+		--no-startup-delay --verbosity 1 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 0' INT TERM; \
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install what the tests need (Python packages, Debian's Chromium, axe-core from npm) and run

@@ -17,8 +17,11 @@ sets the directory up and empties it when the server starts. Without the variabl
 runserver, the tests' client, a management command) the metrics are this one process's.
 """
 
+import contextlib
+import datetime
 import logging
 import os
+import time
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,7 +33,9 @@ from prometheus_client import (
     disable_created_metrics,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import choose_encoder
+from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +160,7 @@ def exposition(accept: str = "") -> tuple[bytes, str]:
     if MULTIPROCESS_DIR:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry, path=MULTIPROCESS_DIR)
+        registry.register(STATE)
     encoder, content_type = choose_encoder(accept)
     return encoder(registry), content_type
 
@@ -170,3 +176,123 @@ SKIPPED = "skipped"
 
 def outbound_call_counted(*, party: str, operation: str, outcome: str) -> None:
     _counted(lambda: OUTBOUND_CALLS.labels(party=party, operation=operation, outcome=outcome).inc())
+
+
+# --- the background jobs' states (issue 24) ------------------------------------------------------
+# The jobs run in the worker, a process of its own, and a scrape never queries the database: the
+# writers of the jobs (the worker after each job, the sweep every minute, a change committed)
+# publish what is pending and failed to the shared cache, and every app server's scrape reads
+# that one snapshot (one cache round trip; none when the cache is down).
+
+JOBS_STATE_KEY = "metrics:background-jobs"
+JOBS_STATE_SECONDS = 60 * 60
+
+
+def jobs_state_publish(
+    counts: dict[tuple[str, str], int], oldest_pending: datetime.datetime | None
+) -> None:
+    """Publish the jobs' states: (kind, state) → count, and when the oldest pending job was
+    written (its age is reckoned at the scrape)."""
+    from core import shared_cache
+
+    with contextlib.suppress(shared_cache.SharedCacheUnavailable):  # metrics, not the work
+        shared_cache.set(
+            JOBS_STATE_KEY,
+            {
+                "counts": [[kind, state, count] for (kind, state), count in sorted(counts.items())],
+                "oldest_pending": oldest_pending.timestamp() if oldest_pending else None,
+            },
+            timeout=JOBS_STATE_SECONDS,
+        )
+
+
+def _snapshot(key: str) -> dict:
+    """A published snapshot, read for a scrape: never fails the scrape, is never counted as a
+    call of the app (a scrape is not one), and is not attempted while the shared cache is
+    marked down."""
+    from django.core.cache import cache
+
+    from core import shared_cache
+
+    if shared_cache.is_marked_down():
+        return {}
+    try:
+        found = cache.get(key)
+    except Exception:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+class _JobsCollector(Collector):
+    def describe(self):
+        # What it serves, without reading the cache (registering it reads this).
+        yield GaugeMetricFamily("neptun_background_jobs", "", labels=["kind", "state"])
+        yield GaugeMetricFamily("neptun_background_jobs_oldest_pending_seconds", "")
+        yield GaugeMetricFamily("neptun_panopto_reconcile_last_run_timestamp_seconds", "")
+        yield GaugeMetricFamily("neptun_panopto_reconcile_last_run", "", labels=["what"])
+
+    def collect(self):
+        jobs = GaugeMetricFamily(
+            "neptun_background_jobs",
+            "Background jobs (taking Panopto access back) by kind and state, as their writers "
+            "last published them: alert on failed > 0 and on pending growing.",
+            labels=["kind", "state"],
+        )
+        oldest = GaugeMetricFamily(
+            "neptun_background_jobs_oldest_pending_seconds",
+            "Age of the oldest pending background job: the worker is stopped or Panopto has been "
+            "down that long.",
+        )
+        snapshot = _snapshot(JOBS_STATE_KEY)
+        for kind, state, count in snapshot.get("counts", []):
+            jobs.add_metric([str(kind), str(state)], float(count))
+        since = snapshot.get("oldest_pending")
+        oldest.add_metric([], max(time.time() - since, 0.0) if since else 0.0)
+        yield jobs
+        yield oldest
+        yield from _reconcile_families()
+
+
+RECONCILE_KEY = "metrics:panopto-reconcile"
+
+
+def reconcile_published(
+    *, finished: datetime.datetime, folders: int, taken_back: int, found: int, failed: bool
+) -> None:
+    """The last reconciliation's counts (`panopto_reconcile`), for every app server's scrape."""
+    from core import shared_cache
+
+    with contextlib.suppress(shared_cache.SharedCacheUnavailable):  # metrics, not the work
+        shared_cache.set(
+            RECONCILE_KEY,
+            {
+                "finished": finished.timestamp(),
+                "folders": folders,
+                "taken_back": taken_back,
+                "found": found,
+                "failed": int(failed),
+            },
+            timeout=7 * 24 * 60 * 60,
+        )
+
+
+def _reconcile_families():
+    last = GaugeMetricFamily(
+        "neptun_panopto_reconcile_last_run_timestamp_seconds",
+        "When panopto_reconcile last finished (alert when older than a day and a half).",
+    )
+    counts = GaugeMetricFamily(
+        "neptun_panopto_reconcile_last_run",
+        "The last panopto_reconcile: folders checked, access nobody was entitled to (found), "
+        "taken back, and whether it stopped because Panopto could not be asked (failed).",
+        labels=["what"],
+    )
+    snapshot = _snapshot(RECONCILE_KEY)
+    last.add_metric([], float(snapshot.get("finished", 0)))
+    for what in ("folders", "found", "taken_back", "failed"):
+        counts.add_metric([what], float(snapshot.get(what, 0)))
+    return last, counts
+
+
+STATE = _JobsCollector()
+REGISTRY.register(STATE)

@@ -18,3 +18,7 @@ class PanoptoLinkConfig(AppConfig):
         # A Home screen reached from Studies → Information → Panopto leads back there.
         home_origin_register("panopto", panopto_list_origin)
         tool_register(PANOPTO)
+        # Issue 24: a membership's end takes its Panopto access back (a job, in its transaction).
+        from panopto_link.jobs.signals import connect
+
+        connect()

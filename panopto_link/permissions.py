@@ -437,3 +437,64 @@ def self_test_access(
         may_run=may_change_registration,
         sees_last_report=may_view_registration or may_change_registration,
     )
+
+
+# --- access in Panopto after a membership ends (issue 24) ------------------------------------
+
+
+class Entitlement(StrEnum):
+    """Why a person may still enter a folder in Panopto (the first that holds is named)."""
+
+    MEMBER_OF_OWNER = "member_of_owner"  # a membership of the space whose folder it is
+    PUBLIC_OWNER = "public_owner"  # the folder's space is public: anyone signed in enters
+    MEMBER_OF_LINKING_COURSE = "member_of_linking_course"  # a course they belong to links it
+    PUBLIC_LINKING_COURSE = "public_linking_course"  # a public course links it
+
+
+ENTITLEMENT_MESSAGES: dict[Entitlement, Promise] = {
+    Entitlement.MEMBER_OF_OWNER: _("still a member of the folder's space"),
+    Entitlement.PUBLIC_OWNER: _("the folder's space is public"),
+    Entitlement.MEMBER_OF_LINKING_COURSE: _("a member of a course that links the folder"),
+    Entitlement.PUBLIC_LINKING_COURSE: _("a public course links the folder"),
+}
+
+
+@dataclass(frozen=True)
+class FolderEntitlementFacts:
+    """What the portal holds now of one person and one folder (`selectors.jobs`)."""
+
+    member_of_owner: bool
+    owner_public: bool
+    member_of_linking_course: bool
+    public_linking_course: bool
+
+
+def folder_entitlement(facts: FolderEntitlementFacts) -> Entitlement | None:
+    """Whether the person is still entitled to enter the folder in Panopto, and why: through
+    the space that owns it (a membership of any role, or the space being public, SPEC §3), or
+    through a course that links it (`names_linked_folder`: a course's members and, for a public
+    course, its guests are sent its linked folders). None: nobody entitles them, and Panopto's
+    access is taken back. The same rule serves a membership's end, the nightly reconciliation
+    and IT's "why" page."""
+    if facts.member_of_owner:
+        return Entitlement.MEMBER_OF_OWNER
+    if facts.owner_public:
+        return Entitlement.PUBLIC_OWNER
+    if facts.member_of_linking_course:
+        return Entitlement.MEMBER_OF_LINKING_COURSE
+    if facts.public_linking_course:
+        return Entitlement.PUBLIC_LINKING_COURSE
+    return None
+
+
+def may_explain_access(*, is_staff: bool, has_permission: bool) -> bool:
+    """IT's "why can (or can't) X see Y?" page and its actions (revoke now, re-check): staff
+    who may view Panopto access jobs (`panopto_link.view_accessjob`) — the page shows a
+    person's memberships and launches."""
+    return is_staff and has_permission
+
+
+def may_act_on_access(*, is_staff: bool, has_permission: bool) -> bool:
+    """Queueing a job from the admin (retry, revoke now, re-check): staff who may change Panopto
+    access jobs (`panopto_link.change_accessjob`)."""
+    return is_staff and has_permission

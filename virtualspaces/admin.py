@@ -107,7 +107,7 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     """A space's members, 50 to a page, searchable by person and space."""
 
-    list_display = ("user", "space", "role", "created_at")
+    list_display = ("user", "space", "role", "ends_on", "created_at")
     list_per_page = 50
     list_filter = ("role", "space__space_type", SpaceSemesterFilter)
     search_fields = (

@@ -105,6 +105,18 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
+    # Issue 24: a guest's invitation (or any membership) may end on a day; the sweep
+    # (`manage.py memberships_end_expired`, on the jobs timer) ends it the day after, through the
+    # same deletion as a removal in the admin.
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: the last day of the membership (e.g. a guest's invitation). The day "
+            "after, the membership ends and Panopto takes the person's access back."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -126,6 +138,12 @@ class Membership(models.Model):
         indexes = [
             # "A space's members", by role (the administrators first).
             models.Index(fields=["space", "role"], name="membership_space_role_idx"),
+            # The expiry sweep: memberships with an end date before today.
+            models.Index(
+                fields=["ends_on"],
+                name="membership_ends_on_idx",
+                condition=Q(ends_on__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

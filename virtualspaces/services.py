@@ -1,5 +1,6 @@
 """Every write to virtual spaces and memberships goes through these functions."""
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -213,3 +214,15 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
     result.updated = len(to_update)
     result.unchanged = len(wanted) - len(to_create) - len(to_update)
     return result
+
+
+# --- ending memberships (issue 24) ---------------------------------------------------------------
+
+
+def memberships_end_expired(*, today: datetime.date) -> int:
+    """End the memberships whose last day (`ends_on`) is before `today`: deleted as a removal in
+    the admin is, one query's delete, so every listener of a membership's end (Panopto takes
+    the access back) hears each of them in the same transaction. Returns how many ended."""
+    with transaction.atomic():
+        _deleted, by_model = Membership.objects.filter(ends_on__lt=today).delete()
+    return by_model.get(Membership._meta.label, 0)

@@ -6,7 +6,7 @@ docs/decisions/0007 and 0017.
 - plug in: `tool_register` (a `LaunchTool`), `launch_words_register` (the records in words);
 - a launch: `login_initiation_url` at the click, `login_initiation_refused` for a refused one;
 - the picker's return: `receive_content`, `ContentRefused`;
-- the records: `context_launched`, `client_issued`;
+- the records: `context_launched`, `client_issued`, `last_launches` (IT's "why" page);
 - addresses: `absolute_url`;
 - the self-test: the platform's own checks and helpers the tool's checks reuse.
 """
@@ -15,7 +15,12 @@ from panopto_link.lti_platform.content import ContentRefused, receive_content
 from panopto_link.lti_platform.initiation import login_initiation_refused, login_initiation_url
 from panopto_link.lti_platform.issuer import absolute_url
 from panopto_link.lti_platform.plan import LaunchPlan, LaunchRequest, ToolRegistration
-from panopto_link.lti_platform.records import client_issued, context_launched
+from panopto_link.lti_platform.records import (
+    RecordSeen,
+    client_issued,
+    context_launched,
+    last_launches,
+)
 from panopto_link.lti_platform.self_test import (
     PRODUCTION,
     CheckResult,
@@ -48,6 +53,7 @@ __all__ = [
     "LaunchRequest",
     "LaunchTool",
     "LaunchWords",
+    "RecordSeen",
     "Status",
     "ToolMoment",
     "ToolRegistration",
@@ -61,6 +67,7 @@ __all__ = [
     "context_launched",
     "counts",
     "jwks_key_problems",
+    "last_launches",
     "launch_words_register",
     "login_initiation_refused",
     "login_initiation_url",

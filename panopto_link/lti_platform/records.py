@@ -1,6 +1,9 @@
 """What the launch records tell a tool's part: whether launches went ahead with a context id or
 for a client. The records are the platform's; a tool asks these questions, never the table."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
@@ -23,3 +26,31 @@ def client_issued(client_id: str) -> bool:
         stage=LaunchStage.AUTHORIZATION,
         outcome=LaunchOutcome.ACCEPTED,
     ).exists()
+
+
+@dataclass(frozen=True)
+class RecordSeen:
+    """One launch record as IT's explanations show it (plain data across the seam)."""
+
+    created_at: datetime.datetime
+    stage: str
+    outcome: str
+    reason: str
+    role_sent: str
+
+
+def last_launches(*, user_id: int, space_id: int, count: int = 5) -> list[RecordSeen]:
+    """The person's newest launch records of the space (one query)."""
+    records = LaunchRecord.objects.filter(user_id=user_id, space_id=space_id).order_by(
+        "-created_at", "-pk"
+    )[:count]
+    return [
+        RecordSeen(
+            created_at=record.created_at,
+            stage=record.get_stage_display(),
+            outcome=record.get_outcome_display(),
+            reason=record.reason,
+            role_sent=record.role_sent,
+        )
+        for record in records
+    ]

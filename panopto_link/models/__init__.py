@@ -9,6 +9,14 @@ from panopto_link.models.folders import (
     VideoLink,
     new_opaque_id,
 )
+from panopto_link.models.jobs import (
+    AccessJob,
+    FolderAccessCheck,
+    JobKind,
+    JobReason,
+    JobState,
+    ReconcileRun,
+)
 from panopto_link.models.registration import (
     CUSTOM_PARAMETER_PROBLEMS,
     LINKED_FOLDERS_PARAMETER,
@@ -25,15 +33,21 @@ __all__ = [
     "CUSTOM_PARAMETER_PROBLEMS",
     "LINKED_FOLDERS_PARAMETER",
     "RESERVED_CUSTOM_KEYS",
+    "AccessJob",
+    "FolderAccessCheck",
     "FolderLink",
     "FolderState",
     "IdentifierKind",
+    "JobKind",
+    "JobReason",
+    "JobState",
     "LaunchOpens",
     "PanoptoFolder",
     "PanoptoLicence",
     "PanoptoLicenceQuerySet",
     "PanoptoRegistration",
     "PrivacyLevel",
+    "ReconcileRun",
     "VideoLink",
     "new_opaque_id",
 ]

@@ -27,6 +27,10 @@ INSTALLED_APPS = [
     "virtualspaces",
     "panopto_link.lti_platform",
     "panopto_link",
+    # Durable background jobs (issue 24, docs/decisions/0020): Django's tasks framework (the
+    # backport) and its database backend, whose rows are written in the caller's transaction.
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -400,3 +404,16 @@ LOGGING: dict[str, Any] = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
+
+
+# --- background jobs (issue 24, docs/decisions/0020) ----------------------------------------------
+# The jobs' rows live in the portal's database: enqueued in the transaction that ends a
+# membership, run by `manage.py db_worker` (deploy/systemd/neptun-portal-worker.service).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A job that has run longer than this is taken for dead (its worker killed) and queued again.
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", default=300)

@@ -94,6 +94,7 @@ PAGES = [
     Page("admin:virtualspaces_membership_import_csv", "the memberships' CSV import"),
     Page("admin:panopto_link_panoptoregistration_self_test", "the self-test, before it runs"),
     Page("admin:panopto_link_panoptofolder_import_existing", "the existing folders' CSV import"),
+    Page("admin:panopto_link_accessjob_why", "why a person can (or can't) see a space"),
 ]
 
 # URLs that are no page, and why.
@@ -352,6 +353,12 @@ def walk_it_admin(axe: Axe, page, world) -> None:
             "/admin/panopto_link/panoptofolder/import-existing/",
             "admin:panopto_link_panoptofolder_import_existing",
             "the existing folders' CSV import",
+        ),
+        (
+            f"/admin/panopto_link/accessjob/why/?person={world.member.get_username()}"
+            f"&space={world.course.code}",
+            "admin:panopto_link_accessjob_why",
+            "why a person can (or can't) see a space",
         ),
     ]:
         page.goto(path)

@@ -1,0 +1,161 @@
+"""The nightly reconciliation (issue 24, `manage.py panopto_reconcile`): each confirmed folder's
+access in Panopto (`folder_access`: user grants and the groups' members) is compared with who
+may enter it by the portal's rules (`permissions.folder_entitlement`, the rule a membership's
+end asks), and what nobody is entitled to is taken back — a grant made behind the portal's
+back, a revocation that never reached Panopto. Only the portal's own identity provider's users
+are compared: a user of another provider, an internal one, and the API user are left alone.
+`dry_run` reports without changing anything. What Panopto held is kept per folder
+(`FolderAccessCheck`) for IT's "why" page."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from core.metrics import reconcile_published
+from panopto_link.jobs import calls
+from panopto_link.jobs.services import folder_access_read, panopto_username
+from panopto_link.models import (
+    FolderState,
+    PanoptoFolder,
+    PanoptoRegistration,
+    ReconcileRun,
+)
+from panopto_link.panopto_api import soap
+from panopto_link.panopto_api.connection import ApiConnection
+from panopto_link.permissions import FolderEntitlementFacts, folder_entitlement
+from virtualspaces.models import Membership, VirtualSpace
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FolderRules:
+    """Who the portal entitles to one folder: the Panopto usernames of the owner's members and
+    of the linking courses' members, and whether either is public."""
+
+    owner_members: set[str] = field(default_factory=set)
+    linking_members: set[str] = field(default_factory=set)
+    owner_public: bool = False
+    linking_public: bool = False
+
+    def facts(self, username: str) -> FolderEntitlementFacts:
+        return FolderEntitlementFacts(
+            member_of_owner=username in self.owner_members,
+            owner_public=self.owner_public,
+            member_of_linking_course=username in self.linking_members,
+            public_linking_course=self.linking_public,
+        )
+
+
+def folder_rules(folder: PanoptoFolder, registration: PanoptoRegistration | None) -> FolderRules:
+    """Three queries."""
+    owner = folder.space
+    linking = list(
+        VirtualSpace.objects.filter(folder_links__linked_space=owner).values_list("pk", "is_public")
+    )
+    linking_ids = {pk for pk, _public in linking}
+    rules = FolderRules(
+        owner_public=owner.is_public, linking_public=any(public for _pk, public in linking)
+    )
+    memberships = Membership.objects.filter(
+        Q(space=owner) | Q(space_id__in=linking_ids)
+    ).select_related("user")
+    for membership in memberships:
+        name = panopto_username(membership.user, registration)
+        if membership.space_id == owner.pk:
+            rules.owner_members.add(name)
+        else:
+            rules.linking_members.add(name)
+    return rules
+
+
+def reconcile(
+    *,
+    connection: ApiConnection,
+    dry_run: bool,
+    progress: Callable[[int, int, PanoptoFolder, list[dict[str, Any]]], None] | None = None,
+) -> ReconcileRun:
+    registration = PanoptoRegistration.load()
+    run = ReconcileRun.objects.create(dry_run=dry_run)
+    folders = list(
+        PanoptoFolder.objects.filter(state=FolderState.CREATED)
+        .exclude(panopto_id="")
+        .select_related("space")
+        .order_by("space__code")
+    )
+    try:
+        for number, folder in enumerate(folders, start=1):
+            changes = _reconcile_folder(
+                folder, connection=connection, registration=registration, dry_run=dry_run, run=run
+            )
+            run.changes.extend(changes)
+            if progress:
+                progress(number, len(folders), folder, changes)
+    except (soap.PanoptoApiUnavailable, soap.PanoptoApiRefused) as error:
+        run.error = str(error)[:2000]
+        logger.warning("panopto_reconcile stopped: %s", error)
+    run.finished_at = timezone.now()
+    run.save()
+    reconcile_published(
+        finished=run.finished_at,
+        folders=run.folders_checked,
+        taken_back=run.taken_back,
+        found=len(run.changes),
+        failed=bool(run.error),
+    )
+    return run
+
+
+def _reconcile_folder(
+    folder: PanoptoFolder,
+    *,
+    connection: ApiConnection,
+    registration: PanoptoRegistration | None,
+    dry_run: bool,
+    run: ReconcileRun,
+) -> list[dict[str, Any]]:
+    found = calls.folder_access(connection, folder_id=folder.panopto_id)
+    folder_access_read(panopto_id=folder.panopto_id, found=found)
+    run.folders_checked += 1
+    run.access_seen += len(found.entries)
+    rules = folder_rules(folder, registration)
+    changes: list[dict[str, Any]] = []
+    revoked: set[str] = set()
+    for entry in found.entries:
+        username = entry.username
+        if "\\" in username or username == connection.username:
+            continue  # not the portal's to judge: another provider's, internal, the API user
+        if folder_entitlement(rules.facts(username)) is not None:
+            continue
+        change = {
+            "space_code": folder.space.code,
+            "username": username,
+            "role": entry.role,
+            "how": entry.how.value,
+            "group": entry.group,
+            "reason": "not_entitled",
+            "done": False,
+        }
+        if not dry_run and username not in revoked:
+            calls.revoke_folder_access(connection, folder_id=folder.panopto_id, username=username)
+            revoked.add(username)
+        change["done"] = not dry_run
+        changes.append(change)
+        logger.info(
+            "panopto_reconcile %s: %s %s (%s %s) nobody in the portal is entitled%s",
+            folder.space.code,
+            username,
+            entry.role,
+            entry.how.value,
+            entry.group,
+            "" if dry_run else ": taken back",
+        )
+    run.taken_back += len(revoked)
+    if revoked:
+        fresh = calls.folder_access(connection, folder_id=folder.panopto_id)
+        folder_access_read(panopto_id=folder.panopto_id, found=fresh)
+    return changes

@@ -1,0 +1,81 @@
+"""What a job did, in words: stored as codes (the job's `outcome`), read in the reader's
+language by the admin and the "why" page."""
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from panopto_link.permissions import ENTITLEMENT_MESSAGES, Entitlement
+
+
+class Outcome(StrEnum):
+    TAKEN_BACK = "taken_back"
+    NOTHING_HELD = "nothing_held"
+    OTHER_GROUPS = "other_groups"
+    RECHECKED = "rechecked"
+    PUBLIC_IN_PANOPTO = "public_in_panopto"
+    KEPT = "kept"
+    WITHOUT_IDS = "without_ids"
+    NO_USERNAME = "no_username"
+    NO_PANOPTO_IDS = "no_panopto_ids"
+    NO_API_SETTINGS = "no_api_settings"
+    UNKNOWN_KIND = "unknown_kind"
+
+
+def outcome_line(line: dict[str, Any]) -> str:
+    code = line.get("code")
+    if code == Outcome.TAKEN_BACK:
+        return _("%(folder)s: access taken back in Panopto.") % {"folder": line.get("folder")}
+    if code == Outcome.RECHECKED:
+        count = int(line.get("count", 0))
+        return ngettext(
+            "%(folder)s: read again from Panopto (%(count)d access entry).",
+            "%(folder)s: read again from Panopto (%(count)d access entries).",
+            count,
+        ) % {"folder": line.get("folder"), "count": count}
+    if code == Outcome.PUBLIC_IN_PANOPTO:
+        return _(
+            "%(folder)s: the folder is public in Panopto: anyone can still open it there, "
+            "whatever was taken back."
+        ) % {"folder": line.get("folder")}
+    if code == Outcome.NOTHING_HELD:
+        return _("%(folder)s: the person held no access in Panopto: nothing to take back.") % {
+            "folder": line.get("folder")
+        }
+    if code == Outcome.OTHER_GROUPS:
+        return _(
+            "%(folder)s: the person is still in groups the portal does not manage (%(groups)s): "
+            "remove them in Panopto if they should not see the folder."
+        ) % {"folder": line.get("folder"), "groups": line.get("groups")}
+    if code == Outcome.KEPT:
+        why = line.get("why", "")
+        reason = ENTITLEMENT_MESSAGES[Entitlement(why)] if why in Entitlement else why
+        return _("%(folder)s: kept, %(why)s.") % {"folder": line.get("folder"), "why": reason}
+    if code == Outcome.WITHOUT_IDS:
+        count = int(line.get("count", 0))
+        return ngettext(
+            "%(count)d folder without a Panopto id: nothing to take back there.",
+            "%(count)d folders without a Panopto id: nothing to take back there.",
+            count,
+        ) % {"count": count}
+    if code == Outcome.NO_USERNAME:
+        return _("The person has no username in Panopto: nothing to take back.")
+    if code == Outcome.NO_PANOPTO_IDS:
+        return _(
+            "No folder of the space has a Panopto id (never confirmed in Panopto by "
+            "panopto_confirm): nothing to take back."
+        )
+    if code == Outcome.NO_API_SETTINGS:
+        return _(
+            "The Panopto registration has no API settings: the portal cannot take access back "
+            "in Panopto (remove it there by hand)."
+        )
+    return _("Not a job this worker knows.")
+
+
+def outcome_text(outcome: Any) -> str:
+    if not isinstance(outcome, list):
+        return str(outcome or "")
+    return "\n".join(outcome_line(line) for line in outcome if isinstance(line, dict))

@@ -1,0 +1,59 @@
+"""`manage.py panopto_reconcile [--dry-run]`: compare each confirmed folder's access in Panopto
+with who may enter it by the portal's rules and take back what nobody is entitled to
+(`panopto_link/jobs/reconcile.py`). Nightly, by deploy/systemd/neptun-panopto-reconcile.timer.
+Prints a line per folder (progress) and each change with its reason; the run is kept for the
+admin (*Panopto reconciliations*) and its counts go to the metrics."""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from panopto_link.jobs.reconcile import reconcile
+from panopto_link.panopto_api.connection import api_connection
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare Panopto's folder access with the portal's rules and take back what nobody "
+        "is entitled to (nightly)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would be taken back; change nothing.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        try:
+            connection = api_connection()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        if connection is None:
+            self.stdout.write("Panopto's API is not configured: nothing to reconcile.")
+            return
+        dry_run = options["dry_run"]
+
+        def progress(number, total, folder, changes) -> None:
+            self.stdout.write(
+                f"[{number}/{total}] {folder.space.code}: "
+                f"{len(changes)} not entitled"
+                + (" (dry run)" if dry_run else (", taken back" if changes else ""))
+            )
+            for change in changes:
+                how = change["how"] + (f" {change['group']}" if change["group"] else "")
+                self.stdout.write(
+                    f"    {change['username']} ({change['role']}, {how}): nobody in the portal "
+                    "is entitled — not a member of the space or of a course linking it"
+                    + ("; would be taken back" if dry_run else "; taken back")
+                )
+
+        run = reconcile(connection=connection, dry_run=dry_run, progress=progress)
+        people = len({(c["space_code"], c["username"]) for c in run.changes})
+        summary = f"{people} would be taken back" if dry_run else f"{run.taken_back} taken back"
+        self.stdout.write(
+            f"{run.folders_checked} folders checked, {run.access_seen} access entries seen, "
+            f"{len(run.changes)} not entitled, {summary}."
+        )
+        if run.error:
+            raise CommandError(f"Panopto's API could not be asked: {run.error}")
