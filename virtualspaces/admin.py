@@ -13,6 +13,7 @@ from virtualspaces.forms import MembershipCsvForm
 from virtualspaces.models import Membership, VirtualSpace
 from virtualspaces.services import (
     MembershipCsvError,
+    MembershipCsvResult,
     membership_save,
     memberships_import_csv,
     space_save,
@@ -103,6 +104,26 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
         )
 
 
+def import_summary(result: MembershipCsvResult) -> str:
+    """What an import did, and how its rows' people were found (a Neptun code or a username)."""
+    done = ngettext(
+        "Imported %(rows)d row: %(created)d created, %(updated)d changed, %(unchanged)d unchanged.",
+        "Imported %(rows)d rows: %(created)d created, %(updated)d changed, "
+        "%(unchanged)d unchanged.",
+        result.rows,
+    ) % {
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    matched = _("People found: %(neptun)d by Neptun code, %(username)d by username.") % {
+        "neptun": result.matched_by_neptun_code,
+        "username": result.matched_by_username,
+    }
+    return f"{done} {matched}"
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     """A space's members, 50 to a page, searchable by person and space."""
@@ -149,22 +170,7 @@ class MembershipAdmin(admin.ModelAdmin):
                 file_error = str(error)
             else:
                 if result.imported:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "Imported %(rows)d row: %(created)d created, %(updated)d changed, "
-                            "%(unchanged)d unchanged.",
-                            "Imported %(rows)d rows: %(created)d created, %(updated)d changed, "
-                            "%(unchanged)d unchanged.",
-                            result.rows,
-                        )
-                        % {
-                            "rows": result.rows,
-                            "created": result.created,
-                            "updated": result.updated,
-                            "unchanged": result.unchanged,
-                        },
-                    )
+                    messages.success(request, import_summary(result))
                     return redirect(reverse("admin:virtualspaces_membership_changelist"))
         context = {
             **self.admin_site.each_context(request),

@@ -6,7 +6,8 @@ class MembershipCsvForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns: user identifier (Neptun code), space code, role (administrator, member or "
-            "guest member). A header row is optional; comma or semicolon separated; UTF-8."
+            "Columns: the person's Neptun code (or username), space code, role (administrator, "
+            "member or guest member). A header row is optional; comma or semicolon separated; "
+            "UTF-8."
         ),
     )

@@ -1,6 +1,7 @@
 """Every write to virtual spaces and memberships goes through these functions."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -127,25 +128,49 @@ def _is_header(row: list[str]) -> bool:
     return len(row) >= 3 and row[2].lower() in HEADER_ROLE_CELLS
 
 
-def memberships_import_csv(*, data: bytes) -> CsvImportResult:
+@dataclass
+class MembershipCsvResult(CsvImportResult):
+    """A membership import's result, and how its rows' people were found: the first column
+    is a Neptun code or a username, and the admin is told how many rows matched which."""
+
+    matched_by_neptun_code: int = 0
+    matched_by_username: int = 0
+
+
+def _users_by_identifier(identifiers: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The users whose Neptun code, and those whose username, is one of `identifiers`."""
+    User = get_user_model()
+    by_code = {
+        u.neptun_code: u
+        for chunk in in_chunks(identifiers)
+        for u in User.objects.filter(neptun_code__in=chunk)
+    }
+    by_name = {
+        u.username: u
+        for chunk in in_chunks(identifiers)
+        for u in User.objects.filter(username__in=chunk)
+    }
+    return by_code, by_name
+
+
+def memberships_import_csv(*, data: bytes) -> MembershipCsvResult:
     """Import memberships from CSV rows `user identifier, space code, role`.
 
-    Every row is validated first. If any row is invalid nothing is written and the result lists
-    every problem; otherwise all rows are written in one transaction. Importing the same file
-    again changes nothing. Raises MembershipCsvError when the file itself cannot be read.
+    The user identifier is the person's Neptun code or, failing that, their username; an
+    identifier that is one person's Neptun code and another's username is refused (either
+    choice could give the wrong person access). Every row is validated first. If any row is
+    invalid nothing is written and the result lists every problem; otherwise all rows are
+    written in one transaction. Importing the same file again changes nothing. Raises
+    MembershipCsvError when the file itself cannot be read.
     """
     rows = read_csv_rows(
         data, is_header=_is_header, no_rows_message=_("The file has no membership rows.")
     )
-    result = CsvImportResult(rows=len(rows))
+    result = MembershipCsvResult(rows=len(rows))
 
-    usernames = {row[0] for _line, row in rows if row}
+    identifiers = {row[0] for _line, row in rows if row}
     codes = {row[1] for _line, row in rows if len(row) > 1}
-    users = {
-        u.username: u
-        for chunk in in_chunks(usernames)
-        for u in get_user_model().objects.filter(username__in=chunk)
-    }
+    users_by_code, users_by_name = _users_by_identifier(identifiers)
     spaces = {
         s.code: s for chunk in in_chunks(codes) for s in VirtualSpace.objects.filter(code__in=chunk)
     }
@@ -158,10 +183,19 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
                 "count": len(row)
             }
         else:
-            username, code, role_text = row
+            identifier, code, role_text = row
             role = ROLE_ALIASES.get(role_text.lower())
-            if username not in users:
-                reason = _("No user with the identifier “%(user)s”.") % {"user": username}
+            by_code = users_by_code.get(identifier)
+            by_name = users_by_name.get(identifier)
+            if by_code is None and by_name is None:
+                reason = _("No user has the Neptun code or the username “%(user)s”.") % {
+                    "user": identifier
+                }
+            elif by_code is not None and by_name is not None and by_code.pk != by_name.pk:
+                reason = _(
+                    "“%(user)s” is the Neptun code of %(by_code)s and the username of "
+                    "%(by_name)s; correct one of them before importing."
+                ) % {"user": identifier, "by_code": by_code, "by_name": by_name}
             elif code not in spaces:
                 reason = _("No virtual space with the code “%(code)s”.") % {"code": code}
             elif role is None:
@@ -169,7 +203,13 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
                     "Unknown role “%(role)s”; use administrator, member or guest member."
                 ) % {"role": role_text}
             else:
-                key = (users[username].pk, spaces[code].pk)
+                if by_code is not None:
+                    user = by_code
+                    result.matched_by_neptun_code += 1
+                else:
+                    user = by_name
+                    result.matched_by_username += 1
+                key = (user.pk, spaces[code].pk)
                 earlier = wanted.get(key)
                 if earlier and earlier[0] != role:
                     reason = _(

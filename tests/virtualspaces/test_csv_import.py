@@ -225,3 +225,49 @@ def test_a_file_of_70000_distinct_users_and_spaces_is_imported(people):
     result = memberships_import_csv(data=data)
     assert result.imported and (result.created, result.updated) == (MANY - 1, 1)
     assert Membership.objects.filter(role=MembershipRole.MEMBER).count() == MANY
+
+
+# --- the first column: a Neptun code or a username (issue 25 item 8) ---------------------------
+
+
+def test_a_neptun_code_is_accepted_and_the_result_says_it_matched_the_neptun_code(people):
+    student = UserFactory(username="demo.student", neptun_code="HK7Q2D")
+    result = memberships_import_csv(data=b"HK7Q2D,MAT101,member\nANNA01,MAT101,administrator\n")
+    assert result.imported, result.problems
+    assert Membership.objects.filter(user=student, space=people["math"]).exists()
+    assert (result.matched_by_neptun_code, result.matched_by_username) == (1, 1)
+
+
+def test_a_username_that_is_also_the_persons_neptun_code_counts_as_the_neptun_code(people):
+    UserFactory(username="XY12AB", neptun_code="XY12AB")
+    result = memberships_import_csv(data=b"XY12AB,MAT101,member\n")
+    assert result.imported
+    assert (result.matched_by_neptun_code, result.matched_by_username) == (1, 0)
+
+
+def test_an_identifier_naming_two_people_is_refused_and_nothing_is_written(people):
+    """One person's Neptun code is another's username: choosing either could give the wrong
+    person access, so the row is refused with both names."""
+    UserFactory(username="QQ11ZZ", first_name="Egyik", last_name="Ember")
+    UserFactory(username="masik", neptun_code="QQ11ZZ", first_name="Másik", last_name="Ember")
+    result = memberships_import_csv(data=b"QQ11ZZ,MAT101,member\nANNA01,MAT101,member\n")
+    assert not result.imported
+    [problem] = result.problems
+    assert problem.line == 1 and "QQ11ZZ" in problem.reason
+    assert "Neptun code" in problem.reason and "username" in problem.reason
+    assert Membership.objects.count() == 0
+
+
+def test_an_unknown_identifier_says_neither_a_neptun_code_nor_a_username_matched(people):
+    result = memberships_import_csv(data=b"HK7Q2D,MAT101,member\n")
+    [problem] = result.problems
+    assert "Neptun code" in problem.reason and "username" in problem.reason
+
+
+def test_admin_page_says_how_many_rows_matched_a_neptun_code(admin_client, people):
+    UserFactory(username="demo.student", neptun_code="HK7Q2D")
+    response = upload(admin_client, b"HK7Q2D,MAT101,member\nANNA01,FIZ101,member\n")
+    assert response.status_code == 302
+    page = admin_client.get(response["Location"]).content.decode()
+    # The admin speaks the portal's default language, Hungarian.
+    assert "1 Neptun-kód, 1 felhasználónév alapján" in page
