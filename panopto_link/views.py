@@ -469,7 +469,8 @@ def studies_panopto(request: HttpRequest) -> HttpResponse:
     and matching the search."""
     setting = request_panopto_setting(request)
     if not panopto_shown(licence_valid=setting.licence_valid):
-        raise Http404
+        # A bookmark of the page: it is not there (404, as SPEC §3 says), and the page says why.
+        return render(request, "panopto_link/not_available.html", status=HTTPStatus.NOT_FOUND)
     search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     choice = semester_choice(
         request.GET.get("semester"),

@@ -12,6 +12,7 @@ The names below are the package's public reads; import them from here."""
 from panopto_link.selectors.page import (
     FolderRow,
     PanoptoPage,
+    folder_openers,
     folder_rows,
     panopto_page,
     with_administrators,
@@ -47,6 +48,7 @@ __all__ = [
     "SpacePanopto",
     "context_id_used",
     "folder_context_used",
+    "folder_openers",
     "folder_rows",
     "launch_facts",
     "panopto_page",
