@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -350,11 +351,77 @@ def item_refusal_message(title: str, key: str, problem: str) -> str:
     return str(message) % {"title": title, "key": key}
 
 
+def _quoted_titles(videos: list[VideoLink]) -> str:
+    return ", ".join(_("“%(title)s”") % {"title": video.title} for video in videos)
+
+
+def linking_messages(
+    request: HttpRequest,
+    *,
+    added: list[VideoLink],
+    already_linked: list[VideoLink],
+    refused: list[str],
+    outcome: "LinkingOutcome",
+) -> None:
+    """What a picker's answer did, as messages of the space page's videos section."""
+
+    def say(level: int, text: str) -> None:
+        messages.add_message(request, level, text, extra_tags="videos")
+
+    if outcome.errormsg:
+        say(messages.ERROR, _("Panopto reported a problem: %(text)s") % {"text": outcome.errormsg})
+    if outcome.msg:
+        say(messages.INFO, outcome.msg)
+    if added:
+        say(
+            messages.SUCCESS,
+            ngettext(
+                "%(count)d video was added to the space: %(titles)s.",
+                "%(count)d videos were added to the space: %(titles)s.",
+                len(added),
+            )
+            % {"count": len(added), "titles": _quoted_titles(added)},
+        )
+    if already_linked:
+        say(
+            messages.INFO,
+            ngettext(
+                "Already among the space's videos, so not added again: %(titles)s.",
+                "Already among the space's videos, so not added again: %(titles)s.",
+                len(already_linked),
+            )
+            % {"titles": _quoted_titles(already_linked)},
+        )
+    for text in refused:
+        say(messages.ERROR, text)
+    if refused:
+        say(
+            messages.INFO,
+            _(
+                "If this happens again, please tell the IT administrators: the Panopto "
+                "connection may need their attention."
+            ),
+        )
+    if outcome.skipped_items:
+        say(
+            messages.INFO,
+            ngettext(
+                "%(count)d returned item was not a Panopto video link and was left out.",
+                "%(count)d returned items were not Panopto video links and were left out.",
+                outcome.skipped_items,
+            )
+            % {"count": outcome.skipped_items},
+        )
+    if not (added or already_linked or refused or outcome.errormsg):
+        say(messages.INFO, _("No video was chosen, so nothing was added."))
+
+
 @login_required
 @require_http_methods(["GET"])
 def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
-    """The videos a content picker linked, on a full portal page: the user's own outcome only
-    (signed, for this user and space), 400 for any other value."""
+    """Where the browser lands after a content picker: the space's page, its videos section
+    saying what was added (issue 25 item 5: no separate result page, no extra click). The
+    user's own outcome only (signed, for this user and space), 400 for any other value."""
     outcome = LinkingOutcome.open(request.GET.get("outcome", "")[:4000])
     if outcome is None or outcome.space_id != space_pk or outcome.user_id != request.user.pk:
         return error_page(
@@ -364,17 +431,14 @@ def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
         )
     found = access_folder(request, space_pk)
     videos = space_videos_by_id(found.target.space, [*outcome.added, *outcome.already_linked])
-    return render(
+    linking_messages(
         request,
-        "panopto_link/deep_linking_done.html",
-        {
-            "space": found.target.space,
-            "added": [videos[pk] for pk in outcome.added if pk in videos],
-            "already_linked": [videos[pk] for pk in outcome.already_linked if pk in videos],
-            "refused": [item_refusal_message(*item) for item in outcome.refused],
-            "response": outcome,
-        },
+        added=[videos[pk] for pk in outcome.added if pk in videos],
+        already_linked=[videos[pk] for pk in outcome.already_linked if pk in videos],
+        refused=[item_refusal_message(*item) for item in outcome.refused],
+        outcome=outcome,
     )
+    return redirect(_videos_of(found.target.space.pk))
 
 
 # --- Studies → Information → Panopto ---------------------------------------------------------
@@ -462,6 +526,7 @@ def semester_choice(
     return SemesterChoice(semester=semester, unknown=unknown, options=options)
 
 
+@never_cache  # fresh after Back from a launch, as the Home screen (issue 25 item 4)
 @login_required
 def studies_panopto(request: HttpRequest) -> HttpResponse:
     """Every folder of the spaces the user belongs to: ready ones first, the ones waiting for

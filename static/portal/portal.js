@@ -10,6 +10,15 @@
 
   document.documentElement.classList.add("js");
 
+  // A page with launch buttons is sent with Cache-Control: no-store, so Back asks for it again;
+  // a browser that still restores it from its back/forward cache reloads it here: after a
+  // launch the folder may be open, and the page's "not opened yet" would be stale.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.querySelector("form.launch")) {
+      window.location.reload();
+    }
+  });
+
   // On a phone the menu starts folded into its "Menu" row (without script it stays open).
   document.addEventListener("DOMContentLoaded", function () {
     var menu = document.querySelector(".main-menu__disclosure");

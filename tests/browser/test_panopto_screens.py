@@ -267,3 +267,19 @@ def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester, m
         phone.screenshot(path=SCREENSHOTS / name, full_page=True)
     for name in ("studies-information-panopto.png", "space-home.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", [("Gábor", "Szabó"), ("Kristóf Benedek", "Vásárhelyi-Nagy")])
+def test_the_signed_in_name_is_whole_in_the_header_at_320_px(page, log_in, name):
+    """Issue 25 item 7: the name was cut to two letters (an ellipsis) at 320 px."""
+    user = UserFactory(username="NARROW", first_name=name[0], last_name=name[1])
+    log_in(user)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/")
+    shown = page.locator("header .user-name")
+    assert shown.inner_text() == f"{name[1]} {name[0]}"
+    assert shown.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing cut off
+    box = shown.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    # And the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

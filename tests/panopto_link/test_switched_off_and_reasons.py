@@ -143,3 +143,24 @@ def test_the_messages_list_keeps_its_list_role(client, created_space_with_a_vide
     lists = document.find_all("ul", class_="messages")
     assert lists and all("role" not in ul.attrs for ul in lists)
     assert any(ul.parent.attrs.get("role") == "status" for ul in lists)
+
+
+# --- Back after a launch (item 4) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["space", "panopto"])
+def test_pages_with_launch_buttons_are_never_kept_for_the_back_button(
+    client, created_space_with_a_video, page
+):
+    space, member = created_space_with_a_video
+    LicenceFactory()
+    RegistrationFactory()
+    client.force_login(member)
+    url = (
+        reverse("virtualspaces:space_home", args=[space.pk])
+        if page == "space"
+        else reverse("panopto_link:studies_panopto")
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
