@@ -32,6 +32,7 @@ from panopto_link.lti_platform.self_test import (
 )
 from panopto_link.lti_platform.tools import (
     AcceptedContent,
+    ContextName,
     LaunchTool,
     LaunchWords,
     ToolMoment,
@@ -44,6 +45,7 @@ __all__ = [
     "AcceptedContent",
     "CheckResult",
     "ContentRefused",
+    "ContextName",
     "LaunchPlan",
     "LaunchRequest",
     "LaunchTool",
