@@ -408,3 +408,33 @@ def self_test_access(
         may_run=may_change_registration,
         sees_last_report=may_view_registration or may_change_registration,
     )
+
+
+# --- the helpdesk (issue 25 item 11) ---------------------------------------------------------
+
+HELPDESK_GROUP = "Helpdesk"
+
+# What the helpdesk staff (staff accounts, not superusers) may do in the admin: read everything
+# that answers "why can (or can't) X get into Y?" — the spaces, the memberships, the people, the
+# folders and links, the licence, the registration, the launch records — and put a missing
+# person into a space (add or change a membership). Not theirs: ending memberships (it takes
+# Panopto access back; a CSV replace needs it too), the registration's settings and self-test
+# (outbound calls), the licence, the signing keys (never even seen), the people's accounts.
+HELPDESK_PERMISSIONS: tuple[str, ...] = (
+    "portal.view_user",
+    "virtualspaces.view_virtualspace",
+    "virtualspaces.view_membership",
+    "virtualspaces.add_membership",
+    "virtualspaces.change_membership",
+    "panopto_link.view_panoptofolder",
+    "panopto_link.view_folderlink",
+    "panopto_link.view_videolink",
+    "panopto_link.view_panoptolicence",
+    "panopto_link.view_panoptoregistration",
+    "lti_platform.view_launchrecord",
+)
+
+
+def helpdesk_permissions() -> tuple[str, ...]:
+    """The Django permissions ("app_label.codename") of the helpdesk group."""
+    return HELPDESK_PERMISSIONS

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from virtualspaces.forms import MembershipCsvConfirmForm, MembershipCsvForm
 from virtualspaces.models import Membership, VirtualSpace
+from virtualspaces.permissions import membership_csv_may_replace
 from virtualspaces.services import (
     MembershipCsvError,
     MembershipCsvPlanChanged,
@@ -199,11 +200,26 @@ class MembershipAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "token" in request.POST:
+            if not self.has_delete_permission(request):
+                raise PermissionDenied  # only a replace is confirmed, and it ends memberships
             return self._import_csv_confirm(request)
         form = MembershipCsvForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data["file"].read()
             replace = form.cleaned_data["mode"] == "replace"
+            if replace and not membership_csv_may_replace(
+                may_delete_memberships=self.has_delete_permission(request)
+            ):
+                return self._import_csv_page(
+                    request,
+                    form,
+                    file_error=str(
+                        _(
+                            "Replacing ends memberships, which your account may not do; "
+                            "choose “Add and change”, or ask an IT administrator."
+                        )
+                    ),
+                )
             try:
                 if replace:
                     result = memberships_csv_preview(data=data, replace=True)

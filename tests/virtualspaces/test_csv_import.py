@@ -441,3 +441,26 @@ def test_admin_confirmation_by_another_admin_or_a_made_up_token_is_refused(
         )
         assert response.status_code == 400
     assert ("BELA02", "MAT101", "member") in memberships()
+
+
+def test_the_helpdesk_may_add_by_csv_but_not_replace(client, term):
+    """Replacing ends memberships: the helpdesk (add and change, no delete) is refused."""
+    from panopto_link.services import helpdesk_group_ensure
+
+    UserFactory(username="DORA04")
+    helpdesk = UserFactory(username="helpdesk1", is_staff=True)
+    helpdesk.groups.add(helpdesk_group_ensure())
+    client.force_login(helpdesk)
+    refused = replace_upload(client, TERM_EXPORT)
+    assert refused.status_code == 400
+    assert "confirm_form" not in refused.context or refused.context["confirm_form"] is None
+    assert ("BELA02", "MAT101", "member") in memberships()
+    # A confirmation posted by hand is refused too.
+    forged = client.post(
+        reverse("admin:virtualspaces_membership_import_csv"), {"token": "x", "digest": "y"}
+    )
+    assert forged.status_code == 403
+    added = upload(client, TERM_EXPORT)
+    assert added.status_code == 302
+    assert ("DORA04", "MAT101", "member") in memberships()
+    assert ("BELA02", "MAT101", "member") in memberships()
