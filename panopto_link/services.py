@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,9 +27,7 @@ from panopto_link.models import (
 )
 from panopto_link.panopto_api.secret import application_key_decrypt, application_key_encrypt
 from panopto_link.permissions import (
-    HELPDESK_GROUP,
     existing_context_may_be_given,
-    helpdesk_permissions,
     recording_identity,
 )
 from panopto_link.selectors import folder_context_used
@@ -495,19 +492,3 @@ def registration_configure(*, values: dict[str, Any]) -> RegistrationChanges:
     if created or changes:
         registration.save()
     return RegistrationChanges(created=created, changes=changes, registration=registration)
-
-
-def helpdesk_group_ensure() -> Any:
-    """The helpdesk's group with exactly `permissions.helpdesk_permissions()` (created, or its
-    permissions set again: idempotent). Returns the group."""
-    group, _created = Group.objects.get_or_create(name=HELPDESK_GROUP)
-    wanted = helpdesk_permissions()
-    found = [
-        permission
-        for permission in Permission.objects.select_related("content_type").filter(
-            codename__in={name.split(".", 1)[1] for name in wanted}
-        )
-        if f"{permission.content_type.app_label}.{permission.codename}" in wanted
-    ]
-    group.permissions.set(found)
-    return group

@@ -39,10 +39,16 @@ from panopto_link.selectors.statements import (
     space_panopto,
     user_spaces_panopto,
 )
+from panopto_link.selectors.term import (
+    LecturerFolders,
+    overview_semester,
+    term_overview,
+)
 
 __all__ = [
     "FolderEntry",
     "FolderRow",
+    "LecturerFolders",
     "PanoptoPage",
     "PanoptoSetting",
     "SpacePanopto",
@@ -51,6 +57,7 @@ __all__ = [
     "folder_openers",
     "folder_rows",
     "launch_facts",
+    "overview_semester",
     "panopto_page",
     "panopto_setting",
     "registration_has_launched",
@@ -60,6 +67,7 @@ __all__ = [
     "space_panopto",
     "space_videos",
     "space_videos_by_id",
+    "term_overview",
     "user_semesters",
     "user_spaces_panopto",
     "with_administrators",

@@ -93,6 +93,7 @@ PAGES = [
     Page("admin:virtualspaces_membership_import_csv", "the memberships' CSV import"),
     Page("admin:panopto_link_panoptoregistration_self_test", "the self-test, before it runs"),
     Page("admin:panopto_link_panoptofolder_import_existing", "the existing folders' CSV import"),
+    Page("admin:panopto_link_panoptofolder_term_overview", "this term's overview"),
 ]
 
 # URLs that are no page, and why.
@@ -344,6 +345,11 @@ def walk_it_admin(axe: Axe, page, world) -> None:
             "/admin/panopto_link/panoptofolder/import-existing/",
             "admin:panopto_link_panoptofolder_import_existing",
             "the existing folders' CSV import",
+        ),
+        (
+            "/admin/panopto_link/panoptofolder/term-overview/",
+            "admin:panopto_link_panoptofolder_term_overview",
+            "this term's overview",
         ),
     ]:
         page.goto(path)

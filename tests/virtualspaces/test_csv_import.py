@@ -445,7 +445,7 @@ def test_admin_confirmation_by_another_admin_or_a_made_up_token_is_refused(
 
 def test_the_helpdesk_may_add_by_csv_but_not_replace(client, term):
     """Replacing ends memberships: the helpdesk (add and change, no delete) is refused."""
-    from panopto_link.services import helpdesk_group_ensure
+    from panopto_link.staff import helpdesk_group_ensure
 
     UserFactory(username="DORA04")
     helpdesk = UserFactory(username="helpdesk1", is_staff=True)

@@ -22,9 +22,9 @@ from panopto_link.models import PanoptoLicence
 from panopto_link.services import (
     folder_links_create_missing,
     folders_ensure,
-    helpdesk_group_ensure,
     licence_save,
 )
+from panopto_link.staff import helpdesk_group_ensure
 from virtualspaces.models import MembershipRole, SpaceType, VirtualSpace
 from virtualspaces.services import memberships_create_missing, spaces_create_missing
 
