@@ -27,6 +27,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import PanoptoLicence
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.browser.conftest import DESKTOP
@@ -94,6 +95,9 @@ PAGES = [
     Page("admin:panopto_link_panoptoregistration_self_test", "the self-test, before it runs"),
     Page("admin:panopto_link_panoptofolder_import_existing", "the existing folders' CSV import"),
     Page("admin:panopto_link_panoptofolder_term_overview", "this term's overview"),
+    Page("admin:portal_user_change", "a person's page in the admin"),
+    Page("admin:panopto_link_panoptolicence_changelist", "the licences"),
+    Page("admin:panopto_link_panoptolicence_change", "a licence"),
 ]
 
 # URLs that are no page, and why.
@@ -350,6 +354,21 @@ def walk_it_admin(axe: Axe, page, world) -> None:
             "/admin/panopto_link/panoptofolder/term-overview/",
             "admin:panopto_link_panoptofolder_term_overview",
             "this term's overview",
+        ),
+        (
+            f"/admin/portal/user/{world.member.pk}/change/",
+            "admin:portal_user_change",
+            "a person's page in the admin",
+        ),
+        (
+            "/admin/panopto_link/panoptolicence/",
+            "admin:panopto_link_panoptolicence_changelist",
+            "the licences",
+        ),
+        (
+            f"/admin/panopto_link/panoptolicence/{PanoptoLicence.objects.get().pk}/change/",
+            "admin:panopto_link_panoptolicence_change",
+            "a licence",
         ),
     ]:
         page.goto(path)
