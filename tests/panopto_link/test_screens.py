@@ -52,7 +52,7 @@ TEXT = {
         "hu": "Az első belépése létrehozza ennek a Panopto-mappáját: Analízis I.",
         "en": "Your first visit creates the Panopto folder of Analízis I.",
     },
-    "state created": {"hu": "Létrehozva", "en": "Created"},
+    "state created": {"hu": "Megnyitva", "en": "Created"},
     "state not created": {"hu": "Még nincs megnyitva", "en": "Not opened yet"},
     "state not enabled": {"hu": "Nincs engedélyezve", "en": "Not enabled"},
 }
