@@ -170,8 +170,25 @@ def test_turning_the_licence_off_hides_the_menu_item_and_the_element(page, log_i
     assert page.get_by_text(BUTTON_HU).count() == 0
     response = page.goto("/studies/information/panopto/")
     assert response.status == 404
+    # A bookmark of the Panopto page says why it is missing (issue 25 item 1).
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "A Panopto ebben az intézményben nem érhető el"
+    assert page.locator("header .user-name").is_visible()
 
+    # A switched-off registration: the reason where the button was, no "opened" badge.
     PanoptoLicence.objects.update(is_enabled=True)
+    PanoptoRegistration.objects.update(is_enabled=False)
+    page.goto(f"/spaces/{course.pk}/")
+    subject_block = folder(page, course, university["subject"])  # its linked folder, opened
+    assert subject_block.locator(".badge").inner_text() == "Nem érhető el"
+    assert (
+        subject_block.locator(".launch-reason")
+        .inner_text()
+        .startswith("A Panopto még nem érhető el")
+    )
+    assert subject_block.locator(".launch-reason").is_visible()
+    PanoptoRegistration.objects.update(is_enabled=True)
+
     page.goto(f"/spaces/{course.pk}/")
     assert menu_item.is_visible() and element.is_visible()
 
