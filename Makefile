@@ -8,7 +8,7 @@ PORT ?= 8000
 # same server and reached as localhost on the same port (a different site, as real Panopto is).
 DEMO_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: demo test test-fast test-postgres lint format messages screenshots bench clean browsers gettext https-tools node
+.PHONY: demo demo-check test test-fast test-postgres lint format messages screenshots bench clean browsers gettext https-tools node
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ demo: $(VENV)/.installed
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 0' INT TERM; \
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The demo's self-test (README step 7), against the demo's own port: `make demo-check PORT=8010`
+## when the demo was started with PORT=8010.
+demo-check: $(VENV)/.installed
+	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py panopto_check --language en
 
 ## Install what the tests need (Python packages, Debian's Chromium, axe-core from npm) and run
 ## the whole suite.

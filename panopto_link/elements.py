@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from panopto_link.folder_blocks import folder_blocks
 from panopto_link.models import VideoLink
 from panopto_link.permissions import (
     REFUSAL_MESSAGES,
@@ -44,6 +45,11 @@ class SpaceVideos:
     refusal: PanoptoReason | None
     new_tab: bool = False  # "Play" opens Panopto in a new tab (the registration says so)
 
+    @property
+    def refusal_message(self) -> Promise | None:
+        """Why "Play" is not offered, said where the buttons would be."""
+        return REFUSAL_MESSAGES.get(self.refusal) if self.refusal else None
+
 
 def videos_of(target: SpacePanopto, *, new_tab: bool = False) -> SpaceVideos:
     decision = target.folder.decision
@@ -68,6 +74,8 @@ def panopto_home_elements(request: HttpRequest, home: AccessibleSpace) -> list[H
     target = space_panopto(user=request.user, space_pk=home.space.pk, setting=setting)
     if target is None or not target.folder.decision.shown:
         return []
+    # The waiting folders' blocks name who opens them: one query for the element's folders.
+    folder_blocks(request).prefetch_openers([target.folder, *target.linked])
     return [
         HomeElement("panopto_link/_element.html", {"panopto": target}),
         HomeElement(

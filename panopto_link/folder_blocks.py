@@ -18,8 +18,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone, localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import short_date_formatter
+from core.templatetags.people import person_name
 from core.urls import url_maker
 from panopto_link.models import FolderState, PanoptoRegistration
 from panopto_link.panopto_api.recordings import RecentRecording, recent_recordings
@@ -30,10 +32,12 @@ from panopto_link.permissions import (
     configuration_fix,
     recordings_shown,
 )
+from panopto_link.reasons import PanoptoReason
 from panopto_link.selectors import (
     FolderEntry,
     FolderRow,
     PanoptoSetting,
+    folder_openers,
     request_panopto_setting,
 )
 
@@ -77,13 +81,25 @@ class StateBadge:
 
 
 def folder_state(entry: FolderEntry) -> StateBadge:
-    """The folder's own facts, as a badge (not a decision: the button says what one may do)."""
+    """The folder's own facts, as a badge (not a decision: the button says what one may do) —
+    except that while the Panopto registration is off or incomplete no folder is anything to
+    the user but unavailable (issue 25: "Opened" beside a button that takes nobody in)."""
     folder = entry.folder
+    if entry.decision.refusal is PanoptoReason.REGISTRATION_INCOMPLETE:
+        return StateBadge("disabled", _("not available"))
     if folder is not None and not folder.is_enabled:
         return StateBadge("disabled", _("not enabled"))
     if folder is not None and folder.is_created:
         return StateBadge("created", FolderState.CREATED.label)
     return StateBadge("not-created", _("not opened yet"))
+
+
+def people_sentence(users) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    names = [person_name(user) for user in users]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 @dataclass(frozen=True)
@@ -202,6 +218,17 @@ class Words:
             return self.as_creator
         return self.as_guest if decision.is_guest else self.as_viewer
 
+    def reason(self, decision: FolderDecision, openers: list) -> str:
+        """Why an inactive button takes nobody in, as the text beside it; a folder waiting for
+        its administrators' first visit names them, as the Panopto page does."""
+        if decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED and openers:
+            return ngettext(
+                "Available once %(names)s has opened the Panopto folder.",
+                "Available once one of %(names)s has opened the Panopto folder.",
+                len(openers),
+            ) % {"names": people_sentence(openers)}
+        return str(decision.message or "")
+
     def first_visit_of(self, entry: FolderEntry) -> str:
         if entry.is_linked:
             return _("Your first visit creates the Panopto folder of %(space)s.") % {
@@ -227,6 +254,7 @@ class FolderBlock:
     compact: bool
     # SPEC §7: the folder's newest recordings, from the cache, for who may enter it now.
     recordings: tuple["RecordingLine", ...] = ()
+    reason: str = ""  # why the button is inactive, shown beside it
 
     @property
     def decision(self) -> FolderDecision:
@@ -251,12 +279,24 @@ class FolderBlocks:
         # The newest recordings of the page's folders, when the page fetched them at once
         # (`keep_recordings_of`): one round trip to the cache for all its groups of rows.
         self.kept_recordings: dict[str, tuple[RecentRecording, ...]] | None = None
+        self.openers: dict[int, list] = {}  # space id → who opens its waiting folder
         # One masked CSRF token for the page's forms: Jinja2's `csrf_input` masks anew, with
         # fresh randomness, at each of its dozens of uses (BREACH needs a new mask per answer,
         # not per form).
         self.csrf_input = format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
         )
+
+    def prefetch_openers(self, entries: list[FolderEntry]) -> None:
+        """Look up, in one query, who opens each of `entries` that waits for its first visit:
+        the blocks name them (a page shows its own folder and its linked ones)."""
+        waiting = {
+            entry.owner.pk
+            for entry in entries
+            if entry.decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED
+        } - set(self.openers)
+        found = folder_openers(waiting)
+        self.openers.update({pk: found.get(pk, []) for pk in waiting})
 
     def recordings_of(self, entries: list[FolderEntry]) -> dict[str, tuple[RecentRecording, ...]]:
         """The kept newest recordings of the folders among `entries` whose recordings the
@@ -275,6 +315,7 @@ class FolderBlocks:
         *,
         compact: bool = False,
         recordings: dict[str, tuple[RecentRecording, ...]] | None = None,
+        openers: list | None = None,
     ) -> FolderBlock:
         decision = entry.decision
         shown = (
@@ -301,6 +342,7 @@ class FolderBlocks:
             new_tab=self.setting.opens_in_new_tab,
             compact=compact,
             recordings=recording_lines(shown, self.short_date, self.zone),
+            reason="" if decision.active else self.words.reason(decision, openers or []),
         )
 
     def render(self, template: str, context: dict) -> SafeString:
@@ -314,7 +356,13 @@ class FolderBlocks:
     def folder(self, space_pk: int, entry: FolderEntry) -> SafeString:
         """The block of one folder (the Home screen's)."""
         recordings = self.recordings_of([entry])
-        block = self.block(space_pk, entry, recordings=recordings)
+        if entry.decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED:
+            if entry.owner.pk not in self.openers:
+                self.prefetch_openers([entry])
+            openers = self.openers.get(entry.owner.pk, [])
+        else:
+            openers = []
+        block = self.block(space_pk, entry, recordings=recordings, openers=openers)
         return self.render("panopto_link/_folder.html", {"block": block})
 
     def keep_recordings_of(self, rows: list[FolderRow]) -> None:

@@ -20,7 +20,7 @@ from panopto_link.lti import claims
 from panopto_link.lti.origins import normalised_url
 from panopto_link.lti.substitution import Variable
 from panopto_link.models import RESERVED_CUSTOM_KEYS, IdentifierKind, PrivacyLevel
-from panopto_link.reasons import PanoptoReason
+from panopto_link.reasons import CreatorSyncRefusal, Entitlement, PanoptoReason, PersonalData
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
 
@@ -316,14 +316,6 @@ def configuration_fix(*, is_staff: bool, refusal: PanoptoReason | None) -> Confi
 # --- what Panopto learns of a person (issue 12) ----------------------------------------------
 
 
-class PersonalData(StrEnum):
-    """The kinds of personal data a launch may carry besides the opaque `sub` and the roles."""
-
-    IDENTITY = "identity"  # who the person is in the university's directory: username, Neptun code
-    NAME = "name"
-    EMAIL = "email"
-
-
 PRIVACY_RELEASES: dict[str, frozenset[PersonalData]] = {
     PrivacyLevel.ANONYMOUS: frozenset(),
     PrivacyLevel.NAME: frozenset({PersonalData.IDENTITY, PersonalData.NAME}),
@@ -377,13 +369,6 @@ def identifier_refusal(*, released: bool, identifier: str) -> PanoptoReason | No
     one: Panopto would otherwise match them on something else and open a second, empty
     account for them."""
     return PanoptoReason.IDENTIFIER_MISSING if released and not identifier else None
-
-
-class CreatorSyncRefusal(StrEnum):
-    """Why a space's administrator cannot be made a Creator ahead of their first launch."""
-
-    IDENTIFIER_WITHHELD = "identifier_withheld"
-    IDENTIFIER_MISSING = "identifier_missing"
 
 
 def creator_sync_refusal(
@@ -442,23 +427,6 @@ def self_test_access(
 # --- access in Panopto after a membership ends (issue 24) ------------------------------------
 
 
-class Entitlement(StrEnum):
-    """Why a person may still enter a folder in Panopto (the first that holds is named)."""
-
-    MEMBER_OF_OWNER = "member_of_owner"  # a membership of the space whose folder it is
-    PUBLIC_OWNER = "public_owner"  # the folder's space is public: anyone signed in enters
-    MEMBER_OF_LINKING_COURSE = "member_of_linking_course"  # a course they belong to links it
-    PUBLIC_LINKING_COURSE = "public_linking_course"  # a public course links it
-
-
-ENTITLEMENT_MESSAGES: dict[Entitlement, Promise] = {
-    Entitlement.MEMBER_OF_OWNER: _("still a member of the folder's space"),
-    Entitlement.PUBLIC_OWNER: _("the folder's space is public"),
-    Entitlement.MEMBER_OF_LINKING_COURSE: _("a member of a course that links the folder"),
-    Entitlement.PUBLIC_LINKING_COURSE: _("a public course links the folder"),
-}
-
-
 @dataclass(frozen=True)
 class FolderEntitlementFacts:
     """What the portal holds now of one person and one folder (`selectors.jobs`)."""
@@ -498,3 +466,33 @@ def may_act_on_access(*, is_staff: bool, has_permission: bool) -> bool:
     """Queueing a job from the admin (retry, revoke now, re-check): staff who may change Panopto
     access jobs (`panopto_link.change_accessjob`)."""
     return is_staff and has_permission
+
+
+# --- the helpdesk (issue 25 item 11) ---------------------------------------------------------
+
+HELPDESK_GROUP = "Helpdesk"
+
+# What the helpdesk staff (staff, not superusers) may do in the admin: read what answers "why
+# can (or can't) X get into Y?" and put a missing person into a space (add or change a
+# membership). Not theirs: ending memberships (it takes Panopto access back; a CSV replace needs
+# it too), the registration's settings and self-test (outbound calls), the licence, the signing
+# keys (never even seen), the people's accounts (docs/operations.md, "The helpdesk").
+HELPDESK_PERMISSIONS: tuple[str, ...] = (
+    "portal.view_user",
+    "virtualspaces.view_virtualspace",
+    "virtualspaces.view_membership",
+    "virtualspaces.add_membership",
+    "virtualspaces.change_membership",
+    "panopto_link.view_panoptofolder",
+    "panopto_link.view_folderlink",
+    "panopto_link.view_videolink",
+    "panopto_link.view_panoptolicence",
+    "panopto_link.view_panoptoregistration",
+    "lti_platform.view_launchrecord",
+    "panopto_link.view_accessjob",  # the jobs and the why page; acting on them is IT's
+)
+
+
+def helpdesk_permissions() -> tuple[str, ...]:
+    """The Django permissions ("app_label.codename") of the helpdesk group."""
+    return HELPDESK_PERMISSIONS

@@ -22,3 +22,30 @@ class PanoptoReason(StrEnum):
     VIDEO_REFUSED = "video_refused"
     # Issue 12: the registration sends an institutional identifier the user's account lacks.
     IDENTIFIER_MISSING = "identifier_missing"
+
+
+# --- vocabularies of the rules in permissions.py -------------------------------------------
+
+
+class PersonalData(StrEnum):
+    """The kinds of personal data a launch may carry besides the opaque `sub` and the roles."""
+
+    IDENTITY = "identity"  # who the person is in the university's directory: username, Neptun code
+    NAME = "name"
+    EMAIL = "email"
+
+
+class CreatorSyncRefusal(StrEnum):
+    """Why a space's administrator cannot be made a Creator ahead of their first launch."""
+
+    IDENTIFIER_WITHHELD = "identifier_withheld"
+    IDENTIFIER_MISSING = "identifier_missing"
+
+
+class Entitlement(StrEnum):
+    """Why a person may still enter a folder in Panopto (the first that holds is named)."""
+
+    MEMBER_OF_OWNER = "member_of_owner"  # a membership of the space whose folder it is
+    PUBLIC_OWNER = "public_owner"  # the folder's space is public: anyone signed in enters
+    MEMBER_OF_LINKING_COURSE = "member_of_linking_course"  # a course they belong to links it
+    PUBLIC_LINKING_COURSE = "public_linking_course"  # a public course links it

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import error_page, too_many_requests
 from core.rate_limits import client_address, limit_launches
-from core.sealed import Unsealable, seal, unseal
 from core.users import signed_in_user
 from panopto_link import services
 from panopto_link.access import access_folder, access_video
@@ -29,7 +29,6 @@ from panopto_link.folder_blocks import Words, folder_blocks
 from panopto_link.launch.kinds import LaunchKind
 from panopto_link.launch.plan import plan
 from panopto_link.launch.tool import PANOPTO, LinkedVideos
-from panopto_link.lti.deep_linking import ItemProblem
 from panopto_link.lti.errors import AccessDenied
 from panopto_link.lti_platform.api import (
     ContentRefused,
@@ -50,6 +49,7 @@ from panopto_link.selectors import (
     space_videos_by_id,
     user_semesters,
 )
+from panopto_link.video_linking import LinkingOutcome, item_refusal_message, linking_messages
 from virtualspaces.models import SpaceType
 from virtualspaces.semesters import current_semester
 
@@ -271,90 +271,12 @@ def deep_linking_return(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@dataclass(frozen=True)
-class LinkingOutcome:
-    """What a deep-linking return did, signed for the page that shows it (`videos_linked`):
-    the ids are the portal's own, the texts the tool's, already made plain."""
-
-    space_id: int
-    user_id: int
-    added: list[int]
-    already_linked: list[int]
-    msg: str
-    errormsg: str
-    skipped_items: int
-    refused: list[list[str]]  # [title, key, ItemProblem] of each item refused for its custom map
-
-    PURPOSE = "videos_linked"  # sealed as every value the portal hands out (core.sealed)
-    MAX_AGE = 15 * 60  # seconds: the page is reached at once, or reloaded soon after
-
-    def seal(self) -> str:
-        return seal(
-            self.PURPOSE,
-            [
-                self.space_id,
-                self.user_id,
-                self.added,
-                self.already_linked,
-                self.msg,
-                self.errormsg,
-                self.skipped_items,
-                self.refused,
-            ],
-            compress=True,
-        )
-
-    @classmethod
-    def open(cls, value: str) -> "LinkingOutcome | None":
-        try:
-            return cls(*unseal(cls.PURPOSE, value, max_age=cls.MAX_AGE, compress=True))
-        except (Unsealable, TypeError):
-            return None
-
-
-# Why an item the picker returned was not linked, in the lecturer's words (issue 20, finding 1):
-# its custom parameters would be sent to Panopto with every launch of the video.
-ITEM_REFUSAL_MESSAGES: dict[str, Promise] = {
-    ItemProblem.RESERVED_KEY: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned it with the setting “%(key)s”, which only "
-        "the portal itself may send to Panopto."
-    ),
-    ItemProblem.BAD_KEY: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned it with a setting named “%(key)s”; the "
-        "portal passes on only names of lower-case letters, digits and underscores."
-    ),
-    ItemProblem.KEY_TOO_LONG: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned it with a setting whose name is too long."
-    ),
-    ItemProblem.VALUE_TOO_LONG: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned it with a setting “%(key)s” whose value "
-        "is too long."
-    ),
-    ItemProblem.BAD_VALUE: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned it with a setting “%(key)s” that is not "
-        "a text, a number or a yes/no value."
-    ),
-    ItemProblem.TOO_MANY: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned it with more settings than the portal "
-        "passes on."
-    ),
-    ItemProblem.BAD_CUSTOM: gettext_lazy(
-        "“%(title)s” was not linked: Panopto returned its settings in a form the portal does "
-        "not read."
-    ),
-}
-
-
-def item_refusal_message(title: str, key: str, problem: str) -> str:
-    message = ITEM_REFUSAL_MESSAGES.get(problem, ITEM_REFUSAL_MESSAGES[ItemProblem.BAD_CUSTOM])
-    return str(message) % {"title": title, "key": key}
-
-
 @login_required
 @require_http_methods(["GET"])
 def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
-    """The videos a content picker linked, on a full portal page: the user's own outcome only
-    (signed, for this user and space), 400 for any other value."""
+    """Where the browser lands after a content picker: the space's page, its videos section
+    saying what was added (issue 25 item 5: no separate result page, no extra click). The
+    user's own outcome only (signed, for this user and space), 400 for any other value."""
     outcome = LinkingOutcome.open(request.GET.get("outcome", "")[:4000])
     if outcome is None or outcome.space_id != space_pk or outcome.user_id != request.user.pk:
         return error_page(
@@ -364,17 +286,14 @@ def videos_linked(request: HttpRequest, space_pk: int) -> HttpResponse:
         )
     found = access_folder(request, space_pk)
     videos = space_videos_by_id(found.target.space, [*outcome.added, *outcome.already_linked])
-    return render(
+    linking_messages(
         request,
-        "panopto_link/deep_linking_done.html",
-        {
-            "space": found.target.space,
-            "added": [videos[pk] for pk in outcome.added if pk in videos],
-            "already_linked": [videos[pk] for pk in outcome.already_linked if pk in videos],
-            "refused": [item_refusal_message(*item) for item in outcome.refused],
-            "response": outcome,
-        },
+        added=[videos[pk] for pk in outcome.added if pk in videos],
+        already_linked=[videos[pk] for pk in outcome.already_linked if pk in videos],
+        refused=[item_refusal_message(*item) for item in outcome.refused],
+        outcome=outcome,
     )
+    return redirect(_videos_of(found.target.space.pk))
 
 
 # --- Studies → Information → Panopto ---------------------------------------------------------
@@ -462,6 +381,7 @@ def semester_choice(
     return SemesterChoice(semester=semester, unknown=unknown, options=options)
 
 
+@never_cache  # fresh after Back from a launch, as the Home screen (issue 25 item 4)
 @login_required
 def studies_panopto(request: HttpRequest) -> HttpResponse:
     """Every folder of the spaces the user belongs to: ready ones first, the ones waiting for
@@ -469,7 +389,8 @@ def studies_panopto(request: HttpRequest) -> HttpResponse:
     and matching the search."""
     setting = request_panopto_setting(request)
     if not panopto_shown(licence_valid=setting.licence_valid):
-        raise Http404
+        # A bookmark of the page: it is not there (404, as SPEC §3 says), and the page says why.
+        return render(request, "panopto_link/not_available.html", status=HTTPStatus.NOT_FOUND)
     search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     choice = semester_choice(
         request.GET.get("semester"),

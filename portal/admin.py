@@ -17,7 +17,12 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
     )
     search_fields = ("username", "neptun_code", "first_name", "last_name", "email")
-    readonly_fields = ("lti_subject",)
+    # When the person last signed in and joined are facts, not settings: read-only (Django's
+    # split date and time inputs had no labels, axe's "label" rule, issue 25 item 6).
+    readonly_fields = ("lti_subject", "last_login", "date_joined")
+    # Plain labelled multiple selects for groups and permissions: Django's two-box filter widget
+    # puts aria attributes on a span that may not carry them (axe's "aria-prohibited-attr").
+    filter_horizontal = ()
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Panopto"), {"fields": ("neptun_code", "lti_subject")}),

@@ -2,11 +2,23 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
 
 from core.rate_limits import limit_sign_ins
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with the portal's own words for a wrong password: Django's
+    Hungarian one is wrong (issue 25 item 12)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Upper and lower case letters differ."),
+    }
 
 
 # Counted before the password is checked: guesses beyond the limit are never tried. The admin's
@@ -15,6 +27,7 @@ from core.rate_limits import limit_sign_ins
 class SignInView(auth_views.LoginView):
     template_name = "portal/sign_in.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
 
 class SignOutView(auth_views.LogoutView):

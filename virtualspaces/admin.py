@@ -1,5 +1,8 @@
+import secrets
+
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -9,11 +12,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from virtualspaces.forms import MembershipCsvForm
+from virtualspaces.forms import MembershipCsvConfirmForm, MembershipCsvForm
 from virtualspaces.models import Membership, VirtualSpace
+from virtualspaces.permissions import membership_csv_may_replace
 from virtualspaces.services import (
     MembershipCsvError,
+    MembershipCsvPlanChanged,
+    MembershipCsvResult,
     membership_save,
+    memberships_csv_preview,
     memberships_import_csv,
     space_save,
 )
@@ -103,6 +110,57 @@ class VirtualSpaceAdmin(admin.ModelAdmin):
         )
 
 
+def import_summary(result: MembershipCsvResult) -> str:
+    """What an import did, and how its rows' people were found (a Neptun code or a username)."""
+    done = ngettext(
+        "Imported %(rows)d row: %(created)d created, %(updated)d changed, %(unchanged)d unchanged.",
+        "Imported %(rows)d rows: %(created)d created, %(updated)d changed, "
+        "%(unchanged)d unchanged.",
+        result.rows,
+    ) % {
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    matched = _("People found: %(neptun)d by Neptun code, %(username)d by username.") % {
+        "neptun": result.matched_by_neptun_code,
+        "username": result.matched_by_username,
+    }
+    return f"{done} {matched}"
+
+
+def replace_summary(result: MembershipCsvResult) -> str:
+    done = ngettext(
+        "Replaced the memberships of %(spaces)d space: %(created)d added, %(updated)d "
+        "changed, %(ended)d ended, %(unchanged)d unchanged.",
+        "Replaced the memberships of %(spaces)d spaces: %(created)d added, %(updated)d "
+        "changed, %(ended)d ended, %(unchanged)d unchanged.",
+        len(result.spaces),
+    ) % {
+        "spaces": len(result.spaces),
+        "created": result.created,
+        "updated": result.updated,
+        "ended": result.ended,
+        "unchanged": result.unchanged,
+    }
+    matched = _("People found: %(neptun)d by Neptun code, %(username)d by username.") % {
+        "neptun": result.matched_by_neptun_code,
+        "username": result.matched_by_username,
+    }
+    return f"{done} {matched}"
+
+
+# A replace's preview keeps the file this long in the shared cache for its confirmation, and
+# lists this many of its spaces (those losing most memberships first).
+PREVIEW_SECONDS = 30 * 60
+PREVIEW_SPACES_SHOWN = 200
+
+
+def _preview_key(token: str) -> str:
+    return f"virtualspaces:membership-csv-preview:{token}"
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     """A space's members, 50 to a page, searchable by person and space."""
@@ -136,36 +194,112 @@ class MembershipAdmin(admin.ModelAdmin):
         ]
 
     def import_csv_view(self, request: HttpRequest) -> HttpResponse:
-        """Validate the whole file, then import all of it or nothing."""
+        """Validate the whole file, then import all of it or nothing. A replace is shown as a
+        preview first (the file kept in the shared cache for PREVIEW_SECONDS) and written only
+        when the admin who saw the preview confirms it."""
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and "token" in request.POST:
+            if not self.has_delete_permission(request):
+                raise PermissionDenied  # only a replace is confirmed, and it ends memberships
+            return self._import_csv_confirm(request)
         form = MembershipCsvForm(request.POST or None, request.FILES or None)
-        result = None
-        file_error = None
         if request.method == "POST" and form.is_valid():
-            try:
-                result = memberships_import_csv(data=form.cleaned_data["file"].read())
-            except MembershipCsvError as error:
-                file_error = str(error)
-            else:
-                if result.imported:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "Imported %(rows)d row: %(created)d created, %(updated)d changed, "
-                            "%(unchanged)d unchanged.",
-                            "Imported %(rows)d rows: %(created)d created, %(updated)d changed, "
-                            "%(unchanged)d unchanged.",
-                            result.rows,
+            data = form.cleaned_data["file"].read()
+            replace = form.cleaned_data["mode"] == "replace"
+            if replace and not membership_csv_may_replace(
+                may_delete_memberships=self.has_delete_permission(request)
+            ):
+                return self._import_csv_page(
+                    request,
+                    form,
+                    file_error=str(
+                        _(
+                            "Replacing ends memberships, which your account may not do; "
+                            "choose “Add and change”, or ask an IT administrator."
                         )
-                        % {
-                            "rows": result.rows,
-                            "created": result.created,
-                            "updated": result.updated,
-                            "unchanged": result.unchanged,
-                        },
+                    ),
+                )
+            try:
+                if replace:
+                    result = memberships_csv_preview(data=data, replace=True)
+                else:
+                    result = memberships_import_csv(data=data)
+            except MembershipCsvError as error:
+                return self._import_csv_page(request, form, file_error=str(error))
+            if not result.imported:
+                return self._import_csv_page(request, form, result=result)
+            if not replace:
+                messages.success(request, import_summary(result))
+                return redirect(reverse("admin:virtualspaces_membership_changelist"))
+            token = secrets.token_urlsafe(24)
+            try:
+                cache.set(
+                    _preview_key(token),
+                    {"user": request.user.pk, "data": data},
+                    PREVIEW_SECONDS,
+                )
+            except Exception:  # the shared cache is down: a preview could not be confirmed
+                return self._import_csv_page(
+                    request,
+                    form,
+                    file_error=str(_("The preview cannot be kept at the moment; try again.")),
+                )
+            return self._import_csv_page(request, form, result=result, token=token)
+        return self._import_csv_page(request, form)
+
+    def _import_csv_confirm(self, request: HttpRequest) -> HttpResponse:
+        confirm = MembershipCsvConfirmForm(request.POST)
+        kept = None
+        if confirm.is_valid():
+            try:
+                kept = cache.get(_preview_key(confirm.cleaned_data["token"]))
+            except Exception:
+                kept = None
+        form = MembershipCsvForm(initial={"mode": "replace"})
+        if not kept or kept.get("user") != request.user.pk:
+            return self._import_csv_page(
+                request,
+                form,
+                file_error=str(
+                    _(
+                        "This preview has expired or belongs to another session: choose the "
+                        "file again."
                     )
-                    return redirect(reverse("admin:virtualspaces_membership_changelist"))
+                ),
+            )
+        token = confirm.cleaned_data["token"]
+        try:
+            result = memberships_import_csv(
+                data=kept["data"], replace=True, expected_digest=confirm.cleaned_data["digest"]
+            )
+        except MembershipCsvPlanChanged as changed:
+            return self._import_csv_page(
+                request, form, result=changed.result, token=token, plan_changed=True
+            )
+        except MembershipCsvError as error:  # the file was read once; a changed reader
+            return self._import_csv_page(request, form, file_error=str(error))
+        if not result.imported:  # a person or space deleted since the preview
+            return self._import_csv_page(request, form, result=result)
+        cache.delete(_preview_key(token))
+        messages.success(request, replace_summary(result))
+        return redirect(reverse("admin:virtualspaces_membership_changelist"))
+
+    def _import_csv_page(
+        self,
+        request: HttpRequest,
+        form: MembershipCsvForm,
+        *,
+        result: MembershipCsvResult | None = None,
+        file_error: str | None = None,
+        token: str | None = None,
+        plan_changed: bool = False,
+    ) -> HttpResponse:
+        confirm_form = None
+        if token and result is not None and result.imported:
+            confirm_form = MembershipCsvConfirmForm(
+                initial={"token": token, "digest": result.plan_digest}
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -173,8 +307,16 @@ class MembershipAdmin(admin.ModelAdmin):
             "form": form,
             "result": result,
             "file_error": file_error,
+            "confirm_form": confirm_form,
+            "plan_changed": plan_changed,
+            "spaces_shown": PREVIEW_SPACES_SHOWN,
         }
-        status = 400 if (file_error or (result and not result.imported)) else 200
+        if plan_changed:
+            status = 409
+        elif file_error or (result and not result.imported):
+            status = 400
+        else:
+            status = 200
         return TemplateResponse(
             request, "admin/virtualspaces/membership/import_csv.html", context, status=status
         )

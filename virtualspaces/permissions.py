@@ -32,3 +32,10 @@ class SpaceAccess:
     def is_guest(self) -> bool:
         """A signed-in non-member looking at a public space."""
         return self.membership_role is None and self.is_public
+
+
+def membership_csv_may_replace(*, may_delete_memberships: bool) -> bool:
+    """A CSV import that replaces the listed spaces' memberships ends some of them: it takes
+    the right to delete memberships, not only to add and change them (the helpdesk has those
+    two: panopto_link.permissions.HELPDESK_PERMISSIONS)."""
+    return may_delete_memberships

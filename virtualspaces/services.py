@@ -1,7 +1,9 @@
 """Every write to virtual spaces and memberships goes through these functions."""
 
 import datetime
+import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -128,30 +130,90 @@ def _is_header(row: list[str]) -> bool:
     return len(row) >= 3 and row[2].lower() in HEADER_ROLE_CELLS
 
 
-def memberships_import_csv(*, data: bytes) -> CsvImportResult:
-    """Import memberships from CSV rows `user identifier, space code, role`.
+@dataclass
+class SpaceMembershipChanges:
+    """What an import does to one space the file lists (a replace's preview shows them)."""
 
-    Every row is validated first. If any row is invalid nothing is written and the result lists
-    every problem; otherwise all rows are written in one transaction. Importing the same file
-    again changes nothing. Raises MembershipCsvError when the file itself cannot be read.
-    """
+    code: str
+    name: str
+    added: int = 0
+    changed: int = 0
+    ended: int = 0
+    unchanged: int = 0
+    administrators_after: int = 0
+
+
+@dataclass
+class MembershipCsvResult(CsvImportResult):
+    """A membership import's result (or its preview), and how its rows' people were found:
+    the first column is a Neptun code or a username, and the admin is told how many rows
+    matched which. `plan_digest` names the exact changes, so that a confirmed preview writes
+    what it showed and nothing else."""
+
+    replace: bool = False
+    ended: int = 0
+    matched_by_neptun_code: int = 0
+    matched_by_username: int = 0
+    spaces: list[SpaceMembershipChanges] = field(default_factory=list)
+    plan_digest: str = ""
+
+    @property
+    def spaces_by_ended(self) -> list[SpaceMembershipChanges]:
+        """The spaces, those losing most memberships first (what a preview's reader checks)."""
+        return sorted(self.spaces, key=lambda space: (-space.ended, space.code))
+
+    @property
+    def spaces_without_administrator(self) -> list[SpaceMembershipChanges]:
+        return [space for space in self.spaces if self.replace and not space.administrators_after]
+
+
+class MembershipCsvPlanChanged(Exception):
+    """The memberships changed between a replace's preview and its confirmation: nothing was
+    written; `result` is the new preview to show."""
+
+    def __init__(self, result: MembershipCsvResult) -> None:
+        super().__init__("The memberships changed since the preview.")
+        self.result = result
+
+
+def _users_by_identifier(identifiers: set[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The users whose Neptun code, and those whose username, is one of `identifiers`."""
+    User = get_user_model()
+    by_code = {
+        u.neptun_code: u
+        for chunk in in_chunks(identifiers)
+        for u in User.objects.filter(neptun_code__in=chunk)
+    }
+    by_name = {
+        u.username: u
+        for chunk in in_chunks(identifiers)
+        for u in User.objects.filter(username__in=chunk)
+    }
+    return by_code, by_name
+
+
+# (user id, space id) → (role, the line that asked for it)
+Wanted = dict[tuple[int, int], tuple[str, int]]
+
+
+def _read_membership_rows(
+    data: bytes, *, replace: bool
+) -> tuple[MembershipCsvResult, Wanted, dict[int, VirtualSpace]]:
+    """The file's rows checked and resolved to users and spaces: every problem is listed in
+    the result; nothing is written."""
     rows = read_csv_rows(
         data, is_header=_is_header, no_rows_message=_("The file has no membership rows.")
     )
-    result = CsvImportResult(rows=len(rows))
+    result = MembershipCsvResult(rows=len(rows), replace=replace)
 
-    usernames = {row[0] for _line, row in rows if row}
+    identifiers = {row[0] for _line, row in rows if row}
     codes = {row[1] for _line, row in rows if len(row) > 1}
-    users = {
-        u.username: u
-        for chunk in in_chunks(usernames)
-        for u in get_user_model().objects.filter(username__in=chunk)
-    }
+    users_by_code, users_by_name = _users_by_identifier(identifiers)
     spaces = {
         s.code: s for chunk in in_chunks(codes) for s in VirtualSpace.objects.filter(code__in=chunk)
     }
 
-    wanted: dict[tuple[int, int], tuple[str, int]] = {}
+    wanted: Wanted = {}
     for line, row in rows:
         reason = None
         if len(row) != 3:
@@ -159,10 +221,19 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
                 "count": len(row)
             }
         else:
-            username, code, role_text = row
+            identifier, code, role_text = row
             role = ROLE_ALIASES.get(role_text.lower())
-            if username not in users:
-                reason = _("No user with the identifier “%(user)s”.") % {"user": username}
+            by_code = users_by_code.get(identifier)
+            by_name = users_by_name.get(identifier)
+            if by_code is None and by_name is None:
+                reason = _("No user has the Neptun code or the username “%(user)s”.") % {
+                    "user": identifier
+                }
+            elif by_code is not None and by_name is not None and by_code.pk != by_name.pk:
+                reason = _(
+                    "“%(user)s” is the Neptun code of %(by_code)s and the username of "
+                    "%(by_name)s; correct one of them before importing."
+                ) % {"user": identifier, "by_code": by_code, "by_name": by_name}
             elif code not in spaces:
                 reason = _("No virtual space with the code “%(code)s”.") % {"code": code}
             elif role is None:
@@ -170,7 +241,13 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
                     "Unknown role “%(role)s”; use administrator, member or guest member."
                 ) % {"role": role_text}
             else:
-                key = (users[username].pk, spaces[code].pk)
+                if by_code is not None:
+                    user = by_code
+                    result.matched_by_neptun_code += 1
+                else:
+                    user = by_name
+                    result.matched_by_username += 1
+                key = (user.pk, spaces[code].pk)
                 earlier = wanted.get(key)
                 if earlier and earlier[0] != role:
                     reason = _(
@@ -180,39 +257,126 @@ def memberships_import_csv(*, data: bytes) -> CsvImportResult:
                     wanted[key] = (role, line)
         if reason:
             result.problems.append(CsvRowProblem(line=line, row=tuple(row), reason=reason))
+    listed = {space.pk: space for space in spaces.values()}
+    return result, wanted, listed
 
+
+def _existing_memberships(
+    wanted: Wanted, space_ids: set[int], *, replace: bool, lock: bool
+) -> dict[tuple[int, int], Membership]:
+    """The memberships an import may change: every membership of the listed spaces when it
+    replaces them, the wanted (user, space) pairs' otherwise; locked when `lock`.
+
+    Only the membership rows are locked, in one order: the model's default ordering joins
+    spaces and users, and FOR UPDATE would then lock those rows too — which every launch's
+    launch record needs (its foreign-key check), and deadlocked with them. In chunks, sorted
+    (a parameter limit, core.csv_rows): each chunk names at most LOOKUP_CHUNK values in all."""
+    base = Membership.objects.select_for_update(of=("self",)) if lock else Membership.objects.all()
+    if replace:
+        queries = (
+            base.filter(space_id__in=chunk).order_by("space_id", "user_id")
+            for chunk in in_chunks(space_ids)
+        )
+    else:
+        queries = (
+            base.filter(
+                user_id__in={user_id for user_id, _space in chunk},
+                space_id__in={space_id for _user, space_id in chunk},
+            ).order_by("user_id", "space_id")
+            for chunk in in_chunks(wanted, LOOKUP_CHUNK // 2)
+        )
+    return {(m.user_id, m.space_id): m for query in queries for m in query}
+
+
+def _plan(
+    result: MembershipCsvResult,
+    wanted: Wanted,
+    listed: dict[int, VirtualSpace],
+    existing: dict[tuple[int, int], Membership],
+) -> tuple[list[Membership], list[Membership], list[int]]:
+    """The memberships to create, to change and (replacing) to end; counts them in `result`,
+    per space too, and names the whole plan by its digest."""
+    changes = {
+        pk: SpaceMembershipChanges(code=space.code, name=space.name) for pk, space in listed.items()
+    }
+    to_create: list[Membership] = []
+    to_update: list[Membership] = []
+    for (user_id, space_id), (wanted_role, _line) in wanted.items():
+        space = changes[space_id]
+        if wanted_role == MembershipRole.ADMINISTRATOR:
+            space.administrators_after += 1
+        membership = existing.get((user_id, space_id))
+        if membership is None:
+            to_create.append(Membership(user_id=user_id, space_id=space_id, role=wanted_role))
+            space.added += 1
+        elif membership.role != wanted_role:
+            membership.role = wanted_role
+            to_update.append(membership)
+            space.changed += 1
+        else:
+            space.unchanged += 1
+    to_end: list[int] = []
+    if result.replace:
+        for key, membership in existing.items():
+            if key not in wanted:
+                to_end.append(membership.pk)
+                changes[membership.space_id].ended += 1
+    result.created, result.updated, result.ended = len(to_create), len(to_update), len(to_end)
+    result.unchanged = len(wanted) - len(to_create) - len(to_update)
+    result.spaces = list(changes.values())
+    plan = sorted(
+        [("add", m.user_id, m.space_id, m.role) for m in to_create]
+        + [("change", m.pk, 0, m.role) for m in to_update]
+        + [("end", pk, 0, "") for pk in to_end]
+    )
+    result.plan_digest = hashlib.sha256(repr(plan).encode()).hexdigest()
+    return to_create, to_update, to_end
+
+
+def memberships_csv_preview(*, data: bytes, replace: bool) -> MembershipCsvResult:
+    """What `memberships_import_csv` would do with the file now — every problem, or the
+    counts per space and the plan's digest — without writing anything. Raises
+    MembershipCsvError when the file itself cannot be read."""
+    result, wanted, listed = _read_membership_rows(data, replace=replace)
+    if not result.problems:
+        existing = _existing_memberships(wanted, set(listed), replace=replace, lock=False)
+        _plan(result, wanted, listed, existing)
+    return result
+
+
+def memberships_import_csv(
+    *, data: bytes, replace: bool = False, expected_digest: str | None = None
+) -> MembershipCsvResult:
+    """Import memberships from CSV rows `user identifier, space code, role`.
+
+    The user identifier is the person's Neptun code or, failing that, their username; an
+    identifier that is one person's Neptun code and another's username is refused (either
+    choice could give the wrong person access). Every row is validated first. If any row is
+    invalid nothing is written and the result lists every problem; otherwise all rows are
+    written in one transaction. Importing the same file again changes nothing.
+
+    With `replace`, the file's rows are the whole of each listed space's memberships (as a
+    Neptun export for a term is): a membership of a listed space that no row names ends, by
+    the model's delete so that its `post_delete` signal is sent for each one; spaces the file
+    does not list are not touched. With `expected_digest` (a confirmed preview's), nothing is
+    written unless the changes are exactly those previewed: MembershipCsvPlanChanged is raised
+    with the new preview otherwise. Raises MembershipCsvError when the file cannot be read.
+    """
+    result, wanted, listed = _read_membership_rows(data, replace=replace)
     if result.problems:
         return result
 
     with transaction.atomic():
-        existing = {
-            (m.user_id, m.space_id): m
-            # Lock the membership rows only, in one order: the model's default ordering joins
-            # spaces and users, and FOR UPDATE would then lock those rows too — which every
-            # launch's launch record needs (its foreign-key check), and deadlocked with them.
-            # In chunks of the wanted (user, space) pairs, sorted (a parameter limit,
-            # core.csv_rows): each chunk names at most LOOKUP_CHUNK values in all.
-            for chunk in in_chunks(wanted, LOOKUP_CHUNK // 2)
-            for m in Membership.objects.select_for_update(of=("self",))
-            .filter(
-                user_id__in={user_id for user_id, _space in chunk},
-                space_id__in={space_id for _user, space_id in chunk},
-            )
-            .order_by("user_id", "space_id")
-        }
-        to_create, to_update = [], []
-        for (user_id, space_id), (wanted_role, _line) in wanted.items():
-            membership = existing.get((user_id, space_id))
-            if membership is None:
-                to_create.append(Membership(user_id=user_id, space_id=space_id, role=wanted_role))
-            elif membership.role != wanted_role:
-                membership.role = wanted_role
-                to_update.append(membership)
+        existing = _existing_memberships(wanted, set(listed), replace=replace, lock=True)
+        to_create, to_update, to_end = _plan(result, wanted, listed, existing)
+        if expected_digest is not None and expected_digest != result.plan_digest:
+            raise MembershipCsvPlanChanged(result)
         Membership.objects.bulk_create(to_create, batch_size=1000)
         Membership.objects.bulk_update(to_update, ["role"], batch_size=1000)
-    result.created = len(to_create)
-    result.updated = len(to_update)
-    result.unchanged = len(wanted) - len(to_create) - len(to_update)
+        for chunk in in_chunks(to_end):
+            # QuerySet.delete() sends pre_delete and post_delete for every row it deletes
+            # (it fetches them when anything listens): what ends with a membership hooks there.
+            Membership.objects.filter(pk__in=chunk).delete()
     return result
 
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 
 from virtualspaces.access import access_space
 from virtualspaces.elements import home_breadcrumbs, home_elements
@@ -15,6 +16,9 @@ from virtualspaces.selectors import public_spaces as public_spaces_selector
 PUBLIC_SPACES_PER_PAGE = 25
 
 
+# Never kept for the Back button: after a launch the folder may be open and the page's
+# "not opened yet" stale (issue 25 item 4); the browser asks for it again instead.
+@never_cache
 @login_required
 def space_home(request: HttpRequest, pk: int) -> HttpResponse:
     """A space's Home screen: its header, the elements other apps contribute (Panopto's, for

@@ -1,9 +1,12 @@
 """The spaces' Panopto folders: giving an existing folder's context id (one by one and from a
 CSV file), the links of a course, and the links' inline on the space's own page."""
 
+import re
 from collections import Counter
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -24,13 +27,14 @@ from panopto_link.panopto_api.provision import CreatorOutcome, Outcome, provisio
 from panopto_link.permissions import (
     existing_context_may_be_given,
 )
-from panopto_link.selectors import folder_context_used
+from panopto_link.selectors import folder_context_used, overview_semester, term_overview
 from panopto_link.services import (
     existing_context_problem,
     existing_folders_import_csv,
     folder_give_existing_context,
     folder_link_save,
 )
+from panopto_link.staff import term_reminders_send
 from virtualspaces.admin import space_admin_inline_register
 
 
@@ -87,6 +91,10 @@ class PanoptoFolderForm(forms.ModelForm):
             if problem is not None:
                 self.add_error("existing_context_id", problem)
         return cleaned
+
+
+# A semester as the portal writes it (virtualspaces.semesters): anything else asks for the default.
+SEMESTER_SHAPE = re.compile(r"\d{4}/\d{2}/[12]")
 
 
 @admin.register(PanoptoFolder)
@@ -182,8 +190,59 @@ class PanoptoFolderAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.import_existing_view),
                 name="panopto_link_panoptofolder_import_existing",
             ),
+            path(
+                "term-overview/",
+                self.admin_site.admin_view(self.term_overview_view),
+                name="panopto_link_panoptofolder_term_overview",
+            ),
             *super().get_urls(),
         ]
+
+    def term_overview_view(self, request: HttpRequest) -> HttpResponse:
+        """This term's folders not opened yet, by lecturer (who may view folders), and the
+        reminder e-mails (who may change them: the same as `manage.py panopto_term_overview
+        --send-reminders`)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        asked = request.POST.get("semester") or request.GET.get("semester") or ""
+        semester = asked if SEMESTER_SHAPE.fullmatch(asked) else overview_semester()
+        groups = term_overview(semester)
+        may_remind = self.has_change_permission(request)
+        if request.method == "POST":
+            if not may_remind:
+                raise PermissionDenied
+            sent = term_reminders_send(
+                semester=semester, groups=groups, portal_url=settings.LTI_ISSUER
+            )
+            messages.success(
+                request,
+                ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent.sent)
+                % {"count": sent.sent},
+            )
+            if sent.without_email:
+                messages.warning(
+                    request,
+                    _("No e-mail address, not reminded: %(names)s")
+                    % {"names": ", ".join(sent.without_email)},
+                )
+            return redirect(
+                reverse("admin:panopto_link_panoptofolder_term_overview")
+                + "?"
+                + urlencode({"semester": semester})
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("This term's overview: folders not opened yet"),
+            "semester": semester,
+            "groups": groups,
+            "total": sum(len(group.spaces) for group in groups),
+            "may_remind": may_remind,
+            "reminded": sum(1 for g in groups if g.lecturer is not None and g.lecturer.email),
+        }
+        return TemplateResponse(
+            request, "admin/panopto_link/panoptofolder/term_overview.html", context
+        )
 
     def import_existing_view(self, request: HttpRequest) -> HttpResponse:
         """Existing Panopto folders from CSV: the whole file is checked, then all of it or

@@ -1,7 +1,7 @@
 """What a launch sends, in words: on the registration's page, and on the platform's launch
 records (registered with `lti_platform.admin.launch_words_register`)."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from django.db import models
 from django.utils.functional import Promise
@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from panopto_link.lti import claims
 from panopto_link.lti.substitution import Variable, unknown_variables
-from panopto_link.lti_platform.api import launch_words_register
+from panopto_link.lti_platform.api import ContextName, launch_words_register
 from panopto_link.models import (
     IdentifierKind,
+    PanoptoFolder,
     PanoptoRegistration,
     PrivacyLevel,
 )
@@ -151,6 +152,16 @@ class PanoptoLaunchWords:
             return str(REASON_LABELS[PanoptoReason(code)])
         except ValueError:
             return None
+
+    def contexts(self, context_ids: Collection[str]) -> dict[str, ContextName]:
+        """Each context id's folder, by the code of the space that owns it: one query."""
+        ids = [context_id for context_id in context_ids if context_id]
+        if not ids:
+            return {}
+        return {
+            folder.context_id: ContextName(label=folder.space.code, owner_space_id=folder.space_id)
+            for folder in PanoptoFolder.objects.filter(context_id__in=ids).select_related("space")
+        }
 
 
 # The policy's refusal reasons on the launch records, in words (a test checks every member has

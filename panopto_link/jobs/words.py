@@ -4,10 +4,20 @@ language by the admin and the "why" page."""
 from enum import StrEnum
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from panopto_link.permissions import ENTITLEMENT_MESSAGES, Entitlement
+from panopto_link.reasons import Entitlement
+
+ENTITLEMENT_MESSAGES: dict[Entitlement, Promise] = {
+    Entitlement.MEMBER_OF_OWNER: gettext_lazy("still a member of the folder's space"),
+    Entitlement.PUBLIC_OWNER: gettext_lazy("the folder's space is public"),
+    Entitlement.MEMBER_OF_LINKING_COURSE: gettext_lazy(
+        "a member of a course that links the folder"
+    ),
+    Entitlement.PUBLIC_LINKING_COURSE: gettext_lazy("a public course links the folder"),
+}
 
 
 class Outcome(StrEnum):

@@ -17,13 +17,13 @@ from panopto_link.models import (
     PanoptoRegistration,
 )
 from panopto_link.permissions import (
-    PersonalData,
     content_reserved_keys,
     identifier_released,
     names_linked_folder,
     released_personal_data,
     variable_released,
 )
+from panopto_link.reasons import PersonalData
 from panopto_link.selectors import (
     FolderEntry,
     SpacePanopto,

@@ -3,6 +3,7 @@
 its own terms through `tools.launch_words_register` (Panopto: `panopto_link.admin.words`)."""
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib import admin, messages
@@ -21,7 +22,7 @@ from panopto_link.lti import claims
 from panopto_link.lti_platform.keys import KeyRotationRefused, keys_ensure, keys_rotate
 from panopto_link.lti_platform.models import LaunchRecord, PlatformKey
 from panopto_link.lti_platform.reasons import reason_label
-from panopto_link.lti_platform.tools import launch_words_registered
+from panopto_link.lti_platform.tools import ContextName, launch_words_registered
 
 
 class ReasonFilter(admin.SimpleListFilter):
@@ -48,6 +49,21 @@ class SpaceFilter(admin.RelatedOnlyFieldListFilter):
     """Only the spaces the records name, without the nameless "empty" choice."""
 
     include_empty_choice = False
+
+
+# The current changelist page's context names (`LaunchRecordAdmin.folder`): per request, as
+# the admin class itself is shared by every request of the process.
+_page_contexts: ContextVar[dict[str, ContextName] | None] = ContextVar(
+    "launch_record_contexts", default=None
+)
+
+
+def context_names(context_ids: set[str]) -> dict[str, ContextName]:
+    """The contexts named by the tools that know them."""
+    names: dict[str, ContextName] = {}
+    for words in launch_words_registered():
+        names.update(words.contexts(context_ids - set(names)))
+    return names
 
 
 ROLE_WORDS = {
@@ -94,6 +110,7 @@ class LaunchRecordAdmin(admin.ModelAdmin):
         "reason_in_words",
         "user",
         "space",
+        "folder",
         "role_in_words",
         "attempts",
     )
@@ -114,6 +131,26 @@ class LaunchRecordAdmin(admin.ModelAdmin):
         return date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT") + (
             timezone.localtime(obj.created_at).strftime(":%S")
         )
+
+    def get_changelist_instance(self, request):
+        """The page's records with their contexts named, in one lookup (`folder`)."""
+        changelist = super().get_changelist_instance(request)
+        _page_contexts.set(context_names({record.context_id for record in changelist.result_list}))
+        return changelist
+
+    @admin.display(description=_("folder"))
+    def folder(self, obj: LaunchRecord) -> str:
+        """The folder the launch went to, own or linked (issue 25 item 9: a refusal at a
+        course's linked folder read as a refusal at the course's own)."""
+        names = _page_contexts.get()
+        if names is None or obj.context_id not in names:
+            names = context_names({obj.context_id})
+        name = names.get(obj.context_id)
+        if name is None:
+            return "–"
+        if obj.space_id is not None and name.owner_space_id != obj.space_id:
+            return str(_("%(folder)s (linked)")) % {"folder": name.label}
+        return name.label
 
     @admin.display(description=_("reason"), ordering="reason")
     def reason_in_words(self, obj: LaunchRecord) -> str:

@@ -37,6 +37,7 @@ from panopto_link.lti_platform.self_test import (
 )
 from panopto_link.lti_platform.tools import (
     AcceptedContent,
+    ContextName,
     LaunchTool,
     LaunchWords,
     ToolMoment,
@@ -49,6 +50,7 @@ __all__ = [
     "AcceptedContent",
     "CheckResult",
     "ContentRefused",
+    "ContextName",
     "LaunchPlan",
     "LaunchRequest",
     "LaunchTool",

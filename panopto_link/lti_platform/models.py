@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from virtualspaces.models import VirtualSpace
@@ -88,7 +89,11 @@ class LaunchRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.stage} {self.outcome}"
+        """The record's title (its admin page): the local time, the step and its outcome in
+        the reader's language (issue 25 item 9: it was UTC and English codes)."""
+        moment = timezone.localtime(self.created_at)
+        day = date_format(moment, "SHORT_DATE_FORMAT")
+        return f"{day} {moment:%H:%M:%S} – {self.get_stage_display()}: {self.get_outcome_display()}"
 
 
 # --- Platform keys ---------------------------------------------------------------------------

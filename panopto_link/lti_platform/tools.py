@@ -8,7 +8,8 @@ and its own `LaunchTool`; the message hint, the authorization endpoint, the sign
 JWKS, the deep-linking verification and the audit would serve it unchanged.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from panopto_link.lti.deep_linking import ContentItem
@@ -109,6 +110,19 @@ class LaunchWords(Protocol):
     def reason(self, code: str) -> str | None:
         """One of the tool's own refusal reasons (a stored code) in words; None for a code
         that is not the tool's."""
+
+    def contexts(self, context_ids: Collection[str]) -> Mapping[str, "ContextName"]:
+        """What the tool calls each of these contexts (for Panopto: a space's folder), in one
+        lookup for a page of records; those it does not know are left out."""
+
+
+@dataclass(frozen=True)
+class ContextName:
+    """A context as the launch records name it: its label, and the platform's space that owns
+    it (which differs from the record's space when the launch went to a linked context)."""
+
+    label: str
+    owner_space_id: int | None
 
 
 _launch_words: list[LaunchWords] = []

@@ -33,10 +33,10 @@ from panopto_link.panopto_api import soap, users
 from panopto_link.panopto_api.connection import ApiConnection
 from panopto_link.panopto_api.mapping import creators_group_id, folder_external_id
 from panopto_link.permissions import (
-    CreatorSyncRefusal,
     creator_sync_refusal,
     panopto_creator_role,
 )
+from panopto_link.reasons import CreatorSyncRefusal
 from panopto_link.services import folder_ensure, folder_mark_context_used, folder_mark_created
 from virtualspaces.models import Membership, VirtualSpace
 

@@ -12,6 +12,7 @@ The names below are the package's public reads; import them from here."""
 from panopto_link.selectors.page import (
     FolderRow,
     PanoptoPage,
+    folder_openers,
     folder_rows,
     panopto_page,
     with_administrators,
@@ -38,17 +39,25 @@ from panopto_link.selectors.statements import (
     space_panopto,
     user_spaces_panopto,
 )
+from panopto_link.selectors.term import (
+    LecturerFolders,
+    overview_semester,
+    term_overview,
+)
 
 __all__ = [
     "FolderEntry",
     "FolderRow",
+    "LecturerFolders",
     "PanoptoPage",
     "PanoptoSetting",
     "SpacePanopto",
     "context_id_used",
     "folder_context_used",
+    "folder_openers",
     "folder_rows",
     "launch_facts",
+    "overview_semester",
     "panopto_page",
     "panopto_setting",
     "registration_has_launched",
@@ -58,6 +67,7 @@ __all__ = [
     "space_panopto",
     "space_videos",
     "space_videos_by_id",
+    "term_overview",
     "user_semesters",
     "user_spaces_panopto",
     "with_administrators",

@@ -92,20 +92,29 @@ def folder_rows(spaces: list[SpacePanopto]) -> list[FolderRow]:
     return sorted(rows, key=_row_order)
 
 
-def with_administrators(rows: list[FolderRow]) -> list[FolderRow]:
-    """The waiting rows with the people who open them (`permissions.folder_opener_role`): one
-    query for all of them, none when no folder waits."""
-    waiting = {row.owner.pk for row in rows if row.standing is FolderStanding.WAITING}
-    if not waiting:
-        return rows
+def folder_openers(space_pks: set[int]) -> dict[int, list[Any]]:
+    """The people who open each of these spaces' waiting folders
+    (`permissions.folder_opener_role`), family name first: one query, none for no space."""
+    if not space_pks:
+        return {}
     openers: dict[int, list[Any]] = {}
     memberships = (
-        Membership.objects.filter(space_id__in=waiting, role=folder_opener_role())
+        Membership.objects.filter(space_id__in=space_pks, role=folder_opener_role())
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
     for membership in memberships:
         openers.setdefault(membership.space_id, []).append(membership.user)
+    return openers
+
+
+def with_administrators(rows: list[FolderRow]) -> list[FolderRow]:
+    """The waiting rows with the people who open them (`folder_openers`): one query for all
+    of them, none when no folder waits."""
+    waiting = {row.owner.pk for row in rows if row.standing is FolderStanding.WAITING}
+    if not waiting:
+        return rows
+    openers = folder_openers(waiting)
     return [
         replace(row, administrators=tuple(openers.get(row.owner.pk, ())))
         if row.owner.pk in waiting

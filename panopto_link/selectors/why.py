@@ -12,14 +12,14 @@ from enum import StrEnum
 from typing import Any
 
 from core.users import PortalUser
+from panopto_link.jobs.words import ENTITLEMENT_MESSAGES
 from panopto_link.lti_platform.api import RecordSeen, last_launches
 from panopto_link.models import AccessJob, FolderAccessCheck, JobState, PanoptoRegistration
 from panopto_link.permissions import (
-    ENTITLEMENT_MESSAGES,
-    Entitlement,
     FolderDecision,
     folder_entitlement,
 )
+from panopto_link.reasons import Entitlement
 from panopto_link.selectors.jobs import FolderGiven, entitlement_facts
 from panopto_link.selectors.setting import panopto_setting
 from panopto_link.selectors.spaces import FolderEntry

@@ -6,8 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.templatetags.people import person_name
-from panopto_link.folder_blocks import folder_blocks
+from panopto_link.folder_blocks import folder_blocks, people_sentence
 from panopto_link.selectors import FolderEntry, FolderRow
 from virtualspaces.models import VirtualSpace
 
@@ -24,10 +23,7 @@ def panopto_folder(context, space: VirtualSpace, entry: FolderEntry) -> SafeStri
 @register.simple_tag
 def people(users) -> str:
     """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    names = [person_name(user) for user in users]
-    if len(names) < 2:
-        return "".join(names)
-    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    return people_sentence(users)
 
 
 @register.simple_tag

@@ -417,3 +417,12 @@ TASKS = {
 }
 # A job that has run longer than this is taken for dead (its worker killed) and queued again.
 JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", default=300)
+
+# --- E-mail (the term's reminders to lecturers, manage.py panopto_term_overview) ----------------
+# Django's SMTP backend with these; the demo (settings.dev) prints the messages instead.
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="neptun-panopto@localhost")

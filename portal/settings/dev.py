@@ -33,3 +33,6 @@ DEMO_DATA_ALLOWED = True  # manage.py seed_demo
 # Serve static files straight from the app folders, without `collectstatic`.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The term's reminder e-mails are printed by the server or the command, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

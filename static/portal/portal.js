@@ -2,14 +2,22 @@
 // conveniently. Served by the app, never inline: a Content Security Policy will allow only
 // scripts from the portal's own origin.
 //
-// Inactive Panopto buttons (aria-disabled="true", not `disabled`, so they stay focusable):
-// without script their reason is a visible note under the button; with script it becomes a
-// tooltip shown on hover and on keyboard focus (CSS), dismissible with Escape, and a click shows
-// the reason as a status message instead of submitting the form.
+// Inactive Panopto buttons (aria-disabled="true", not `disabled`, so they stay focusable): their
+// reason is text beside them, with or without script; with script a click does not submit the
+// form (whose answer would be the refusal page) but emphasises the reason and announces it.
 (function () {
   "use strict";
 
   document.documentElement.classList.add("js");
+
+  // A page with launch buttons is sent with Cache-Control: no-store, so Back asks for it again;
+  // a browser that still restores it from its back/forward cache reloads it here: after a
+  // launch the folder may be open, and the page's "not opened yet" would be stale.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.querySelector("form.launch")) {
+      window.location.reload();
+    }
+  });
 
   // On a phone the menu starts folded into its "Menu" row (without script it stays open).
   document.addEventListener("DOMContentLoaded", function () {
@@ -27,21 +35,16 @@
 
   function showFeedback(button) {
     var feedback = document.getElementById(button.getAttribute("data-feedback"));
-    var tooltip = document.getElementById(button.getAttribute("data-tooltip"));
-    if (!feedback || !tooltip) {
+    var reason = document.getElementById(button.getAttribute("data-reason"));
+    if (!feedback || !reason) {
       return;
     }
+    reason.classList.add("is-emphasised");
     // Empty the live region first and fill it a moment later, so that screen readers announce
     // the message again on a second click.
     feedback.textContent = "";
-    feedback.classList.add("is-shown");
-    // The message is now on the page; the tooltip repeating it would only cover it.
-    var anchor = button.closest(".tooltip-anchor");
-    if (anchor) {
-      anchor.classList.add("is-dismissed");
-    }
     window.setTimeout(function () {
-      feedback.textContent = tooltip.textContent.trim();
+      feedback.textContent = reason.textContent.trim();
     }, 50);
   }
 
@@ -70,36 +73,5 @@
     window.setTimeout(function () {
       note.textContent = note.getAttribute("data-message");
     }, 50);
-  });
-
-  // Escape hides the tooltip under the pointer or focus until the pointer or focus leaves
-  // (WCAG 2.2 SC 1.4.13: content on hover or focus is dismissible).
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") {
-      return;
-    }
-    document.querySelectorAll(".tooltip-anchor:hover, .tooltip-anchor:focus-within").forEach(
-      function (anchor) {
-        anchor.classList.add("is-dismissed");
-      }
-    );
-  });
-
-  // mouseleave does not bubble; a capturing listener still sees it for every element.
-  document.addEventListener(
-    "mouseleave",
-    function (event) {
-      var anchor = event.target;
-      if (anchor instanceof Element && anchor.classList.contains("tooltip-anchor")) {
-        anchor.classList.remove("is-dismissed");
-      }
-    },
-    true
-  );
-  document.addEventListener("focusout", function (event) {
-    var anchor = event.target instanceof Element ? event.target.closest(".tooltip-anchor") : null;
-    if (anchor && !anchor.contains(event.relatedTarget)) {
-      anchor.classList.remove("is-dismissed");
-    }
   });
 })();

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
+from panopto_link.models import PanoptoLicence
 from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.browser.conftest import DESKTOP
@@ -81,7 +82,6 @@ PAGES = [
     Page("panopto_simulator:deep_link", "the stand-in's content picker"),
     Page("panopto_simulator:deep_link_answer", "the picker's answer to the portal (script held)"),
     Page("panopto_link:deep_linking_return", "the portal's page after the answer (script held)"),
-    Page("panopto_link:videos_linked", "the videos linked, a full portal page"),
     Page("virtualspaces:space_home", "the course's Home screen with its videos"),
     Page("panopto_link:remove_video", "removing a video: the question"),
     Page("panopto_simulator:viewer", "a linked video in the stand-in's viewer"),
@@ -95,6 +95,10 @@ PAGES = [
     Page("admin:panopto_link_panoptoregistration_self_test", "the self-test, before it runs"),
     Page("admin:panopto_link_panoptofolder_import_existing", "the existing folders' CSV import"),
     Page("admin:panopto_link_accessjob_why", "why a person can (or can't) see a space"),
+    Page("admin:panopto_link_panoptofolder_term_overview", "this term's overview"),
+    Page("admin:portal_user_change", "a person's page in the admin"),
+    Page("admin:panopto_link_panoptolicence_changelist", "the licences"),
+    Page("admin:panopto_link_panoptolicence_change", "a licence"),
 ]
 
 # URLs that are no page, and why.
@@ -104,6 +108,7 @@ NOT_PAGES = {
     "panopto_link:pick_videos": "POST: to the tool's login, or the refusal of panopto_link:launch",
     "panopto_link:open_video": "POST: to the tool's login, or the refusal of panopto_link:launch",
     "panopto_link:manage_video": "POST: moves or removes, and goes back to the Home screen",
+    "panopto_link:videos_linked": "a redirect to the Home screen, its videos saying what was added",
     "lti_platform:jwks": "JSON",
     "lti_platform:openid_configuration": "JSON",
     "panopto_simulator:login": "a redirect to the platform's authorization",
@@ -270,10 +275,7 @@ def walk_lecturer(axe: Axe, page, world) -> None:
         "panopto_link:deep_linking_return",
         "the portal's page after the answer (script held)",
     )
-    submit(page, r"/panopto/videos/\d+/linked/")
-    axe.check(page, "panopto_link:videos_linked", "the videos linked, a full portal page")
-
-    page.goto(f"/spaces/{course.pk}/")
+    submit(page, r"/spaces/\d+/#videos$")  # through panopto_link:videos_linked
     axe.check(page, "virtualspaces:space_home", "the course's Home screen with its videos")
     page.locator("#videos a[href$='/remove/']").first.click()
     page.wait_for_url(re.compile("/remove/"))
@@ -359,6 +361,26 @@ def walk_it_admin(axe: Axe, page, world) -> None:
             f"&space={world.course.code}",
             "admin:panopto_link_accessjob_why",
             "why a person can (or can't) see a space",
+        ),
+        (
+            "/admin/panopto_link/panoptofolder/term-overview/",
+            "admin:panopto_link_panoptofolder_term_overview",
+            "this term's overview",
+        ),
+        (
+            f"/admin/portal/user/{world.member.pk}/change/",
+            "admin:portal_user_change",
+            "a person's page in the admin",
+        ),
+        (
+            "/admin/panopto_link/panoptolicence/",
+            "admin:panopto_link_panoptolicence_changelist",
+            "the licences",
+        ),
+        (
+            f"/admin/panopto_link/panoptolicence/{PanoptoLicence.objects.get().pk}/change/",
+            "admin:panopto_link_panoptolicence_change",
+            "a licence",
         ),
     ]:
         page.goto(path)

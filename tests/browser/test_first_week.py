@@ -153,11 +153,13 @@ def test_a_lecturer_adds_videos_picks_one_again_and_removes_one_on_a_phone(new_c
         for title in titles:
             page.get_by_label(title).check()
         page.locator("button[name=action][value=add]").tap()
-        page.wait_for_url(re.compile(r"/panopto/videos/\d+/linked/"))
+        # Back on the space's page at once, its videos section saying what was added.
+        page.wait_for_url(re.compile(rf"/spaces/{course.pk}/#videos$"))
 
     first, second, third = (recording[0] for recording in SAMPLE_RECORDINGS)
     pick_recordings(first, second)
-    assert page.locator("[data-videos=added] li").all_inner_texts() == [first, second]
+    said = page.locator("#videos .messages li").all_inner_texts()
+    assert said == [f"A portál 2 videót hozzáadott a térhez: „{first}”, „{second}”."]
     assert page.locator("header .user-name").inner_text() == "Szabó Gábor"  # signed in
 
     # Picked again (Panopto's picker does not mark it): not linked twice, and the page says so.
@@ -167,9 +169,10 @@ def test_a_lecturer_adds_videos_picks_one_again_and_removes_one_on_a_phone(new_c
     page.get_by_label(second).check()
     page.get_by_label(third).check()
     page.locator("button[name=action][value=add]").tap()
-    page.wait_for_url(re.compile(r"/panopto/videos/\d+/linked/"))
-    assert page.locator("[data-videos=added] li").all_inner_texts() == [third]
-    assert page.locator("[data-videos=already] li").all_inner_texts() == [second]
+    page.wait_for_url(re.compile(rf"/spaces/{course.pk}/#videos$"))
+    said = page.locator("#videos .messages li").all_inner_texts()
+    assert said[0] == f"A portál 1 videót hozzáadott a térhez: „{third}”."
+    assert said[1].endswith(f": „{second}”.")
     assert list(VideoLink.objects.filter(space=course).values_list("title", flat=True)) == [
         first,
         second,
@@ -198,6 +201,6 @@ def test_a_lecturer_adds_videos_picks_one_again_and_removes_one_on_a_phone(new_c
     page.wait_for_url(re.compile(rf"/spaces/{course.pk}/#videos"))
     assert VideoLink.objects.filter(space=course).count() == 2
     message = page.locator("#videos .message")
-    assert message.inner_text() == f"A(z) „{second}” című videót eltávolította a tér videói közül."
+    assert message.inner_text() == f"„{second}” ezután nem jelenik meg a tér videói között."
     assert message.is_visible() and message.bounding_box()["y"] < 2000
     rows_fit(page)

@@ -1,5 +1,5 @@
 """The Panopto screens in real Chromium: the menu, Studies → Information → Panopto, the Home
-screen's Panopto element, tooltips by mouse and keyboard, the licence, the language switch."""
+screen's Panopto element, inactive buttons' reasons, the licence, the language switch."""
 
 import datetime
 import os
@@ -28,7 +28,7 @@ from virtualspaces.models import MembershipRole, SpaceType
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BUTTON_HU = "Tovább a Panopto-rendszerbe"
-NOT_CREATED_HU = "Akkor érhető el, ha a tér oktatója már megnyitotta a Panopto-mappát."
+NOT_CREATED_HU = "Akkor érhető el, ha Szabó Gábor már megnyitotta a Panopto-mappát."
 
 
 def created() -> dict:
@@ -87,20 +87,20 @@ def test_student_signs_in_and_finds_their_folders_in_the_menu(page, sign_in, uni
     assert page.locator(f'[data-space="{subject.code}"]').count() == 1
 
 
-def test_inactive_button_explains_itself_on_hover_focus_and_click(page, log_in, university):
+def test_inactive_button_shows_its_reason_as_text_naming_the_lecturer(page, log_in, university):
+    """Issue 25 item 2: the reason was a tooltip, seen only on hover, focus or tap; it is text
+    beside the button, naming the lecturer, at the desktop width and at 320 px."""
     log_in(university["student"])
     course = university["course"]
     page.goto(f"/spaces/{course.pk}/")
     button = folder(page, course).get_by_role("button", name=re.compile(BUTTON_HU))
-    tooltip = page.locator(f"#{button.get_attribute('aria-describedby')}")
-    assert tooltip.get_attribute("role") == "tooltip"
-    assert tooltip.is_hidden()
-
-    button.hover()
-    tooltip.wait_for(state="visible")
-    assert tooltip.inner_text() == NOT_CREATED_HU
-    page.mouse.move(0, 0)
-    tooltip.wait_for(state="hidden")
+    reason = page.locator(f"#{button.get_attribute('aria-describedby')}")
+    assert reason.get_attribute("role") is None
+    assert reason.is_visible()  # without hovering or focusing anything
+    assert reason.inner_text() == NOT_CREATED_HU
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert reason.is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # Keyboard only: Tab until the button has focus; it is focusable although inactive.
     for _ in range(40):
@@ -109,19 +109,15 @@ def test_inactive_button_explains_itself_on_hover_focus_and_click(page, log_in, 
             break
     else:
         pytest.fail("the inactive button cannot be reached with Tab")
-    tooltip.wait_for(state="visible")
-    page.keyboard.press("Escape")
-    tooltip.wait_for(state="hidden")
 
-    # Enter "clicks": no navigation, a status message says why.
+    # Enter "clicks": no navigation, the reason is announced as a status message.
     page.keyboard.press("Enter")
     feedback = page.locator(f"#{button.get_attribute('data-feedback')}")
-    feedback.wait_for(state="visible")
     assert feedback.get_attribute("role") == "status"
     page.wait_for_function(
         "id => document.getElementById(id).textContent.length > 0", arg=feedback.get_attribute("id")
     )
-    assert feedback.inner_text() == NOT_CREATED_HU
+    assert feedback.text_content() == NOT_CREATED_HU
     assert page.url.endswith(f"/spaces/{course.pk}/")
 
 
@@ -174,8 +170,25 @@ def test_turning_the_licence_off_hides_the_menu_item_and_the_element(page, log_i
     assert page.get_by_text(BUTTON_HU).count() == 0
     response = page.goto("/studies/information/panopto/")
     assert response.status == 404
+    # A bookmark of the Panopto page says why it is missing (issue 25 item 1).
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "A Panopto ebben az intézményben nem érhető el"
+    assert page.locator("header .user-name").is_visible()
 
+    # A switched-off registration: the reason where the button was, no "opened" badge.
     PanoptoLicence.objects.update(is_enabled=True)
+    PanoptoRegistration.objects.update(is_enabled=False)
+    page.goto(f"/spaces/{course.pk}/")
+    subject_block = folder(page, course, university["subject"])  # its linked folder, opened
+    assert subject_block.locator(".badge").inner_text() == "Nem érhető el"
+    assert (
+        subject_block.locator(".launch-reason")
+        .inner_text()
+        .startswith("A Panopto még nem érhető el")
+    )
+    assert subject_block.locator(".launch-reason").is_visible()
+    PanoptoRegistration.objects.update(is_enabled=True)
+
     page.goto(f"/spaces/{course.pk}/")
     assert menu_item.is_visible() and element.is_visible()
 
@@ -271,3 +284,19 @@ def test_screenshot_pages_on_desktop_and_phone(context, log_in, demo_semester, m
         phone.screenshot(path=SCREENSHOTS / name, full_page=True)
     for name in ("studies-information-panopto.png", "space-home.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", [("Gábor", "Szabó"), ("Kristóf Benedek", "Vásárhelyi-Nagy")])
+def test_the_signed_in_name_is_whole_in_the_header_at_320_px(page, log_in, name):
+    """Issue 25 item 7: the name was cut to two letters (an ellipsis) at 320 px."""
+    user = UserFactory(username="NARROW", first_name=name[0], last_name=name[1])
+    log_in(user)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto("/")
+    shown = page.locator("header .user-name")
+    assert shown.inner_text() == f"{name[1]} {name[0]}"
+    assert shown.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing cut off
+    box = shown.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 320
+    # And the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

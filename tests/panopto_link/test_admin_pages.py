@@ -67,7 +67,7 @@ def test_launch_records_are_filtered_by_outcome_reason_space_and_date_without_em
 ):
     document = parse(it_admin.get(RECORDS, HTTP_ACCEPT_LANGUAGE=language))
     found = filters(document)
-    reason = {"en": "By reason", "hu": "ok szerint"}[language]
+    reason = {"en": "By reason", "hu": "indok szerint"}[language]
     (reasons,) = [choices for title, choices in found.items() if reason in title]
     words = {
         "en": ["All", "message hint used again", "no valid licence"],
@@ -158,3 +158,84 @@ def test_a_link_added_in_the_admin_is_written_by_the_service_which_ensures_the_f
     assert response.status_code == 302
     assert FolderLink.objects.filter(course=course, linked_space=subject).exists()
     assert PanoptoFolder.objects.filter(space=subject).exists()
+
+
+# --- issue 25 item 9: the folder, the title, the column's name ---------------------------------
+
+
+def test_a_record_names_the_folder_own_or_linked(it_admin, django_assert_max_num_queries):
+    """A refusal at a course's linked subject folder was read as a refusal at the course."""
+    from tests.factories import FolderFactory
+
+    subject = SpaceFactory(code="MAT101")
+    course = CourseFactory(code="MAT101-EA", subject=subject)
+    own = FolderFactory(space=course)
+    linked = FolderFactory(space=subject)
+    LaunchRecord.objects.create(
+        stage=LaunchStage.INITIATION,
+        outcome=LaunchOutcome.REFUSED,
+        reason=PanoptoReason.CONTEXT_NOT_CREATED,
+        space=course,
+        context_id=linked.context_id,
+    )
+    LaunchRecord.objects.create(
+        stage=LaunchStage.AUTHORIZATION,
+        outcome=LaunchOutcome.ACCEPTED,
+        space=course,
+        context_id=own.context_id,
+    )
+    document = parse(it_admin.get(RECORDS, HTTP_ACCEPT_LANGUAGE="en"))
+    folders = [
+        td.text for td in document.find(id="result_list").find_all("td", class_="field-folder")
+    ]
+    assert sorted(folders) == ["MAT101 (linked)", "MAT101-EA"]
+
+
+def test_the_folder_column_costs_one_query_whatever_the_number_of_records(it_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import FolderFactory
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert it_admin.get(RECORDS).status_code == 200
+        return len(queries)
+
+    def add_records(count: int) -> None:
+        for _ in range(count):
+            folder = FolderFactory(space=SpaceFactory())
+            LaunchRecord.objects.create(
+                stage=LaunchStage.AUTHORIZATION,
+                outcome=LaunchOutcome.ACCEPTED,
+                space=folder.space,
+                context_id=folder.context_id,
+            )
+
+    add_records(2)
+    few = page_queries()
+    add_records(10)
+    assert page_queries() == few
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "2026-11-10 15:05:09 – authorization: accepted"), ("hu", "2026. 11. 10. 15:05:09")],
+)
+def test_a_records_title_is_in_local_time_and_the_readers_language(
+    it_admin, settings, language, title
+):
+    import datetime
+
+    settings.TIME_ZONE = "Europe/Budapest"
+    record = LaunchRecord.objects.create(
+        stage=LaunchStage.AUTHORIZATION,
+        outcome=LaunchOutcome.ACCEPTED,
+        created_at=datetime.datetime(2026, 11, 10, 14, 5, 9, tzinfo=datetime.UTC),
+    )
+    response = it_admin.get(
+        reverse("admin:lti_platform_launchrecord_change", args=[record.pk]),
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    heading = parse(response).find("h2")
+    assert heading is not None and heading.text.startswith(title), heading

@@ -219,16 +219,26 @@ def post(token: str):
 
 
 def outcome_page(response, user, language: str = "en"):
-    """The page the return's answer goes on to (same-site, signed in as `user`)."""
+    """The page the return's answer goes on to (same-site, signed in as `user`): the space's
+    page, its videos section saying what was added (issue 25 item 5)."""
     document = parse(response.content)
     form = document.find("form", id="lti-form-post")
     assert form.attrs["method"] == "get"
     client = Client()
     client.force_login(user)
     value = form.find("input", name="outcome").attrs["value"]
-    page = client.get(form.attrs["action"], {"outcome": value}, HTTP_ACCEPT_LANGUAGE=language)
+    landed = client.get(form.attrs["action"], {"outcome": value}, HTTP_ACCEPT_LANGUAGE=language)
+    assert landed.status_code == 302, landed.content.decode()[:500]
+    assert landed["Location"].endswith("#videos")
+    page = client.get(landed["Location"], HTTP_ACCEPT_LANGUAGE=language)
     assert page.status_code == 200, page.content.decode()[:500]
     return page
+
+
+def video_messages(page) -> list[str]:
+    """The messages of the space page's videos section."""
+    section = page.find("section", id="videos")
+    return [li.text for li in section.find("ul", class_="messages").find_all("li")]
 
 
 def assert_refused(response, reason: str) -> None:
@@ -522,7 +532,8 @@ def test_the_outcome_is_a_full_portal_page_of_the_signed_in_user(
     page = parse(outcome_page(response, world.admin))
     assert "Gábor Szabó" in page.find("header").text  # signed in: name, menu, sign-out
     assert page.find("nav", class_="main-menu") is not None
-    assert [li.text for li in page.find("ul", data_videos="added").find_all("li")] == ["Előadás"]
+    assert page.find("h1").text == world.course.name  # the space's own page, no extra click
+    assert video_messages(page) == ["1 video was added to the space: “Előadás”."]
     # The outcome is the user's own: another user, another space, a forged value get a 400.
     value = continue_page.find("input", name="outcome").attrs["value"]
     action = continue_page.find("form").attrs["action"]
@@ -535,6 +546,10 @@ def test_the_outcome_is_a_full_portal_page_of_the_signed_in_user(
     assert admin.get(elsewhere, {"outcome": value}).status_code == 400
     assert admin.get(action, {"outcome": value[:-3] + "xyz"}).status_code == 400
     assert admin.get(action).status_code == 400
+
+
+def quoted(titles: list[str]) -> str:
+    return ", ".join(f"“{title}”" for title in titles)
 
 
 def item(title: str, url: str, **extra) -> dict:
@@ -565,10 +580,9 @@ def test_a_recording_picked_again_is_not_linked_twice_and_the_page_says_so(
     titles = list(VideoLink.objects.filter(space=world.course).values_list("title", "position"))
     assert titles == [("Előadás 1", 1), ("Előadás 2", 2), ("Új", 3)]
     page = parse(outcome_page(response, world.admin, "hu"))
-    assert [li.text for li in page.find("ul", data_videos="added").find_all("li")] == ["Új"]
-    already = [li.text for li in page.find("ul", data_videos="already").find_all("li")]
-    assert already == ["Előadás 1", "Előadás 2"]
-    assert "már korábban" in page.text
+    shown = video_messages(page)
+    assert shown[0] == "A portál 1 videót hozzáadott a térhez: „Új”."
+    assert shown[1].endswith(": „Előadás 1”, „Előadás 2”.")
     record = LaunchRecord.objects.filter(stage=LaunchStage.DEEP_LINKING_RETURN).first()
     assert record.detail.startswith("1 video(s) linked. 2 linked already.")
 
@@ -649,8 +663,12 @@ def test_an_items_identity_is_the_whole_item(
         assert response.status_code == 200, response.content.decode()[-500:]
     assert list(VideoLink.objects.order_by("position").values_list("title", flat=True)) == linked
     page = parse(outcome_page(response, world.admin))
-    shown = page.find("ul", data_videos="already")
-    assert ([li.text for li in shown.find_all("li")] if shown else []) == already
+    said = [text for text in video_messages(page) if text.startswith("Already among")]
+    assert said == (
+        [f"Already among the space's videos, so not added again: {quoted(already)}."]
+        if already
+        else []
+    )
     if not linked:
         assert "1 returned item was not a Panopto video link" in page.text
 

@@ -12,7 +12,6 @@ from panopto_link.permissions import (
     FolderFacts,
     FolderStanding,
     PanoptoRole,
-    PersonalData,
     RegistrationFacts,
     configuration_fix,
     creator_sync_refusal,
@@ -37,7 +36,7 @@ from panopto_link.permissions import (
     variable_released,
     video_picker_refusal,
 )
-from panopto_link.reasons import PanoptoReason
+from panopto_link.reasons import PanoptoReason, PersonalData
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
 

@@ -52,7 +52,7 @@ TEXT = {
         "hu": "Az első belépése létrehozza ennek a Panopto-mappáját: Analízis I.",
         "en": "Your first visit creates the Panopto folder of Analízis I.",
     },
-    "state created": {"hu": "Létrehozva", "en": "Created"},
+    "state created": {"hu": "Megnyitva", "en": "Created"},
     "state not created": {"hu": "Még nincs megnyitva", "en": "Not opened yet"},
     "state not enabled": {"hu": "Nincs engedélyezve", "en": "Not enabled"},
 }
@@ -106,11 +106,12 @@ def launch_button(block):
 def assert_inactive_with_message(document, block, message: str) -> None:
     button = launch_button(block)
     assert button.attrs.get("aria-disabled") == "true"
-    # aria-disabled, not disabled: the button stays focusable, so its tooltip is reachable.
+    # aria-disabled, not disabled: the button stays focusable and describes itself by its reason,
+    # which is text beside it (issue 25: not a tooltip seen only on hover, focus or tap).
     assert "disabled" not in button.attrs
-    tooltip = document.by_id(button.attrs["aria-describedby"])
-    assert tooltip.attrs.get("role") == "tooltip"
-    assert tooltip.text == message
+    reason = document.by_id(button.attrs["aria-describedby"])
+    assert reason.attrs.get("class") == "launch-reason" and "role" not in reason.attrs
+    assert reason.text == message
     feedback = document.by_id(button.attrs["data-feedback"])
     assert feedback.attrs.get("role") == "status"
     assert block.find(class_="launch__role") is None
@@ -121,7 +122,7 @@ def assert_active_with_role(document, block, role_text: str) -> None:
     assert "aria-disabled" not in button.attrs and "disabled" not in button.attrs
     described_by = button.attrs["aria-describedby"].split()
     assert document.by_id(described_by[0]).text == role_text
-    assert block.find("span", role="tooltip") is None
+    assert block.find(class_="launch-reason") is None
 
 
 # --- the Home screen, every cell -------------------------------------------------------------
@@ -275,8 +276,8 @@ def test_language_cookie_chooses_the_language_as_well(client, settings, language
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     document = parse(client.get(reverse("virtualspaces:space_home", args=[space.pk])).content)
     assert document.find("html").attrs["lang"] == language
-    tooltip = document.find("span", role="tooltip")
-    assert tooltip.text == TEXT["not created"][language]
+    reason = document.find("span", class_="launch-reason")
+    assert reason.text == TEXT["not created"][language]
 
 
 # --- linked folders --------------------------------------------------------------------------

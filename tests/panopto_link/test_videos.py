@@ -41,12 +41,12 @@ def test_the_administrator_finds_the_picker_before_the_first_launch_inactive_wit
     section = home(client, world, language)
     button = section.find("button", aria_disabled="true")
     assert button is not None and "disabled" not in button.attrs
-    tooltip = section.find(id=button.attrs["aria-describedby"])
-    assert tooltip.attrs["role"] == "tooltip"
+    reason = section.find(id=button.attrs["aria-describedby"])
+    assert reason.attrs["class"] == "launch-reason"
     assert {
         "en": "Open the space's Panopto folder first",
         "hu": "Először nyissa meg a tér Panopto-mappáját",
-    }[language] in tooltip.text
+    }[language] in reason.text
     # Without script the click posts and the refusal page says the same.
     response = client.post(f"/panopto/videos/{world.course.pk}/pick/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
@@ -146,3 +146,22 @@ def test_a_video_shows_its_date_and_length(client, world, language, date, length
     times = facts.find_all("time")
     assert [t.text for t in times] == [date, length]
     assert [t.attrs["datetime"] for t in times] == ["2026-11-10", "PT5640S"]
+
+
+@pytest.mark.parametrize("language", ["en", "hu"])
+def test_the_picker_button_says_the_picker_marks_nothing_and_the_portal_adds_once(
+    client, world, language
+):
+    """Issue 25 item 3: Panopto's own picker marks no recording as linked already (decision
+    0016, the stand-in mirrors it), so the portal says so beside the button, and afterwards
+    which picked videos were there (test_deep_linking)."""
+    open_folder(world)
+    VideoLink.objects.create(space=world.course, title="1. előadás", url="https://p.example/v")
+    client.force_login(world.admin)
+    section = home(client, world, language)
+    button = section.find("form", class_="panopto-videos__pick").find("button")
+    note = section.find(id=button.attrs["aria-describedby"])
+    assert {
+        "en": "does not mark the videos already here",
+        "hu": "nem jelöli meg az itt már szereplő videókat",
+    }[language] in note.text

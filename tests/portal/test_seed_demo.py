@@ -91,3 +91,33 @@ def test_seed_demo_under_production_settings_only_when_forced(settings, capsys):
     assert not get_user_model().objects.exists()
     call_command("seed_demo", force=True)
     assert get_user_model().objects.get(username="itadmin").is_superuser
+
+
+def test_seed_demo_prints_a_guest_member_and_a_helpdesk_account_without_superuser_rights(capsys):
+    """Issue 25 item 11: besides the three, a guest member and the helpdesk role."""
+    from panopto_link.permissions import helpdesk_permissions
+    from portal.models import User
+    from virtualspaces.models import Membership, MembershipRole
+
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert "vendeg" in output and "helpdesk" in output
+    guest = User.objects.get(username="vendeg")
+    assert Membership.objects.filter(
+        user=guest, role=MembershipRole.GUEST_MEMBER, space__code__startswith="NPUINF101-EA-"
+    ).exists()
+    helpdesk = User.objects.get(username="helpdesk")
+    assert helpdesk.is_staff and not helpdesk.is_superuser
+    assert helpdesk.get_all_permissions() == set(helpdesk_permissions())
+
+
+def test_seed_demo_speaks_one_language_whatever_the_active_one(capsys):
+    """The registration's labels that panopto_configure prints came in Hungarian between
+    seed_demo's English lines."""
+    from django.utils import translation
+
+    with translation.override("hu"):
+        call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert "client id:" in output
+    assert "kliensazonosító" not in output

@@ -16,10 +16,15 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from panopto_link.models import PanoptoLicence
-from panopto_link.services import folder_links_create_missing, folders_ensure, licence_save
+from panopto_link.services import (
+    folder_links_create_missing,
+    folders_ensure,
+    licence_save,
+)
+from panopto_link.staff import helpdesk_group_ensure
 from virtualspaces.models import MembershipRole, SpaceType, VirtualSpace
 from virtualspaces.services import memberships_create_missing, spaces_create_missing
 
@@ -27,6 +32,10 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - the demo's published password, printed at
 DEMO_STUDENT = "hallgato"
 DEMO_LECTURER = "oktato"
 DEMO_IT_ADMIN = "itadmin"
+# A guest member of the walkthrough course (SPEC §2: vendég tag), and a staff account of the
+# helpdesk group, not a superuser (panopto_link.permissions.HELPDESK_PERMISSIONS).
+DEMO_GUEST = "vendeg"
+DEMO_HELPDESK = "helpdesk"
 SEMESTERS = ("2025/26/2", "2026/27/1")
 CURRENT_SEMESTER = SEMESTERS[-1]
 STUDENT_COUNT = 320
@@ -159,7 +168,13 @@ WALKTHROUGH_COURSE = "NPUINF101-EA-" + CURRENT_SEMESTER.replace("/", "-")
 
 # The demo accounts' Neptun codes (the other people's usernames are their Neptun codes). Panopto
 # is told to match accounts on the Neptun code (see panopto_link.simulator.demo.DEMO_LAUNCH).
-DEMO_NEPTUN_CODES = {DEMO_STUDENT: "HK7Q2D", DEMO_LECTURER: "SZG4T1", DEMO_IT_ADMIN: "RK9AD3"}
+DEMO_NEPTUN_CODES = {
+    DEMO_STUDENT: "HK7Q2D",
+    DEMO_LECTURER: "SZG4T1",
+    DEMO_IT_ADMIN: "RK9AD3",
+    DEMO_GUEST: "VT3G8M",
+    DEMO_HELPDESK: "UF5H2K",
+}
 
 
 def neptun_code(rng: random.Random) -> str:
@@ -193,6 +208,13 @@ class Command(BaseCommand):
                 f"'{DEMO_PASSWORD}' and hundreds of invented people. Refused; use --force to "
                 "seed anyway (never on a production database)."
             )
+        # In English throughout: the labels that the commands it calls print (panopto_configure's
+        # field names) would otherwise come in the default language, Hungarian, between
+        # English lines (issue 25 item 11).
+        with translation.override("en"):
+            self.seed(options)
+
+    def seed(self, options) -> None:
         started = time.monotonic()
         self.rng = random.Random(20260901)  # noqa: S311 - demo data, not security
         with transaction.atomic():
@@ -229,6 +251,8 @@ class Command(BaseCommand):
             (DEMO_STUDENT, "Hanna", "Kovács", False, False),
             (DEMO_LECTURER, "Gábor", "Szabó", False, False),
             (DEMO_IT_ADMIN, "Katalin", "Rendszer", True, True),
+            (DEMO_GUEST, "Vilma", "Vendég", False, False),
+            (DEMO_HELPDESK, "Huba", "Ügyfél", True, False),
         ]
         students = person("s", STUDENT_COUNT)
         lecturers = person("l", LECTURER_COUNT)
@@ -266,8 +290,10 @@ class Command(BaseCommand):
         for user in without_code:
             user.neptun_code = DEMO_NEPTUN_CODES.get(user.username, user.username)
         User.objects.bulk_update(without_code, ["neptun_code"], batch_size=500)
+        by_name[DEMO_HELPDESK].groups.add(helpdesk_group_ensure())
         self.stdout.write(f"      {len(wanted)} users ({len(new)} new)")
         return {
+            "guest": by_name[DEMO_GUEST],
             "student": by_name[DEMO_STUDENT],
             "lecturer": by_name[DEMO_LECTURER],
             "students": [by_name[code] for code, _f, _l in students],
@@ -375,6 +401,8 @@ class Command(BaseCommand):
                 give(student, other, MembershipRole.MEMBER)
             for student in rng.sample(students, k=4):
                 give(student, other, MembershipRole.GUEST_MEMBER)
+        walkthrough = next(c for c in spaces["courses"] if c.code == WALKTHROUGH_COURSE)
+        give(users["guest"], walkthrough, MembershipRole.GUEST_MEMBER)
         tdk = next(s for s in spaces["others"] if s.code == "NPU-TDK-AI")
         give(users["lecturer"], tdk, MembershipRole.ADMINISTRATOR)
         give(demo_student, tdk, MembershipRole.GUEST_MEMBER)
@@ -426,6 +454,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  student           {DEMO_STUDENT}")
         self.stdout.write(f"  lecturer          {DEMO_LECTURER}")
         self.stdout.write(f"  IT administrator  {DEMO_IT_ADMIN}   (Django admin: /admin/)")
+        self.stdout.write(f"  guest member      {DEMO_GUEST}    (of the walkthrough course)")
+        self.stdout.write(
+            f"  helpdesk          {DEMO_HELPDESK}  (staff, not superuser: reads the admin, adds "
+            "members; docs/operations.md)"
+        )
         course = VirtualSpace.objects.filter(code=WALKTHROUGH_COURSE).first()
         if course is not None:
             page = reverse("virtualspaces:space_home", args=[course.pk])

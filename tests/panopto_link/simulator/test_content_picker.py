@@ -191,8 +191,12 @@ def test_cancelling_returns_no_recording_with_a_message_the_portal_shows(world, 
     form = parse(done).find("form", id="lti-form-post")
     admin = Client(HTTP_ACCEPT_LANGUAGE="en")
     admin.force_login(world.admin)
-    shown = admin.get(form.attrs["action"], {"outcome": form.find("input").attrs["value"]})
-    assert message in shown.content.decode()
+    shown = admin.get(
+        form.attrs["action"], {"outcome": form.find("input").attrs["value"]}, follow=True
+    )
+    # On the space's page (issue 25 item 5), in its videos section's messages.
+    assert shown.redirect_chain[-1][0].endswith("#videos")
+    assert message in parse(shown).find("section", id="videos").text
     assert not VideoLink.objects.exists()
     record = LaunchRecord.objects.get(stage=LaunchStage.DEEP_LINKING_RETURN)
     assert (record.outcome, record.reason) == (LaunchOutcome.ACCEPTED, "videos_added")

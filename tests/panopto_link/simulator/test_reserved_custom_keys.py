@@ -98,8 +98,11 @@ def test_an_item_setting_a_reserved_or_invalid_key_is_refused_in_the_lecturers_w
     admin.force_login(world.admin)
     value = form.find("input", name="outcome").attrs["value"]
     for language, expected in (("en", words), ("hu", "nem került be")):
-        page = admin.get(form.attrs["action"], {"outcome": value}, HTTP_ACCEPT_LANGUAGE=language)
-        refused = parse(page).find("div", data_videos="refused")
+        page = admin.get(
+            form.attrs["action"], {"outcome": value}, HTTP_ACCEPT_LANGUAGE=language, follow=True
+        )
+        # The space's page says it, in its videos section's messages (issue 25 item 5).
+        refused = parse(page).find("section", id="videos").find("ul", class_="messages")
         assert refused is not None and expected in refused.text, page.content.decode()[-1500:]
         assert recording.title in refused.text and key in refused.text
 
