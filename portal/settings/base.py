@@ -50,6 +50,9 @@ MIDDLEWARE = [
     # Load shedding: a request that waited in the queue too long gets the 503 page at once.
     "core.overload.QueueTimeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The eduID sign-in's own session (djangosaml2): the requests this browser sent to the
+    # identity provider, which the answer's InResponseTo must name.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.errors.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +234,56 @@ def cache_from_url(url: str) -> dict:
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", default=""))}
 
 # --- Authentication ---------------------------------------------------------------------------
+# Passwords (PASSWORD_SIGN_IN decides whose) and eduID over SAML 2.0 (portal/backends.py).
+AUTHENTICATION_BACKENDS = ["portal.backends.PasswordBackend", "portal.eduid.backends.EduIdBackend"]
+# `everyone`, or `administrators`: only the break-glass superusers sign in with a password, on
+# the portal's sign-in page and the admin's; everyone else through eduID.
+PASSWORD_SIGN_IN = env_str("PASSWORD_SIGN_IN", default="everyone")
+if PASSWORD_SIGN_IN not in {"everyone", "administrators"}:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN must be everyone or administrators.")
+
+# --- Sign-in with eduID: SAML 2.0 (portal/eduid/, docs/decisions/0023, docs/operations.md) ---
+# The identity provider's metadata, or the federation's signed aggregate: a file, or an https://
+# URL fetched through core.outbound and kept SAML_IDP_METADATA_MAX_AGE seconds (its last good
+# copy used while a fetch fails). Unset: no eduID sign-in, /saml/ answers 404.
+SAML_IDP_METADATA = env_str("SAML_IDP_METADATA", default="")
+SAML_IDP_METADATA_MAX_AGE = env_int("SAML_IDP_METADATA_MAX_AGE", default=4 * 60 * 60)
+# The identity provider to send people to, when the metadata names several (a federation's).
+SAML_IDP_ENTITY_ID = env_str("SAML_IDP_ENTITY_ID", default="")
+# The portal's entity id; default: its metadata URL, <LTI_ISSUER>/saml/metadata/.
+SAML_ENTITY_ID = env_str("SAML_ENTITY_ID", default="")
+# The service provider's signing and decryption key pair, PEM files made by the operator.
+# The demo and the tests make their own pair in SAML_KEY_FOLDER (SAML_GENERATE_KEYS).
+SAML_KEY_FILE = env_str("SAML_KEY_FILE", default="")
+SAML_CERT_FILE = env_str("SAML_CERT_FILE", default="")
+SAML_GENERATE_KEYS = False
+SAML_KEY_FOLDER = str(BASE_DIR / ".saml" / "sp")
+# The attribute carrying the Neptun code, where the institute releases it (its friendly name
+# in pysaml2's attribute maps, or its urn:oid: name); unset: not read.
+SAML_NEPTUN_CODE_ATTRIBUTE = env_str("SAML_NEPTUN_CODE_ATTRIBUTE", default="")
+# Which verified attribute binds a first eduID sign-in to an existing account: `neptun_code`
+# (the attribute above equals the account's Neptun code), `username` (the account's user name
+# is the eduPersonPrincipalName) or `none`. Never a name or an e-mail address.
+SAML_MATCH_ATTRIBUTE = env_str("SAML_MATCH_ATTRIBUTE", default="none").replace("none", "")
+if SAML_MATCH_ATTRIBUTE not in {"", "neptun_code", "username"}:
+    raise ImproperlyConfigured("SAML_MATCH_ATTRIBUTE must be neptun_code, username or none.")
+# Make an account at a person's first eduID sign-in when none matches (just in time).
+SAML_CREATE_USERS = env_bool("SAML_CREATE_USERS", default=True)
+# Seconds of clock difference tolerated on an answer's NotBefore and NotOnOrAfter.
+SAML_CLOCK_SKEW_SECONDS = env_int("SAML_CLOCK_SKEW_SECONDS", default=60)
+# The technical contact in the published metadata (HREF asks for one).
+SAML_CONTACT_EMAIL = env_str("SAML_CONTACT_EMAIL", default="")
+# djangosaml2: our configuration loader, the request sent by redirect (no auto-submit form and
+# so no inline script), no change to the pages' CSP, and its session cookie.
+SAML_CONFIG_LOADER = "portal.eduid.config.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_CSP_HANDLER = ""
+SAML_SESSION_COOKIE_NAME = "saml_session"
+# The identity provider posts its answer from its own site: the cookie naming the outstanding
+# request must be SameSite=None, which browsers accept only with Secure (production.py). Over
+# plain HTTP (the demo) the stand-in identity provider is on the portal's own site, and Lax
+# suffices.
+SAML_SESSION_COOKIE_SAMESITE = "Lax"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

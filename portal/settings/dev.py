@@ -29,6 +29,8 @@ CACHES = {
 INSTALLED_APPS = [*INSTALLED_APPS, "panopto_link.simulator"]
 PANOPTO_SIMULATOR = True
 DEMO_DATA_ALLOWED = True  # manage.py seed_demo
+# The service provider's key pair, made by the portal on first use in .saml/ (never committed).
+SAML_GENERATE_KEYS = True
 
 # Serve static files straight from the app folders, without `collectstatic`.
 WHITENOISE_USE_FINDERS = True
