@@ -95,10 +95,11 @@ def _reason(exception: BaseException | None) -> tuple[int, str]:
             "The identity provider's answer is not signed as it must be, or it was altered on "
             "the way. %(again)s"
         ) % {"again": again}
-    # Anything else pysaml2 refuses: a wrong audience or recipient, an answer from an identity
-    # provider the portal does not know, XML that is not a SAML answer.
+    # Anything else pysaml2 refuses: a wrong audience or recipient, conditions out of their
+    # time (pysaml2 says "Condition not OK" for both), an answer from an identity provider the
+    # portal does not know, XML that is not a SAML answer.
     return HTTPStatus.BAD_REQUEST, _(
-        "The identity provider's answer is not valid for this portal. %(again)s"
+        "The identity provider's answer is not valid for this portal, or it has expired. %(again)s"
     ) % {"again": again}
 
 

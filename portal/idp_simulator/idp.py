@@ -69,11 +69,12 @@ def signed_answer(
     sp_entity_id: str,
     sign_assertion: bool = True,
     sign_response: bool = False,
+    persistent_id: str = "",
 ) -> str:
     """The SAML Response (XML text) for `person`, its assertion signed with the server's key
-    and its NameID persistent (the person's eduPersonPrincipalName, hashed by nothing: the
-    stand-in's people are fictional)."""
-    principal = person["eduPersonPrincipalName"][0]
+    and its NameID persistent (`persistent_id`, or else the person's eduPersonPrincipalName:
+    the stand-in's people are fictional, a real provider sends an opaque value)."""
+    principal = persistent_id or person["eduPersonPrincipalName"][0]
     name_id = NameID(format=NAMEID_FORMAT_PERSISTENT, text=principal)
     response = server.create_authn_response(
         identity=person,

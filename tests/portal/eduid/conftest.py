@@ -48,11 +48,13 @@ class SamlRound:
         request = self.server.parse_authn_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT)
         return {"id": request.message.id, "relay_state": query.get("RelayState", "")}
 
-    def answer(self, person: str = "hallgato", *, in_response_to=None, **options) -> str:
+    def answer(self, person="hallgato", *, in_response_to=None, **options) -> str:
+        """A signed answer for `person`: a name in the stand-in's directory, or attributes."""
         options.setdefault("destination", ACS)
         options.setdefault("sp_entity_id", SP_ENTITY_ID)
+        attributes = dict(PEOPLE[person]) if isinstance(person, str) else person
         return idp.signed_answer(
-            self.server, person=dict(PEOPLE[person]), in_response_to=in_response_to, **options
+            self.server, person=attributes, in_response_to=in_response_to, **options
         )
 
     def post(self, xml: str, relay_state: str = ""):
@@ -64,7 +66,7 @@ class SamlRound:
             },
         )
 
-    def sign_in(self, person: str = "hallgato", **options):
+    def sign_in(self, person="hallgato", **options):
         started = self.start()
         return self.post(
             self.answer(person, in_response_to=started["id"], **options), started["relay_state"]
@@ -87,6 +89,8 @@ def make_idp(idp_keys, sp_metadata: str = "", **options):
 def saml(db, settings, tmp_path, idp_keys) -> SamlRound:
     """The portal trusting the tests' identity provider; a fresh browser (Client)."""
     metadata_file = Path(tmp_path) / "idp-metadata.xml"
+    settings.SAML_MATCH_ATTRIBUTE = ""
+    settings.SAML_CREATE_USERS = True
     metadata_file.write_text(idp.metadata_xml(make_idp(idp_keys)), encoding="utf-8")
     settings.SAML_IDP_METADATA = str(metadata_file)
     settings.SAML_NEPTUN_CODE_ATTRIBUTE = "schacPersonalUniqueCode"
