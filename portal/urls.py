@@ -32,6 +32,10 @@ urlpatterns = [
 if getattr(settings, "PANOPTO_SIMULATOR", False):
     urlpatterns.append(path("panopto-sim/", include("panopto_link.simulator.urls")))
 
+# The stand-in eduID identity provider, in the demo and the tests only (portal/settings/dev.py).
+if getattr(settings, "EDUID_SIMULATOR", False):
+    urlpatterns.append(path("idp-sim/", include("portal.idp_simulator.urls")))
+
 # Error pages that render without touching the database and without reading the request body
 # (core.errors).
 handler400 = "core.errors.bad_request"

@@ -57,13 +57,14 @@ class SamlRound:
             self.server, person=attributes, in_response_to=in_response_to, **options
         )
 
-    def post(self, xml: str, relay_state: str = ""):
+    def post(self, xml: str, relay_state: str = "", language: str = "en"):
         return self.client.post(
             "/saml/acs/",
             {
                 "SAMLResponse": base64.b64encode(xml.encode()).decode(),
                 "RelayState": relay_state,
             },
+            HTTP_ACCEPT_LANGUAGE=language,
         )
 
     def sign_in(self, person="hallgato", **options):

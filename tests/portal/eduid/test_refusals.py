@@ -216,20 +216,20 @@ def test_a_malformed_answer_gets_a_4xx_page_never_a_500(saml, value):
 
 
 def test_a_post_without_an_answer_gets_the_400_page(saml):
-    response = saml.client.post("/saml/acs/", {})
+    response = saml.client.post("/saml/acs/", {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "The sign-in answer is missing" in response.content.decode()
 
 
 def test_the_refusal_page_speaks_hungarian(saml):
-    saml.start()
-    response = saml.client.post(
-        "/saml/acs/",
-        {"SAMLResponse": base64.b64encode(b"<not-saml/>").decode()},
-        HTTP_ACCEPT_LANGUAGE="hu",
-    )
+    started = saml.start()
+    answer = saml.answer(in_response_to=started["id"], sign_assertion=False)
+    response = saml.post(answer, language="hu")
     assert response.status_code == 400
-    assert '<html lang="hu">' in response.content.decode()
+    page = response.content.decode()
+    assert '<html lang="hu">' in page
+    assert "Az eduID-belépés elutasítva" in page
+    assert "nincs az előírt módon aláírva" in page
 
 
 def test_the_identity_providers_entity_id_is_the_one_configured(saml):
