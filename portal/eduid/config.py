@@ -13,6 +13,7 @@ in a request, with a short timeout, one fetch at a time and the last good copy k
 import hashlib
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT
 
 from core import key_pairs as keys
 from core import outbound
+from portal.eduid import federation
 
 # The name its fetches are counted under in the metrics (core.metrics).
 METRICS_DOCUMENT = "saml_idp_metadata"
@@ -90,10 +92,8 @@ def _fetch_metadata(url: str) -> str:
             content = outbound._read_body(response, budget=budget, max_bytes=MAX_METADATA_BYTES)
     except requests.RequestException as error:
         raise outbound.OutboundUnavailable(f"cannot be fetched: {error}") from error
-    text = content.decode("utf-8", errors="strict")
-    if "EntityDescriptor" not in text:
-        raise ValueError("the document is not SAML metadata")
-    return text
+    # Checked before it is kept: a document that fails stays out, the last good copy stands in.
+    return federation.check_metadata(content.decode("utf-8", errors="strict"))
 
 
 def idp_metadata() -> str:
@@ -101,6 +101,11 @@ def idp_metadata() -> str:
     MetadataUnavailable."""
     source = settings.SAML_IDP_METADATA
     if source.startswith(("https://", "http://")):
+        if not settings.SAML_IDP_METADATA_CERT and not settings.SAML_ALLOW_UNSIGNED_METADATA:
+            raise ImproperlyConfigured(
+                "Metadata fetched from a URL must be checked: set SAML_IDP_METADATA_CERT to the "
+                "federation operator's certificate (docs/operations.md)."
+            )
         try:
             return outbound.get_json(
                 source,
@@ -111,9 +116,13 @@ def idp_metadata() -> str:
         except outbound.OutboundUnavailable as error:
             raise MetadataUnavailable(str(error)) from error
     try:
-        return Path(source).read_text(encoding="utf-8")
+        text = Path(source).read_text(encoding="utf-8")
     except OSError as error:
         raise MetadataUnavailable(f"{source}: {error.strerror}") from error
+    try:
+        return federation.check_metadata(text)
+    except ValueError as error:
+        raise MetadataUnavailable(f"{source}: {error}") from error
 
 
 def sp_settings(metadata: str) -> dict[str, Any]:
@@ -155,6 +164,24 @@ def sp_settings(metadata: str) -> dict[str, Any]:
 
 
 _configs: dict[str, SPConfig] = {}
+_valid_until: dict[str, float] = {}
+
+
+def _still_valid(digest: str, metadata: str) -> None:
+    """A kept copy is used only until its validUntil (read once per version of it). Raises
+    MetadataUnavailable."""
+    if not metadata:
+        return
+    if digest not in _valid_until:
+        try:
+            expires = federation.valid_until(metadata)
+        except ValueError as error:
+            raise MetadataUnavailable(str(error)) from error
+        _valid_until[digest] = expires.timestamp() if expires else float("inf")
+    if time.time() >= _valid_until[digest]:
+        raise MetadataUnavailable("the kept copy of the metadata has expired (validUntil)")
+
+
 _configs_guard = threading.Lock()
 
 
@@ -171,6 +198,7 @@ def sp_config(request: HttpRequest | None = None, *, with_idp: bool = True) -> S
     digest = hashlib.sha256(
         "\n".join((metadata, entity_id(), base_url(), repr(settings.SAML_IDP_ENTITY_ID))).encode()
     ).hexdigest()
+    _still_valid(digest, metadata)
     with _configs_guard:
         config = _configs.get(digest)
         if config is None:
@@ -186,6 +214,7 @@ def forget_process_copies() -> None:
     """Forget the parsed configurations (tests that change the settings)."""
     with _configs_guard:
         _configs.clear()
+        _valid_until.clear()
 
 
 def default_binding() -> str:

@@ -248,6 +248,10 @@ if PASSWORD_SIGN_IN not in {"everyone", "administrators"}:
 # copy used while a fetch fails). Unset: no eduID sign-in, /saml/ answers 404.
 SAML_IDP_METADATA = env_str("SAML_IDP_METADATA", default="")
 SAML_IDP_METADATA_MAX_AGE = env_int("SAML_IDP_METADATA_MAX_AGE", default=4 * 60 * 60)
+# The federation operator's certificate (PEM file) the metadata's signature is checked with;
+# required for metadata from a URL unless SAML_ALLOW_UNSIGNED_METADATA (the demo's stand-in).
+SAML_IDP_METADATA_CERT = env_str("SAML_IDP_METADATA_CERT", default="")
+SAML_ALLOW_UNSIGNED_METADATA = False
 # The identity provider to send people to, when the metadata names several (a federation's).
 SAML_IDP_ENTITY_ID = env_str("SAML_IDP_ENTITY_ID", default="")
 # The portal's entity id; default: its metadata URL, <LTI_ISSUER>/saml/metadata/.
