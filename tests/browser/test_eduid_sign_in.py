@@ -8,6 +8,7 @@ import pytest
 
 from portal.eduid import config
 from portal.models import ExternalIdentity
+from tests.browser.test_accessibility import AXE, WCAG_21_A_AA
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,3 +44,30 @@ def test_the_demo_student_signs_in_with_eduid_through_the_stand_in(eduid_demo, p
     assert not [p for p in problems if "Content Security Policy" in p], problems
     saml_cookie = next(c for c in page.context.cookies() if c["name"] == "saml_session")
     assert saml_cookie["sameSite"] == "Lax" and saml_cookie["httpOnly"]
+
+
+def test_the_eduid_sign_in_page_and_the_stand_ins_form_are_accessible(eduid_demo, new_context):
+    # bypass_csp for axe's own script only: the pages' policy is checked in the test above.
+    page = new_context(bypass_csp=True).new_page()
+    page.goto("/sign-in/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Belépés eduID-val").click()
+    page.wait_for_url("**/idp-sim/sso/**")
+    assert axe_violations(page) == []
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.1 A and AA violations axe-core finds on the page (as test_accessibility does)."""
+    page.wait_for_load_state()
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+            });
+            return result.violations.map((v) => `${v.id}: ${v.help}`);
+        }""",
+        WCAG_21_A_AA,
+    )
+    assert page.evaluate("document.documentElement.lang") == "hu"
+    return found
