@@ -275,6 +275,14 @@ if SAML_MATCH_ATTRIBUTE not in {"", "neptun_code", "username"}:
 SAML_CREATE_USERS = env_bool("SAML_CREATE_USERS", default=True)
 # Seconds of clock difference tolerated on an answer's NotBefore and NotOnOrAfter.
 SAML_CLOCK_SKEW_SECONDS = env_int("SAML_CLOCK_SKEW_SECONDS", default=60)
+# What Panopto's own SAML sign-in (through the same identity provider) takes as a person's
+# username: `eduPersonPrincipalName`, `neptun_code`, or unset (not checked). The Panopto
+# self-test warns when the LTI launch would send eduID users another one (issue 26).
+PANOPTO_SAML_USERNAME = env_str("PANOPTO_SAML_USERNAME", default="")
+if PANOPTO_SAML_USERNAME not in {"", "eduPersonPrincipalName", "neptun_code"}:
+    raise ImproperlyConfigured(
+        "PANOPTO_SAML_USERNAME must be eduPersonPrincipalName or neptun_code."
+    )
 # The technical contact in the published metadata (HREF asks for one).
 SAML_CONTACT_EMAIL = env_str("SAML_CONTACT_EMAIL", default="")
 # djangosaml2: our configuration loader, the request sent by redirect (no auto-submit form and
