@@ -106,15 +106,15 @@ def idp_metadata() -> str:
                 "Metadata fetched from a URL must be checked: set SAML_IDP_METADATA_CERT to the "
                 "federation operator's certificate (docs/operations.md)."
             )
-        try:
-            return outbound.get_json(
-                source,
-                document=METRICS_DOCUMENT,
-                max_age=settings.SAML_IDP_METADATA_MAX_AGE,
-                fetch=_fetch_metadata,
-            )
-        except outbound.OutboundUnavailable as error:
-            raise MetadataUnavailable(str(error)) from error
+        if not settings.SAML_IDP_METADATA_FETCH_IN_REQUEST:
+            # Fetched by `manage.py eduid_metadata` on a schedule, never in a request.
+            copy = outbound.kept_copy(source)
+            if copy is None:
+                raise MetadataUnavailable(
+                    "no copy of the metadata is kept: run manage.py eduid_metadata"
+                )
+            return copy.document
+        return fetch_metadata()
     try:
         text = Path(source).read_text(encoding="utf-8")
     except OSError as error:
@@ -123,6 +123,23 @@ def idp_metadata() -> str:
         return federation.check_metadata(text)
     except ValueError as error:
         raise MetadataUnavailable(f"{source}: {error}") from error
+
+
+def fetch_metadata(*, refresh: bool = False) -> str:
+    """The metadata at the SAML_IDP_METADATA URL through core.outbound: the kept copy while it
+    is younger than SAML_IDP_METADATA_MAX_AGE (or, with `refresh`, a new fetch), checked before
+    it is kept, the last good copy when a fetch fails. Raises MetadataUnavailable."""
+    try:
+        return outbound.get_json(
+            settings.SAML_IDP_METADATA,
+            document=METRICS_DOCUMENT,
+            max_age=settings.SAML_IDP_METADATA_MAX_AGE,
+            fetch=_fetch_metadata,
+            refresh=refresh,
+            refresh_pause=1,
+        )
+    except outbound.OutboundUnavailable as error:
+        raise MetadataUnavailable(str(error)) from error
 
 
 def sp_settings(metadata: str) -> dict[str, Any]:

@@ -248,6 +248,10 @@ if PASSWORD_SIGN_IN not in {"everyone", "administrators"}:
 # copy used while a fetch fails). Unset: no eduID sign-in, /saml/ answers 404.
 SAML_IDP_METADATA = env_str("SAML_IDP_METADATA", default="")
 SAML_IDP_METADATA_MAX_AGE = env_int("SAML_IDP_METADATA_MAX_AGE", default=4 * 60 * 60)
+# A URL's metadata is fetched by `manage.py eduid_metadata` on a schedule (docs/operations.md)
+# and requests read the kept copy only; the demo fetches it in the request instead (its
+# stand-in identity provider is served by the same server, and no timer runs there).
+SAML_IDP_METADATA_FETCH_IN_REQUEST = False
 # The federation operator's certificate (PEM file) the metadata's signature is checked with;
 # required for metadata from a URL unless SAML_ALLOW_UNSIGNED_METADATA (the demo's stand-in).
 SAML_IDP_METADATA_CERT = env_str("SAML_IDP_METADATA_CERT", default="")

@@ -43,6 +43,7 @@ EDUID_SIMULATOR_SP_METADATA = env_str(
 SAML_IDP_METADATA = env_str("SAML_IDP_METADATA", default=f"{LTI_ISSUER}/idp-sim/metadata/")
 SAML_IDP_METADATA_MAX_AGE = 60
 SAML_ALLOW_UNSIGNED_METADATA = True  # the stand-in's metadata, from the demo's own server
+SAML_IDP_METADATA_FETCH_IN_REQUEST = True
 SAML_NEPTUN_CODE_ATTRIBUTE = env_str(
     "SAML_NEPTUN_CODE_ATTRIBUTE", default="schacPersonalUniqueCode"
 )

@@ -134,3 +134,44 @@ def test_metadata_from_a_url_without_the_operators_certificate_is_a_configuratio
     settings.SAML_ALLOW_UNSIGNED_METADATA = False
     with pytest.raises(ImproperlyConfigured, match="SAML_IDP_METADATA_CERT"):
         config.idp_metadata()
+
+
+# --- fetched on a schedule, never in a request ---------------------------------------------------
+
+
+def test_sign_ins_read_the_copy_the_scheduled_command_keeps_and_never_fetch(
+    saml, settings, idp_keys, operator
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.SAML_IDP_METADATA_CERT = operator[1]
+    settings.SAML_IDP_METADATA_FETCH_IN_REQUEST = False
+    server = MetadataServer(aggregate(idp_keys, operator))
+    fetches = []
+    handler = server.httpd.RequestHandlerClass
+    original = handler.do_GET
+    handler.do_GET = lambda self: (fetches.append(1), original(self))[1]
+    try:
+        settings.SAML_IDP_METADATA = server.url
+        config.forget_process_copies()
+        # No copy yet: the sign-in does not fetch, it answers the 503 page.
+        assert saml.client.get("/saml/sign-in/").status_code == 503
+        assert fetches == []
+        out = StringIO()
+        call_command("eduid_metadata", stdout=out)
+        assert "signature verified" in out.getvalue() and "valid until" in out.getvalue()
+        assert fetches == [1]
+        assert saml.sign_in().status_code == 302
+        assert fetches == [1]  # the sign-in read the kept copy
+        # A tampered copy later: the command fails loudly, the good copy stays in use.
+        server.document = server.document.replace(IDP_SSO, "https://evil.example/sso")
+        outbound.forget_process_memory()
+        settings.OUTBOUND_RETRY_SECONDS = 1
+        with pytest.raises(CommandError, match="last good copy"):
+            call_command("eduid_metadata", stdout=StringIO())
+        saml.client.logout()
+        assert saml.sign_in().status_code == 302
+    finally:
+        server.close()
