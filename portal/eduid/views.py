@@ -10,9 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from djangosaml2 import views as saml_views
+from djangosaml2.utils import available_idps
 from saml2.response import StatusError, UnsolicitedResponse
 from saml2.sigver import SignatureError
 from saml2.time_util import str_to_time
@@ -57,11 +62,63 @@ class SignInView(saml_views.LoginView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         _not_configured()
+        if request.user.is_authenticated:
+            return super().get(request, *args, **kwargs)  # djangosaml2 sends them on
+        try:
+            providers = available_idps(config.sp_config(request), langpref=get_language())
+        except config.MetadataUnavailable as error:
+            logger.warning("eduID sign-in: the identity provider's metadata: %s", error)
+            return _metadata_unavailable()
+        if not providers:
+            logger.warning("eduID sign-in: the metadata names no identity provider")
+            return _metadata_unavailable()
+        chosen = request.GET.get("idp") or settings.SAML_IDP_ENTITY_ID
+        next_url = request.GET.get("next", "")
+        if not chosen:
+            if len(providers) == 1:
+                chosen = next(iter(providers))
+            elif settings.SAML_DISCOVERY_URL:
+                return self._to_discovery(request, next_url)
+            else:
+                return self._choose(request, providers, next_url)
+        if chosen not in providers:
+            return refusal_page(
+                HTTPStatus.BAD_REQUEST,
+                _("The portal does not know this identity provider. %(again)s")
+                % {"again": _("Please start again from the portal's sign-in page.")},
+            )
+        # djangosaml2 reads the identity provider from the query.
+        query = request.GET.copy()
+        query["idp"] = chosen
+        request.GET = query  # type: ignore[assignment]  # a copy with the choice added
         try:
             return super().get(request, *args, **kwargs)
         except config.MetadataUnavailable as error:
             logger.warning("eduID sign-in: the identity provider's metadata: %s", error)
             return _metadata_unavailable()
+
+    def _to_discovery(self, request: HttpRequest, next_url: str) -> HttpResponse:
+        """The federation's discovery service (SAML IdP Discovery Protocol): it sends the
+        person back here with the chosen identity provider in `idp`."""
+        back = request.build_absolute_uri(reverse("eduid:sign_in"))
+        if next_url:
+            back += "?" + urlencode({"next": next_url})
+        query = urlencode({"entityID": config.entity_id(), "return": back, "returnIDParam": "idp"})
+        return HttpResponseRedirect(f"{settings.SAML_DISCOVERY_URL}?{query}")
+
+    def _choose(
+        self, request: HttpRequest, providers: dict[str, str], next_url: str
+    ) -> HttpResponse:
+        """Several identity providers and no discovery service: the portal's own list."""
+        choices = sorted(
+            ((name or entity, entity) for entity, name in providers.items()),
+            key=lambda pair: pair[0].casefold(),
+        )
+        return render(
+            request,
+            "portal/eduid_choose.html",
+            {"choices": choices, "next": next_url},
+        )
 
 
 def refusal_page(status: int, message: str) -> HttpResponse:

@@ -256,6 +256,10 @@ SAML_IDP_METADATA_FETCH_IN_REQUEST = False
 # required for metadata from a URL unless SAML_ALLOW_UNSIGNED_METADATA (the demo's stand-in).
 SAML_IDP_METADATA_CERT = env_str("SAML_IDP_METADATA_CERT", default="")
 SAML_ALLOW_UNSIGNED_METADATA = False
+# The federation's discovery service (SAML IdP Discovery Protocol) people choose their
+# institution at, when the metadata names several identity providers and SAML_IDP_ENTITY_ID
+# names none; unset: the portal lists them itself.
+SAML_DISCOVERY_URL = env_str("SAML_DISCOVERY_URL", default="")
 # The identity provider to send people to, when the metadata names several (a federation's).
 SAML_IDP_ENTITY_ID = env_str("SAML_IDP_ENTITY_ID", default="")
 # The portal's entity id; default: its metadata URL, <LTI_ISSUER>/saml/metadata/.

@@ -111,7 +111,8 @@ NOT_PAGES = {
     "panopto_simulator:session_management": "SOAP: the WSDL and the PublicAPI calls (XML)",
     "panopto_simulator:sign_out": "POST: signs out of the stand-in",
     "admin:lti_platform_platformkey_rotate": "POST: rotates and goes back to the key list",
-    "eduid:sign_in": "a redirect to the identity provider with the signed AuthnRequest",
+    "eduid:sign_in": "a redirect to the identity provider (or the federation's discovery "
+    "service); with several identity providers and neither configured, a list of links",
     "eduid:acs": "POST: the identity provider's answer; a redirect, or the error page",
     "eduid:metadata": "XML: the service provider's SAML metadata",
     "idp_simulator:metadata": "XML: the stand-in identity provider's SAML metadata",
