@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from core import self_test_hooks, session_timeout
+        from portal.eduid import checks  # noqa: F401 - registers the deploy checks
         from portal.eduid.self_test import check_one_identity_to_panopto
 
         session_timeout.connect()  # stamps every sign-in for the idle timeout

@@ -23,3 +23,30 @@ def test_production_serves_no_stand_in_identity_provider(tmp_path):
     checked = manage("shell", "--no-imports", "-c", CHECK, env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.strip() == "left out"
+
+
+def test_the_deployment_check_refuses_an_incomplete_eduid_configuration(tmp_path):
+    """eduID switched on without its key pair and with unsigned metadata from a URL: caught by
+    `check --deploy`, before the first sign-in (portal/eduid/checks.py)."""
+    env = production_env(
+        SAML_IDP_METADATA="https://metadata.eduid.hu/current/href.xml",
+        SAML_KEY_FILE=str(tmp_path / "missing-key.pem"),
+    )
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    for error in ("portal.E102", "portal.E103"):
+        assert error in result.stderr, result.stderr
+
+
+def test_the_deployment_check_accepts_a_complete_eduid_configuration(tmp_path):
+    from core.key_pairs import ensure_key_folder
+
+    key_file, cert_file = ensure_key_folder(tmp_path / "sp", common_name="neptun.example.edu")
+    env = production_env(
+        SAML_IDP_METADATA="https://metadata.eduid.hu/current/href.xml",
+        SAML_IDP_METADATA_CERT=str(cert_file),  # any PEM file stands for the operator's here
+        SAML_KEY_FILE=str(key_file),
+        SAML_CERT_FILE=str(cert_file),
+    )
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode == 0, result.stderr
