@@ -74,8 +74,8 @@ def identity_from_session_info(session_info: dict[str, Any]) -> Identity:
     given = _first(attributes, "givenName")
     surname = _first(attributes, "sn")
     if not (given or surname):
-        display = _first(attributes, "displayName")
-        given, _space, surname = display.rpartition(" ") if " " in display else ("", "", display)
+        # Only a display name: its order (family name first in Hungarian) is not guessed.
+        surname = _first(attributes, "displayName")
     neptun_attribute = settings.SAML_NEPTUN_CODE_ATTRIBUTE
     neptun_code = _first(attributes, neptun_attribute)[:64] if neptun_attribute else ""
     email = _first(attributes, EMAIL_ATTRIBUTE)[:254]

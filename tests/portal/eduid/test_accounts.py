@@ -134,3 +134,12 @@ def test_a_deactivated_account_is_not_signed_in(saml):
     User.objects.update(is_active=False)
     assert saml.sign_in().status_code == 403
     assert not signed_in_user(saml.client).is_authenticated
+
+
+def test_a_display_name_alone_is_kept_whole_without_guessing_its_order(saml):
+    assert (
+        saml.sign_in(person(givenName=None, sn=None, displayName="Kovács Hanna")).status_code == 302
+    )
+    user = User.objects.get()
+    assert (user.first_name, user.last_name) == ("", "Kovács Hanna")
+    assert user.get_full_name() == "Kovács Hanna"
