@@ -8,7 +8,7 @@ PORT ?= 8000
 # same server and reached as localhost on the same port (a different site, as real Panopto is).
 DEMO_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: demo demo-check test test-fast test-postgres lint format messages screenshots bench clean browsers gettext https-tools node
+.PHONY: demo demo-check test test-fast test-postgres lint format messages screenshots bench clean browsers gettext https-tools node xmlsec
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 ## Set up and start the demo: SQLite, migrated, seeded, with the built-in Panopto stand-in
 ## registered for this port (`make demo PORT=8010` moves both), and the background jobs' worker
 ## beside the server (taking Panopto access back, issue 24). Ctrl+C stops both.
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed xmlsec
 	$(BIN)/python manage.py migrate --noinput
 	LTI_ISSUER=$(DEMO_URL) $(BIN)/python manage.py seed_demo
 	@echo "Starting the background jobs' worker beside the server (Ctrl+C stops both)."
@@ -42,18 +42,18 @@ demo-check: $(VENV)/.installed
 
 ## Install what the tests need (Python packages, Debian's Chromium, axe-core from npm) and run
 ## the whole suite.
-test: $(VENV)/.installed-dev browsers gettext node_modules/.installed
+test: $(VENV)/.installed-dev browsers gettext xmlsec node_modules/.installed
 	$(BIN)/pytest
 
 ## The quick tier while working: no browser, no servers or processes, no fuzzing, no database
 ## rebuilds, over every core (84 s of CPU for 1,042 tests); `make test` stays the whole suite.
-test-fast: $(VENV)/.installed-dev gettext
+test-fast: $(VENV)/.installed-dev gettext xmlsec
 	$(BIN)/pytest -q -n auto -m "not browser and not slow" --ignore=tests/fuzz \
 		--ignore=tests/deploy --ignore=tests/faults -p no:cacheprovider
 
 ## The same suite against PostgreSQL and Redis (started by .ci/run when they are not running).
 ## It also runs the production-shaped HTTPS test (tests/deploy/), which needs `https-tools`.
-test-postgres: $(VENV)/.installed-dev browsers gettext https-tools node_modules/.installed
+test-postgres: $(VENV)/.installed-dev browsers gettext xmlsec https-tools node_modules/.installed
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test CACHE_URL=redis://127.0.0.1:6379/15 \
 		$(BIN)/pytest
 
@@ -83,6 +83,13 @@ https-tools:
 	@dpkg -s $(HTTPS_TOOLS) >/dev/null 2>&1 || { \
 		echo "Installing Debian's $(HTTPS_TOOLS) for the HTTPS test"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(HTTPS_TOOLS) >/dev/null; }
+
+# Debian's xmlsec1: pysaml2 signs and checks the eduID sign-in's SAML messages with it
+# (portal/eduid/, docs/decisions/0023).
+xmlsec:
+	@command -v xmlsec1 >/dev/null 2>&1 || { \
+		echo "Installing Debian's xmlsec1 for the eduID sign-in (SAML signatures)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; }
 
 # GNU gettext: `make messages` and the catalogue tests (tests/portal/test_translations.py) use it.
 gettext:

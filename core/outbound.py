@@ -225,6 +225,12 @@ def _last_good(url: str) -> Copy | None:
     return copy if copy is not None else _local.get(key)
 
 
+def kept_copy(url: str) -> Copy | None:
+    """The last good copy of `url`'s document, without fetching: for the readers of a document
+    that a scheduled job fetches (the eduID metadata), so that no request waits for it."""
+    return _last_good(url)
+
+
 def _keep(url: str, copy: Copy) -> None:
     # In this process too: a copy to fall back on if the shared cache goes away.
     _local.set(_key(url, "copy"), copy, KEEP_LAST_GOOD_SECONDS)

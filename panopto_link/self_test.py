@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import shared_cache
+from core import self_test_hooks, shared_cache
 from core.outbound import Probe, http_probe
 from panopto_link.lti.origins import origin
 from panopto_link.lti_platform.api import (
@@ -325,6 +325,12 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
         check_environment(registration, environment=environment),
         *api_check_results(api_plan, api_outcome),
         rest_check_result(api_plan, rest_outcome),
+        # The layers above's own (the eduID sign-in's: one identity to Panopto, issue 26).
+        *(
+            result
+            for result in (check(registration) for check in self_test_hooks.registered())
+            if result is not None
+        ),
     )
     return SelfTestReport(environment=environment, issuer=settings.LTI_ISSUER, results=results)
 

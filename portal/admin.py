@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.models import ExternalIdentity, User
 
 
 @admin.register(User)
@@ -27,6 +27,20 @@ class UserAdmin(DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Panopto"), {"fields": ("neptun_code", "lti_subject")}),
     )
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """The eduID identities bound to accounts (decision 23). IT binds one by hand after a
+    collision, once it knows whose account it is; deleting one lets the next sign-in of that
+    identity bind again by the configured rules."""
+
+    list_display = ("subject", "user", "issuer", "created_at", "last_sign_in_at")
+    list_select_related = ("user",)
+    search_fields = ("subject", "user__username", "user__neptun_code", "user__last_name")
+    list_filter = ("issuer",)
+    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at", "last_sign_in_at")
 
 
 admin.site.site_header = _("Neptun – Panopto administration")

@@ -61,3 +61,38 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full_name = self.get_full_name()
         return f"{full_name} ({self.username})" if full_name else self.username
+
+
+class ExternalIdentity(models.Model):
+    """A person's identity at an identity provider (eduID over SAML 2.0), bound to one portal
+    user: the provider's entity id and the stable key it gives (eduPersonPrincipalName, or a
+    persistent NameID). Bound once, by portal/eduid/services.py; a name or an e-mail address
+    never binds an identity to an account."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("identity provider"), max_length=1024)
+    subject = models.CharField(
+        _("identifier"),
+        max_length=1024,
+        help_text=_("eduPersonPrincipalName, or the persistent NameID where none is released."),
+    )
+    created_at = models.DateTimeField(_("bound at"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("eduID identity")
+        verbose_name_plural = _("eduID identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_issuer_subject_unique"
+            ),
+            # One identity per provider and user: a second one is a collision for IT to look at.
+            models.UniqueConstraint(
+                fields=["issuer", "user"], name="external_identity_issuer_user_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.issuer})"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("panopto_link.urls")),
     path("", include("panopto_link.lti_platform.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in with eduID (SAML 2.0): 404 unless SAML_IDP_METADATA is set.
+    path("saml/", include("portal.eduid.urls")),
     # The LTI platform's models moved to an app of their own (issue 22, decision 17): the admin
     # pages IT administrators bookmarked under panopto_link still lead to them.
     re_path(
@@ -29,6 +31,10 @@ urlpatterns = [
 # The Panopto stand-in, in the demo and the tests only (portal/settings/dev.py installs it).
 if getattr(settings, "PANOPTO_SIMULATOR", False):
     urlpatterns.append(path("panopto-sim/", include("panopto_link.simulator.urls")))
+
+# The stand-in eduID identity provider, in the demo and the tests only (portal/settings/dev.py).
+if getattr(settings, "EDUID_SIMULATOR", False):
+    urlpatterns.append(path("idp-sim/", include("portal.idp_simulator.urls")))
 
 # Error pages that render without touching the database and without reading the request body
 # (core.errors).

@@ -1,5 +1,6 @@
 """The portal shell: sign-in, sign-out, the home page and the Studies → Information menu."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,6 +10,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from core.rate_limits import limit_sign_ins
+from portal.eduid import config as eduid_config
 
 
 class SignInForm(AuthenticationForm):
@@ -25,9 +27,18 @@ class SignInForm(AuthenticationForm):
 # sign-in counts against the same limits (portal/urls.py).
 @method_decorator(limit_sign_ins, name="dispatch")
 class SignInView(auth_views.LoginView):
+    """The portal's sign-in page: eduID where configured, and the password form (for everyone,
+    or for the break-glass administrators only: PASSWORD_SIGN_IN)."""
+
     template_name = "portal/sign_in.html"
     redirect_authenticated_user = True
     authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["eduid_enabled"] = eduid_config.enabled()
+        context["passwords_for_everyone"] = settings.PASSWORD_SIGN_IN == "everyone"  # noqa: S105  # a choice
+        return context
 
 
 class SignOutView(auth_views.LogoutView):

@@ -57,6 +57,7 @@ def registration(db):
 # that run manage.py, gunicorn or gettext in a process of their own are these modules.
 PROCESS_MODULES = {
     "tests/panopto_link/simulator/test_left_out_in_production.py",
+    "tests/portal/idp_simulator/test_left_out_in_production.py",
     "tests/portal/test_app_servers.py",
     "tests/portal/test_demo_cache.py",
     "tests/portal/test_first_keys.py",

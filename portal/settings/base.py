@@ -54,6 +54,9 @@ MIDDLEWARE = [
     # Load shedding: a request that waited in the queue too long gets the 503 page at once.
     "core.overload.QueueTimeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The eduID sign-in's own session (djangosaml2): the requests this browser sent to the
+    # identity provider, which the answer's InResponseTo must name.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.errors.ErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +238,17 @@ def cache_from_url(url: str) -> dict:
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", default=""))}
 
 # --- Authentication ---------------------------------------------------------------------------
+# Passwords (PASSWORD_SIGN_IN decides whose) and eduID over SAML 2.0 (portal/backends.py).
+AUTHENTICATION_BACKENDS = ["portal.backends.PasswordBackend", "portal.eduid.backends.EduIdBackend"]
+# `everyone`, or `administrators`: only the break-glass superusers sign in with a password, on
+# the portal's sign-in page and the admin's; everyone else through eduID.
+PASSWORD_SIGN_IN = env_str("PASSWORD_SIGN_IN", default="everyone")
+if PASSWORD_SIGN_IN not in {"everyone", "administrators"}:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN must be everyone or administrators.")
+
+# Sign-in with eduID over SAML 2.0: its settings are a module of their own.
+from portal.settings.eduid import *  # noqa: E402, F403
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

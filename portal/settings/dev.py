@@ -29,6 +29,25 @@ CACHES = {
 INSTALLED_APPS = [*INSTALLED_APPS, "panopto_link.simulator"]
 PANOPTO_SIMULATOR = True
 DEMO_DATA_ALLOWED = True  # manage.py seed_demo
+# The service provider's key pair, made by the portal on first use in .saml/ (never committed).
+SAML_GENERATE_KEYS = True
+# The stand-in eduID identity provider (portal/idp_simulator/), served under /idp-sim/ on the
+# portal's own site (decision 23: over plain HTTP the answer's cookie must be SameSite=Lax), and
+# the portal trusting it: its metadata fetched from there, accounts matched on the Neptun code
+# it releases in schacPersonalUniqueCode (seed_demo gives the demo people the same codes).
+EDUID_SIMULATOR = True
+EDUID_SIMULATOR_KEY_FOLDER = str(BASE_DIR / ".saml" / "idp-sim")
+EDUID_SIMULATOR_SP_METADATA = env_str(
+    "EDUID_SIMULATOR_SP_METADATA", default=f"{LTI_ISSUER}/saml/metadata/"
+)
+SAML_IDP_METADATA = env_str("SAML_IDP_METADATA", default=f"{LTI_ISSUER}/idp-sim/metadata/")
+SAML_IDP_METADATA_MAX_AGE = 60
+SAML_ALLOW_UNSIGNED_METADATA = True  # the stand-in's metadata, from the demo's own server
+SAML_IDP_METADATA_FETCH_IN_REQUEST = True
+SAML_NEPTUN_CODE_ATTRIBUTE = env_str(
+    "SAML_NEPTUN_CODE_ATTRIBUTE", default="schacPersonalUniqueCode"
+)
+SAML_MATCH_ATTRIBUTE = env_str("SAML_MATCH_ATTRIBUTE", default="neptun_code").replace("none", "")
 
 # Serve static files straight from the app folders, without `collectstatic`.
 WHITENOISE_USE_FINDERS = True

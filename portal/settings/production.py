@@ -60,6 +60,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", default=1)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
+# The identity provider's answer is a cross-site POST (portal/settings/base.py).
+SAML_SESSION_COOKIE_SAMESITE = "None"
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=31536000)

@@ -18,3 +18,9 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL", default=""))}
 # app servers' statement timeout (the fault tests' gunicorn servers keep it, with production's
 # settings).
 DATABASES["default"]["OPTIONS"].pop("options", None)  # noqa: F405
+# The eduID tests' service provider key pair, apart from the demo's (SAML_GENERATE_KEYS).
+SAML_KEY_FOLDER = str(BASE_DIR / ".saml" / "test-sp")  # noqa: F405
+# eduID is off unless a test configures it (tests/portal/eduid/conftest.py, the browser test).
+SAML_IDP_METADATA = ""
+EDUID_SIMULATOR_SP_METADATA = f"{LTI_ISSUER}/saml/metadata/"
+EDUID_SIMULATOR_KEY_FOLDER = str(BASE_DIR / ".saml" / "test-idp-sim")  # noqa: F405

@@ -122,6 +122,13 @@ NOT_PAGES = {
     "panopto_simulator:rest_folder_sessions": "REST API v1: JSON for a server with a Bearer token",
     "panopto_simulator:sign_out": "POST: signs out of the stand-in",
     "admin:lti_platform_platformkey_rotate": "POST: rotates and goes back to the key list",
+    "eduid:sign_in": "a redirect to the identity provider (or the federation's discovery "
+    "service); with several identity providers and neither configured, a list of links",
+    "eduid:acs": "POST: the identity provider's answer; a redirect, or the error page",
+    "eduid:metadata": "XML: the service provider's SAML metadata",
+    "idp_simulator:metadata": "XML: the stand-in identity provider's SAML metadata",
+    "idp_simulator:sso": "the stand-in identity provider's form, with the eduID sign-in page: "
+    "axe-checked by tests/browser/test_eduid_sign_in.py (it needs a SAML request to show)",
 }
 
 
