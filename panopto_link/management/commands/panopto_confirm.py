@@ -6,12 +6,11 @@ newest recordings the pages show (panopto_api/recordings.py)."""
 
 import datetime
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from panopto_link.management.api import command_connection
 from panopto_link.models import FolderState, PanoptoFolder
 from panopto_link.panopto_api.confirm import confirm, folders_to_confirm
-from panopto_link.panopto_api.connection import api_connection
 from panopto_link.panopto_api.recordings import recent_recordings_refresh
 
 
@@ -27,10 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        try:
-            connection = api_connection()
-        except ImproperlyConfigured as error:
-            raise CommandError(str(error)) from error
+        connection = command_connection()
         if connection is None:
             self.stdout.write("Panopto's API is not configured: nothing to confirm.")
             return

@@ -4,10 +4,9 @@ would do."""
 
 from collections import Counter
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from panopto_link.panopto_api.connection import api_connection
+from panopto_link.management.api import command_connection
 from panopto_link.panopto_api.provision import (
     CreatorOutcome,
     Outcome,
@@ -68,10 +67,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if not options["semester"] and not options["codes"]:
             raise CommandError("Name the spaces: --semester and/or --space CODE.")
-        try:
-            connection = api_connection()
-        except ImproperlyConfigured as error:
-            raise CommandError(str(error)) from error
+        connection = command_connection()
         if connection is None:
             raise CommandError(
                 "Panopto's API is not configured: give the registration its identity provider, "

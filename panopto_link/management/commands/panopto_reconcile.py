@@ -4,11 +4,10 @@ with who may enter it by the portal's rules and take back what nobody is entitle
 Prints a line per folder (progress) and each change with its reason; the run is kept for the
 admin (*Panopto reconciliations*) and its counts go to the metrics."""
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from panopto_link.jobs.reconcile import reconcile
-from panopto_link.panopto_api.connection import api_connection
+from panopto_link.management.api import command_connection
 
 
 class Command(BaseCommand):
@@ -25,10 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        try:
-            connection = api_connection()
-        except ImproperlyConfigured as error:
-            raise CommandError(str(error)) from error
+        connection = command_connection()
         if connection is None:
             self.stdout.write("Panopto's API is not configured: nothing to reconcile.")
             return
