@@ -9,4 +9,5 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("studies/information/", views.studies_information, name="studies_information"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
 ]

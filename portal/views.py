@@ -1,4 +1,5 @@
-"""The portal shell: sign-in, sign-out, the home page and the Studies → Information menu."""
+"""The portal shell: sign-in, sign-out, the home page, the Studies → Information menu and the
+accessibility statement."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -7,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.rate_limits import limit_sign_ins
@@ -53,3 +55,30 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def studies_information(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/studies_information.html")
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the law asks of a public body's website (directive (EU)
+    2016/2102, its model statement in implementing decision (EU) 2018/1523; in Hungary the 2018.
+    évi LXXV. törvény and the 30/2019. (IX. 4.) ITM rendelet). Open to everyone, signed in or
+    not: it is linked from every page's footer, the sign-in page's too."""
+    hungarian = get_language() == "hu"
+    return render(
+        request,
+        "portal/accessibility.html",
+        {
+            "institution": settings.ACCESSIBILITY_INSTITUTION_HU
+            if hungarian
+            else settings.ACCESSIBILITY_INSTITUTION_EN,
+            "enforcement_body": settings.ACCESSIBILITY_ENFORCEMENT_BODY_HU
+            if hungarian
+            else settings.ACCESSIBILITY_ENFORCEMENT_BODY_EN,
+            "enforcement_url": settings.ACCESSIBILITY_ENFORCEMENT_URL,
+            "site_url": request.build_absolute_uri("/"),
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_address": settings.ACCESSIBILITY_CONTACT_ADDRESS,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+            "prepared": settings.ACCESSIBILITY_STATEMENT_PREPARED,
+            "last_assessed": settings.ACCESSIBILITY_LAST_ASSESSED,
+        },
+    )

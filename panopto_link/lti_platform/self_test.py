@@ -356,7 +356,9 @@ def check_clock(probes: Iterable[Probe], *, party: str) -> CheckResult:
     skews = [probe.date.timestamp() - probe.received_at for probe in dated if probe.date]
     skew = min(skews, key=abs)
     seconds = round(abs(skew))
-    if skew < 0:
+    if seconds == 0:  # "0 s behind" says a difference there is none of: it matches
+        detail = _("This server's clock matches %(party)s's.")
+    elif skew < 0:
         detail = _("This server's clock is %(seconds)d s ahead of %(party)s's.")
     else:
         detail = _("This server's clock is %(seconds)d s behind %(party)s's.")

@@ -246,7 +246,9 @@ PASSWORD_SIGN_IN = env_str("PASSWORD_SIGN_IN", default="everyone")
 if PASSWORD_SIGN_IN not in {"everyone", "administrators"}:
     raise ImproperlyConfigured("PASSWORD_SIGN_IN must be everyone or administrators.")
 
-# Sign-in with eduID over SAML 2.0: its settings are a module of their own.
+# Modules of their own: the accessibility statement's facts (the institution, its contact, the
+# dates), and sign-in with eduID over SAML 2.0.
+from portal.settings.accessibility import *  # noqa: E402, F403
 from portal.settings.eduid import *  # noqa: E402, F403
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -67,6 +67,7 @@ PAGES = [
     Page(None, "the 404 page"),
     Page("lti_platform:authorize", "the refusal page of an unknown client"),
     Page("panopto_simulator:dashboard", "the stand-in, signed out"),
+    Page("portal:accessibility", "the accessibility statement"),
     # a student in the first week
     Page("portal:home", "the home page"),
     Page("portal:studies_information", "Studies → Information"),
@@ -323,6 +324,10 @@ def walk_signed_out(axe: Axe, page, world) -> None:
     axe.check(page, "lti_platform:authorize", "the refusal page of an unknown client")
     page.goto(world.stand_in + "/panopto-sim/")
     axe.check(page, "panopto_simulator:dashboard", "the stand-in, signed out")
+    page.goto(f"{world.portal}/sign-in/")
+    page.get_by_role("contentinfo").get_by_role("link").click()  # the footer's link
+    page.wait_for_url(re.compile("/accessibility/$"))
+    axe.check(page, "portal:accessibility", "the accessibility statement")
 
 
 def walk_it_admin(axe: Axe, page, world) -> None:

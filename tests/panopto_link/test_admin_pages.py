@@ -239,3 +239,23 @@ def test_a_records_title_is_in_local_time_and_the_readers_language(
     )
     heading = parse(response).find("h2")
     assert heading is not None and heading.text.startswith(title), heading
+
+
+@pytest.mark.parametrize(
+    ("language", "four", "one", "title"),
+    [
+        ("hu", "4 bejegyzés", "1 bejegyzés", "Belépési napló"),
+        ("en", "4 launch records", "1 launch record", "Launch records"),
+    ],
+)
+def test_the_launch_records_are_counted_as_entries_of_the_log(
+    it_admin, records, language, four, one, title
+):
+    """A record is a *bejegyzés* of the *belépési napló*: "4 bejegyzés", never "4 belépési
+    napló" (issue 25 item 12; Django's own count writes the plural name after the number)."""
+    document = parse(it_admin.get(RECORDS, HTTP_ACCEPT_LANGUAGE=language))
+    assert " ".join(document.find(class_="paginator").text.split()) == four
+    document = parse(it_admin.get(RECORDS + "?reason=hint_replayed", HTTP_ACCEPT_LANGUAGE=language))
+    assert " ".join(document.find(class_="paginator").text.split()) == one
+    index = it_admin.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language)
+    assert f'<a href="{RECORDS}">{title}</a>' in index.content.decode()

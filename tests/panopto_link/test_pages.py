@@ -82,7 +82,7 @@ def test_ready_folders_are_grouped_by_type_in_the_portals_order(client, student)
     assert headings == ["Subjects (1)", "Courses (1)", "Other spaces (1)"]
     assert rows(document) == [subject.code, course.code, other.code]
     roles = [row.find(class_="badge--role").text for row in document.find_all(data_standing=True)]
-    assert roles == ["administrator", "member", "guest member"]
+    assert roles == ["Administrator", "Member", "Guest member"]  # badges: capitalised (glossary)
 
 
 def test_hungarian_group_titles(client, student):

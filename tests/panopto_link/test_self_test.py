@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.outbound import Probe, http_probe
 from panopto_link.lti_platform import keys
@@ -499,6 +499,31 @@ def test_the_clock_passes_close_to_panoptos_and_warns_without_a_date():
     )
     assert check_clock([close], party="Panopto").status is Status.PASS
     assert check_clock([Probe(url="u", status=200)], party="Panopto").status is Status.WARN
+
+
+@pytest.mark.parametrize(
+    ("skew", "language", "said"),
+    [
+        (0.3, "hu", "Ennek a szervernek az órája egyezik ezzel: Panopto."),
+        (-0.4, "en", "This server's clock matches Panopto's."),
+        (3, "hu", "Ennek a szervernek az órája 3 mp-cel késik ehhez képest: Panopto."),
+        (-3, "en", "This server's clock is 3 s ahead of Panopto's."),
+    ],
+)
+def test_the_clock_says_it_matches_when_no_whole_second_apart(skew, language, said):
+    """At 0 s the clock *egyezik* (matches): neither "0 mp-cel siet" nor "0 s behind" (issue 25
+    item 12)."""
+    now = 1_800_000_000.0
+    probe = Probe(
+        url="u",
+        status=200,
+        date=datetime.datetime.fromtimestamp(now + skew, datetime.UTC),
+        received_at=now,
+    )
+    with translation.override(language):
+        result = check_clock([probe], party="Panopto")
+        assert str(result.detail) == said
+    assert result.status is Status.PASS
 
 
 # --- no outbound request hangs ---------------------------------------------------------------

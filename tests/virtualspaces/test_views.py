@@ -56,7 +56,7 @@ def test_home_screen_header_and_elements(client, licence, registration):
     facts = header.text
     assert "NPUMAT101-EA" in facts and "2026/27/1" in facts and "Analízis I (NPUMAT101)" in facts
     assert header.find(class_="space-header__type").text == "Course"
-    assert header.find(class_="badge--role").text == "member"
+    assert header.find(class_="badge--role").text == "Member"
     assert "Hétfő 10:15, K.150" in document.text
     counts = [dd.text for dd in document.find("dl", class_="counts").find_all("dd")]
     assert counts == ["1", "2", "1"]
@@ -84,7 +84,7 @@ def test_hungarian_home_screen(client, licence, registration):
     client.force_login(user)
     document = home(client, space, "hu")
     assert document.find(class_="space-header__type").text == "Egyéb"
-    assert document.find(class_="badge--role").text == "vendég tag"
+    assert document.find(class_="badge--role").text == "Vendég tag"
     assert document.find("h2", id="panopto-element-heading").text == "Panopto előadásfelvételek"
 
 
@@ -95,7 +95,7 @@ def test_guest_of_a_public_space_is_told_so_and_sees_the_panopto_element_as_gues
     FolderFactory(space=space, state=FolderState.CREATED, created_at=timezone.now())
     client.force_login(UserFactory())
     document = home(client, space)
-    assert document.find(class_="badge--guest").text == "guest"
+    assert document.find(class_="badge--guest").text == "Guest"
     assert document.find(role="note") is not None
     role = document.find(class_="launch__role")
     assert role.text == "You will enter as a Viewer, as a guest of the space."
@@ -169,12 +169,12 @@ def test_public_spaces_lists_only_public_spaces_with_the_users_standing(client):
     document = public_list(client)
     assert listed_codes(document) == [ethics.code, choir.code]
     rows = document.find("tbody").find_all("tr")
-    assert rows[0].find(class_="badge--guest").text == "guest"
+    assert rows[0].find(class_="badge--guest").text == "Guest"
     assert "Enter as a guest" in rows[0].find("a").text
     assert rows[0].find("a").attrs["href"] == (
         reverse("virtualspaces:space_home", args=[ethics.pk]) + "?from=public"
     )
-    assert rows[1].find(class_="badge--role").text == "member"
+    assert rows[1].find(class_="badge--role").text == "Member"
 
 
 def test_public_spaces_search_by_name_or_code(client):
