@@ -1,7 +1,7 @@
 """A production-shaped deployment for the HTTPS test, made from the files in deploy/:
 
-- a throw-away certificate authority (tests/deploy/tls.py) and a certificate for each of the two
-  host names, `portal.test` and `panopto.test`;
+- a throw-away certificate authority (tests/deploy/tls.py) and a certificate for each of the
+  host names, `portal.test`, `panopto.test`, `idp.test` and `federation.test`;
 - Debian's nginx, configured by deploy/nginx/neptun-portal.conf.template rendered with envsubst,
   terminating TLS for the portal in front of **two gunicorn servers** (one upstream), and for
   the Panopto stand-in with a site of its own;
@@ -10,7 +10,12 @@
   deploy/systemd/neptun-portal.env.example, sharing this test's PostgreSQL database and Redis;
 - the stand-in as a separate party: its own settings (tests/deploy/stand_in/), database and
   server; it and the portal fetch each other's key sets over HTTPS, trusting the test's CA and
-  resolving the test's host names through nss_wrapper.
+  resolving the test's host names through nss_wrapper;
+- the stand-in eduID identity provider as another party (tests/deploy/identity_provider/, its
+  own server and nginx site on `idp.test`), and a "federation" on `federation.test` publishing
+  its metadata signed with a throw-away operator key, which the portal fetches with
+  `manage.py eduid_metadata` and checks with the operator's certificate, as production does
+  with HREF's aggregate (docs/operations.md, Sign in with eduID).
 
 Runs in the PostgreSQL and Redis pass of .ci/run (`make test-postgres` installs nginx, certutil,
 nss_wrapper and curl from Debian); skipped on SQLite and the local-memory cache.
@@ -24,19 +29,27 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from saml2.config import IdPConfig
+from saml2.md import entity_descriptor_from_string
+from saml2.metadata import entities_descriptor
+from saml2.sigver import security_context
 
+from core import key_pairs
 from panopto_link.simulator.demo import DEMO_CLIENT_ID, DEMO_DEPLOYMENT_ID
 from portal.management.commands.seed_demo import WALKTHROUGH_COURSE
 from tests.deploy.servers import (
+    IDP_TEMPLATE,
     NGINX,
     NGINX_TEMPLATE,
     STAND_IN_TEMPLATE,
     AppServer,
     Nginx,
+    commented_variables,
     environment_file,
     envsubst,
     free_port,
@@ -53,6 +66,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PORTAL_HOST = "portal.test"
 STAND_IN_HOST = "panopto.test"
+IDP_HOST = "idp.test"
+FEDERATION_HOST = "federation.test"
+# The federation's signed metadata, as HREF publishes its aggregate.
+FEDERATION_METADATA = "metadata.xml"
 # Seconds per step of the last walkthrough, shown at the end of the run.
 WALKTHROUGH_TIMINGS: dict[str, float] = {}
 
@@ -139,6 +156,7 @@ class Deployment:
     http_port: int
     portal_servers: list[AppServer]
     stand_in_server: AppServer
+    idp_server: AppServer
     nginx: Nginx
     portal_env: dict[str, str]
     walkthrough_course: int = 0  # the README walkthrough's course (seed_demo's)
@@ -151,6 +169,10 @@ class Deployment:
     @property
     def stand_in(self) -> str:
         return f"https://{STAND_IN_HOST}:{self.https_port}"
+
+    @property
+    def idp(self) -> str:
+        return f"https://{IDP_HOST}:{self.https_port}"
 
     @property
     def plain_http_portal(self) -> str:
@@ -167,7 +189,12 @@ def server_process_environment(root: Path, ca: CertificateAuthority) -> dict[str
     """What every server process of the test gets besides its own settings: the test's host
     names resolved to 127.0.0.1 (nss_wrapper) and the test's CA trusted by `requests`."""
     hosts = root / "hosts"
-    hosts.write_text(f"127.0.0.1 {PORTAL_HOST}\n127.0.0.1 {STAND_IN_HOST}\n")
+    hosts.write_text(
+        "".join(
+            f"127.0.0.1 {host}\n"
+            for host in (PORTAL_HOST, STAND_IN_HOST, IDP_HOST, FEDERATION_HOST)
+        )
+    )
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(root),
@@ -186,14 +213,29 @@ def deployment(transactional_db, tmp_path):
     root = tmp_path
     ca = CertificateAuthority.create(root / "tls")
     portal_cert, stand_in_cert = ca.issue(PORTAL_HOST), ca.issue(STAND_IN_HOST)
+    idp_cert, federation_cert = ca.issue(IDP_HOST), ca.issue(FEDERATION_HOST)
     process_env = server_process_environment(root, ca)
     https_port, http_port = free_port(), free_port()
     portal_ports = [free_port(), free_port()]
-    stand_in_port = free_port()
+    stand_in_port, idp_port = free_port(), free_port()
     issuer = f"https://{PORTAL_HOST}:{https_port}"
     stand_in_origin = f"https://{STAND_IN_HOST}:{https_port}"
     secret_key = Fernet.generate_key().decode() * 2  # the same on every app server
     encryption_key = Fernet.generate_key().decode()
+    # The portal's SAML key pair, made by the operator (here: the test), and the federation
+    # operator's, whose certificate the operator obtained out of band.
+    sp_key, sp_cert = key_pairs.ensure_key_folder(root / "saml-sp", common_name=PORTAL_HOST)
+    operator_keys = key_pairs.ensure_key_folder(root / "federation-operator", common_name="HREF")
+    federation_root = root / "federation"
+    federation_root.mkdir()
+    saml_values = {
+        "SAML_IDP_METADATA": f"https://{FEDERATION_HOST}:{https_port}/{FEDERATION_METADATA}",
+        "SAML_IDP_METADATA_CERT": str(operator_keys[1]),
+        "SAML_KEY_FILE": str(sp_key),
+        "SAML_CERT_FILE": str(sp_cert),
+        "SAML_NEPTUN_CODE_ATTRIBUTE": "schacPersonalUniqueCode",
+        "SAML_MATCH_ATTRIBUTE": "neptun_code",
+    }
 
     def portal_env(port: int) -> dict[str, str]:
         # Exactly the variables the environment file has: a production setting it forgets
@@ -216,6 +258,9 @@ def deployment(transactional_db, tmp_path):
             "LOG_LEVEL": "WARNING",
         }
         assert values.keys() == environment_file().keys(), "deploy/systemd/*.env.example changed"
+        # The eduID sign-in's, which the file lists commented (optional).
+        assert saml_values.keys() <= commented_variables(), "the SAML variables' comments"
+        values.update(saml_values)
         environment = {**process_env, **unit_environment(values)}
         # The unit's /run/neptun-portal/metrics is one host's; here two app servers share the
         # host, each with a folder of its own.
@@ -242,6 +287,23 @@ def deployment(transactional_db, tmp_path):
         stand_in_env,
         root / "stand-in.log",
         wsgi="tests.deploy.stand_in.wsgi",
+    )
+
+    idp_server = AppServer(
+        "eduid-stand-in",
+        idp_port,
+        {
+            **process_env,
+            "DJANGO_SETTINGS_MODULE": "tests.deploy.identity_provider.settings",
+            "SECRET_KEY": Fernet.generate_key().decode() * 2,
+            "ALLOWED_HOSTS": IDP_HOST,
+            "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+            "GUNICORN_BIND": f"127.0.0.1:{idp_port}",
+            "EDUID_SIMULATOR_KEY_FOLDER": str(root / "eduid-stand-in-keys"),
+            "EDUID_SIMULATOR_SP_METADATA": issuer + reverse("eduid:metadata"),
+        },
+        root / "eduid-stand-in.log",
+        wsgi="tests.deploy.identity_provider.wsgi",
     )
 
     def stand_in_url(name: str) -> str:
@@ -279,6 +341,22 @@ def deployment(transactional_db, tmp_path):
                     "STAND_IN_LOG_DIR": str(root / "nginx" / "logs"),
                 },
             ),
+            "eduid-stand-in": envsubst(
+                IDP_TEMPLATE,
+                {
+                    "IDP_SERVER_NAME": IDP_HOST,
+                    "IDP_PUBLIC_HOST": f"{IDP_HOST}:{https_port}",
+                    "IDP_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+                    "IDP_TLS_CERTIFICATE": str(idp_cert.certificate),
+                    "IDP_TLS_CERTIFICATE_KEY": str(idp_cert.key),
+                    "IDP_APP_SERVER": f"127.0.0.1:{idp_port}",
+                    "IDP_LOG_DIR": str(root / "nginx" / "logs"),
+                    "FEDERATION_SERVER_NAME": FEDERATION_HOST,
+                    "FEDERATION_TLS_CERTIFICATE": str(federation_cert.certificate),
+                    "FEDERATION_TLS_CERTIFICATE_KEY": str(federation_cert.key),
+                    "FEDERATION_ROOT": str(federation_root),
+                },
+            ),
         },
     )
     deployment = Deployment(
@@ -288,6 +366,7 @@ def deployment(transactional_db, tmp_path):
         http_port=http_port,
         portal_servers=portal_servers,
         stand_in_server=stand_in_server,
+        idp_server=idp_server,
         nginx=nginx,
         # What a release's commands run with: the environment file, without the unit's
         # PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
@@ -331,18 +410,56 @@ def deployment(transactional_db, tmp_path):
             f"key_set_url={issuer + reverse('lti_platform:jwks')!r}, "
             f"public_origin={stand_in_origin!r})",
         )
-        for server in [*portal_servers, stand_in_server]:
+        for server in [*portal_servers, stand_in_server, idp_server]:
             server.start()
         nginx.start([https_port, http_port])
-        for server in [*portal_servers, stand_in_server]:
+        for server in [*portal_servers, stand_in_server, idp_server]:
             server.wait()
+        # The federation signs the identity provider's metadata and publishes it; the portal
+        # fetches it as its timer would (neptun-eduid-metadata.service) and checks the signature.
+        publish_federation_metadata(
+            deployment, federation_root / FEDERATION_METADATA, operator_keys
+        )
+        fetched = manage(env, "eduid_metadata")
+        assert "signature verified" in fetched, fetched
         deployment.timings["set-up (release, servers, nginx)"] = round(
             time.monotonic() - started, 2
         )
         yield deployment
     finally:
         nginx.stop()
-        for server in [*portal_servers, stand_in_server]:
+        for server in [*portal_servers, stand_in_server, idp_server]:
             server.process.stop()
         stand_in_db.drop()
         wait_until_servers_disconnected()
+
+
+def publish_federation_metadata(deployment: Deployment, path: Path, operator_keys) -> None:
+    """The identity provider's metadata (asked of its own server, as nginx would forward it),
+    in an EntitiesDescriptor signed with the federation operator's key, valid a week (HREF's
+    aggregate: ../shared/notes/eduid.md), written where the federation's nginx site serves it."""
+    response = requests.get(
+        f"{deployment.idp_server.url}/idp-sim/metadata/",
+        headers={"Host": f"{IDP_HOST}:{deployment.https_port}", "X-Forwarded-Proto": "https"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    member = entity_descriptor_from_string(response.text)
+    operator = IdPConfig()
+    operator.load(
+        {
+            "entityid": f"https://{FEDERATION_HOST}/operator",
+            "xmlsec_binary": shutil.which("xmlsec1"),
+            "key_file": str(operator_keys[0]),
+            "cert_file": str(operator_keys[1]),
+        }
+    )
+    _entities, xml = entities_descriptor(
+        [member],
+        24 * 7,
+        f"https://{FEDERATION_HOST}/",
+        "federation-1",
+        True,
+        security_context(operator),
+    )
+    path.write_text(xml, encoding="utf-8")

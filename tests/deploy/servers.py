@@ -23,6 +23,7 @@ NGINX_TEMPLATE = DEPLOY / "nginx" / "neptun-portal.conf.template"
 SYSTEMD_UNIT = DEPLOY / "systemd" / "neptun-portal.service"
 SYSTEMD_ENVIRONMENT = DEPLOY / "systemd" / "neptun-portal.env.example"
 STAND_IN_TEMPLATE = Path(__file__).resolve().parent / "stand-in.nginx.conf.template"
+IDP_TEMPLATE = Path(__file__).resolve().parent / "identity-provider.nginx.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -44,7 +45,9 @@ def nss_wrapper_library() -> Path | None:
 def envsubst(template: Path, values: dict[str, str]) -> str:
     """The template with these variables replaced by GNU envsubst, as deploy/nginx/ says to
     render it (nginx's own $variables stay); fails when one of the template's is not given."""
-    wanted = set(re.findall(r"\$\{(NEPTUN_[A-Z_]+|STAND_IN_[A-Z_]+)\}", template.read_text()))
+    wanted = set(
+        re.findall(r"\$\{((?:NEPTUN|STAND_IN|IDP|FEDERATION)_[A-Z_]+)\}", template.read_text())
+    )
     missing = wanted - values.keys()
     assert not missing, f"{template.name} needs {sorted(missing)}"
     rendered = subprocess.run(
@@ -56,7 +59,7 @@ def envsubst(template: Path, values: dict[str, str]) -> str:
         check=True,
         timeout=30,
     ).stdout
-    assert "${NEPTUN_" not in rendered and "${STAND_IN_" not in rendered
+    assert not re.search(r"\$\{(NEPTUN|STAND_IN|IDP|FEDERATION)_", rendered), rendered
     return rendered
 
 
@@ -69,6 +72,11 @@ def environment_file(path: Path = SYSTEMD_ENVIRONMENT) -> dict[str, str]:
             name, _equals, value = line.partition("=")
             variables[name.strip()] = value.strip()
     return variables
+
+
+def commented_variables(path: Path = SYSTEMD_ENVIRONMENT) -> set[str]:
+    """The optional variables the environment file names in comments (`#NAME=value`)."""
+    return set(re.findall(r"^#([A-Z][A-Z0-9_]*)=", path.read_text(), flags=re.MULTILINE))
 
 
 def unit_service_settings(path: Path = SYSTEMD_UNIT) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from portal.management.commands.seed_demo import DEMO_LECTURER, DEMO_PASSWORD, DEMO_STUDENT
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.deploy.conftest import (
+    IDP_HOST,
     PORTAL_HOST,
     STAND_IN_HOST,
     WALKTHROUGH_TIMINGS,
@@ -48,14 +49,15 @@ ONE_YEAR = 31536000
 
 @pytest.fixture
 def chromium(deployment: Deployment):
-    """Debian's Chromium resolving both host names to 127.0.0.1 and trusting the test's CA
-    (an NSS database in a temporary HOME, where Chromium on Linux keeps its certificates)."""
+    """Debian's Chromium resolving the portal's, the stand-in's and the identity provider's
+    host names to 127.0.0.1 and trusting the test's CA (an NSS database in a temporary HOME,
+    where Chromium on Linux keeps its certificates)."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium is needed at {CHROMIUM}: `make test` installs Debian's package.")
     from playwright.sync_api import sync_playwright
 
     home = deployment.ca.trusting_home(deployment.root / "browser-home")
-    rules = f"MAP {PORTAL_HOST} 127.0.0.1, MAP {STAND_IN_HOST} 127.0.0.1"
+    rules = ", ".join(f"MAP {host} 127.0.0.1" for host in (PORTAL_HOST, STAND_IN_HOST, IDP_HOST))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
