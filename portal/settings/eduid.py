@@ -2,11 +2,16 @@
 docs/operations.md "Sign in with eduID"), read from the environment. base.py imports them all;
 production.py and the tests adjust them as they do the rest."""
 
+import warnings
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.env import env_bool, env_int, env_str
+
+# pysaml2 7.5 imports the CFB cipher mode from where cryptography now deprecates it: a warning
+# printed by every manage.py command and server start, about a mode the portal never uses.
+warnings.filterwarnings("ignore", message="CFB has been moved", module=r"saml2\.")
 
 # --- Sign-in with eduID: SAML 2.0 (portal/eduid/, docs/decisions/0023, docs/operations.md) ---
 # The identity provider's metadata, or the federation's signed aggregate: a file, or an https://
