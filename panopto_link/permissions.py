@@ -20,7 +20,13 @@ from panopto_link.lti import claims
 from panopto_link.lti.origins import normalised_url
 from panopto_link.lti.substitution import Variable
 from panopto_link.models import RESERVED_CUSTOM_KEYS, IdentifierKind, PrivacyLevel
-from panopto_link.reasons import CreatorSyncRefusal, Entitlement, PanoptoReason, PersonalData
+from panopto_link.reasons import (
+    CreatorSyncRefusal,
+    Entitlement,
+    FolderEntitlementFacts,
+    PanoptoReason,
+    PersonalData,
+)
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
 
@@ -427,16 +433,6 @@ def self_test_access(
 # --- access in Panopto after a membership ends (issue 24) ------------------------------------
 
 
-@dataclass(frozen=True)
-class FolderEntitlementFacts:
-    """What the portal holds now of one person and one folder (`selectors.jobs`)."""
-
-    member_of_owner: bool
-    owner_public: bool
-    member_of_linking_course: bool
-    public_linking_course: bool
-
-
 def folder_entitlement(facts: FolderEntitlementFacts) -> Entitlement | None:
     """Whether the person is still entitled to enter the folder in Panopto, and why: through
     the space that owns it (a membership of any role, or the space being public, SPEC §3), or
@@ -453,6 +449,11 @@ def folder_entitlement(facts: FolderEntitlementFacts) -> Entitlement | None:
     if facts.public_linking_course:
         return Entitlement.PUBLIC_LINKING_COURSE
     return None
+
+
+def folder_creator_entitlement(facts: FolderEntitlementFacts) -> Entitlement | None:
+    """SPEC §3: still a Creator of the folder (`panopto_creator_role` of its space), or None."""
+    return Entitlement.ADMINISTRATOR_OF_OWNER if facts.administrator_of_owner else None
 
 
 def may_explain_access(*, is_staff: bool, has_permission: bool) -> bool:

@@ -3,6 +3,7 @@ reasons, apart from the protocol's (`panopto_link.lti.reasons.Reason`, issue 22)
 what launch records have always stored; the admin shows them in Panopto's words
 (`admin/words.py`)."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -49,3 +50,16 @@ class Entitlement(StrEnum):
     PUBLIC_OWNER = "public_owner"  # the folder's space is public: anyone signed in enters
     MEMBER_OF_LINKING_COURSE = "member_of_linking_course"  # a course they belong to links it
     PUBLIC_LINKING_COURSE = "public_linking_course"  # a public course links it
+    ADMINISTRATOR_OF_OWNER = "administrator_of_owner"  # Creator: administers the folder's space
+
+
+@dataclass(frozen=True)
+class FolderEntitlementFacts:
+    """What the portal holds now of one person and one folder (`selectors.jobs`), for
+    `permissions.folder_entitlement` and `folder_creator_entitlement`."""
+
+    member_of_owner: bool
+    owner_public: bool
+    member_of_linking_course: bool
+    public_linking_course: bool
+    administrator_of_owner: bool = False

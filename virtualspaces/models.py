@@ -148,3 +148,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.space.code} ({self.get_role_display()})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the role as read, so that the services can tell a role change (and whose
+        it was before) when they save: `role_loaded` (None for a membership not read)."""
+        instance = super().from_db(db, field_names, values)
+        if "role" in field_names:
+            instance.role_loaded = values[list(field_names).index("role")]
+        return instance
+
+    role_loaded: str | None = None

@@ -19,6 +19,7 @@ from core.csv_rows import (
     read_csv_rows,
 )
 from virtualspaces.models import Membership, MembershipRole, VirtualSpace
+from virtualspaces.signals import membership_roles_changed
 
 
 def space_create(
@@ -64,10 +65,27 @@ def spaces_create_missing(spaces: Sequence[VirtualSpace]) -> list[VirtualSpace]:
     return VirtualSpace.objects.bulk_create([s for s in spaces if s.code not in taken])
 
 
+def _roles_changed(memberships: Sequence[Membership]) -> None:
+    """Tell the listeners (Panopto takes a Creator role back) of the memberships whose role is
+    not the one read, in the caller's transaction; the role saved is then the one read."""
+    changes = [
+        (m, m.role_loaded)
+        for m in memberships
+        if m.role_loaded is not None and m.role_loaded != m.role
+    ]
+    if changes:
+        membership_roles_changed.send(sender=Membership, changes=changes)
+    for membership in memberships:
+        membership.role_loaded = membership.role
+
+
 def membership_save(*, membership: Membership) -> Membership:
-    """Save a membership created or changed in the admin, validated again."""
+    """Save a membership created or changed in the admin, validated again; a changed role is
+    announced in the same transaction."""
     membership.full_clean()
-    membership.save()
+    with transaction.atomic():
+        membership.save()
+        _roles_changed([membership])
     return membership
 
 
@@ -98,7 +116,9 @@ def membership_set(*, user: Any, space: VirtualSpace, role: str) -> Membership:
         return membership
     membership.role = role
     membership.full_clean()
-    membership.save()
+    with transaction.atomic():
+        membership.save()
+        _roles_changed([membership])
     return membership
 
 
@@ -373,6 +393,7 @@ def memberships_import_csv(
             raise MembershipCsvPlanChanged(result)
         Membership.objects.bulk_create(to_create, batch_size=1000)
         Membership.objects.bulk_update(to_update, ["role"], batch_size=1000)
+        _roles_changed(to_update)
         for chunk in in_chunks(to_end):
             # QuerySet.delete() sends pre_delete and post_delete for every row it deletes
             # (it fetches them when anything listens): what ends with a membership hooks there.

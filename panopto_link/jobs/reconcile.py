@@ -26,7 +26,8 @@ from panopto_link.models import (
 )
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import ApiConnection
-from panopto_link.permissions import FolderEntitlementFacts, folder_entitlement
+from panopto_link.permissions import folder_entitlement
+from panopto_link.reasons import FolderEntitlementFacts
 from virtualspaces.models import Membership, VirtualSpace
 
 logger = logging.getLogger(__name__)

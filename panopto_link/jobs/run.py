@@ -1,6 +1,8 @@
 """Running an access job (issue 24): take a person's access to folders back in Panopto, except
 where the portal's rules still entitle them (`permissions.folder_entitlement`, asked at run
-time, so a person added again meanwhile keeps their access).
+time, so a person added again meanwhile keeps their access) — or, for an administrator made a
+member, only their Creator role, unless they administer the space again
+(`permissions.folder_creator_entitlement`).
 
 Idempotent: Panopto's revocation is (taking back what is not held changes nothing), a folder
 done is recorded before the next, and a finished job does nothing when its task runs again —
@@ -21,7 +23,7 @@ from panopto_link.jobs.words import Outcome
 from panopto_link.models import AccessJob, JobKind, JobState
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import api_connection
-from panopto_link.permissions import folder_entitlement
+from panopto_link.permissions import folder_creator_entitlement, folder_entitlement
 from panopto_link.selectors.jobs import entitlement_facts
 
 
@@ -40,7 +42,7 @@ def _run(job: AccessJob) -> None:
     if job.kind == JobKind.RECHECK:
         _recheck(job)
         return
-    if job.kind != JobKind.REVOKE:
+    if job.kind not in (JobKind.REVOKE, JobKind.REVOKE_CREATOR):
         access_job_finished(
             job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.UNKNOWN_KIND}]
         )
@@ -72,23 +74,25 @@ def _run(job: AccessJob) -> None:
             outcome=[{"code": Outcome.NO_API_SETTINGS}],
         )
         return
+    creator_only = job.kind == JobKind.REVOKE_CREATOR
+    taken_back = Outcome.CREATOR_TAKEN_BACK if creator_only else Outcome.TAKEN_BACK
     lines: list[dict[str, str | int]] = []
     for folder in with_ids:
         panopto_id = folder["panopto_id"]
         label = f"{folder.get('space_name', '')} ({folder.get('space_code', '')})"
         if panopto_id in job.done_folder_ids:
-            lines.append({"code": Outcome.TAKEN_BACK, "folder": label})
+            lines.append({"code": taken_back, "folder": label})
             continue
-        entitlement = folder_entitlement(
-            entitlement_facts(user_id=job.user_id, panopto_id=panopto_id)
+        facts = entitlement_facts(user_id=job.user_id, panopto_id=panopto_id)
+        entitlement = (
+            folder_creator_entitlement(facts) if creator_only else folder_entitlement(facts)
         )
         if entitlement is not None:
             lines.append({"code": Outcome.KEPT, "folder": label, "why": entitlement})
             continue
+        revoke = calls.revoke_creator_access if creator_only else calls.revoke_folder_access
         try:
-            result = calls.revoke_folder_access(
-                connection, folder_id=panopto_id, username=job.panopto_username
-            )
+            result = revoke(connection, folder_id=panopto_id, username=job.panopto_username)
         except soap.PanoptoApiUnavailable as error:
             access_job_attempt_failed(job=job, error=str(error), retry=True)
             return
@@ -99,7 +103,7 @@ def _run(job: AccessJob) -> None:
         if result.changed:
             lines.append(
                 {
-                    "code": Outcome.TAKEN_BACK,
+                    "code": taken_back,
                     "folder": label,
                     "roles": ", ".join(result.roles),
                     "groups": ", ".join(result.groups),

@@ -134,6 +134,24 @@ def revocation_on_membership_end(
     )
 
 
+def creator_revocation_on_role_change(
+    *,
+    user: PortalUser,
+    space_code: str,
+    folders: Sequence[FolderGiven],
+    registration: PanoptoRegistration | None,
+) -> AccessJob:
+    """An administrator made a member: take back the Creator role of the space's folder only."""
+    return access_job_create(
+        kind=JobKind.REVOKE_CREATOR,
+        reason=JobReason.ROLE_CHANGED,
+        user=user,
+        space_code=space_code,
+        folders=folders,
+        registration=registration,
+    )
+
+
 def access_job_folder_done(*, job: AccessJob, panopto_id: str) -> None:
     """One folder's access taken back: a retry of the job does not ask again."""
     if panopto_id not in job.done_folder_ids:

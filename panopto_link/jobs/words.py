@@ -17,11 +17,15 @@ ENTITLEMENT_MESSAGES: dict[Entitlement, Promise] = {
         "a member of a course that links the folder"
     ),
     Entitlement.PUBLIC_LINKING_COURSE: gettext_lazy("a public course links the folder"),
+    Entitlement.ADMINISTRATOR_OF_OWNER: gettext_lazy(
+        "an administrator of the folder's space again"
+    ),
 }
 
 
 class Outcome(StrEnum):
     TAKEN_BACK = "taken_back"
+    CREATOR_TAKEN_BACK = "creator_taken_back"
     NOTHING_HELD = "nothing_held"
     OTHER_GROUPS = "other_groups"
     RECHECKED = "rechecked"
@@ -38,6 +42,10 @@ def outcome_line(line: dict[str, Any]) -> str:
     code = line.get("code")
     if code == Outcome.TAKEN_BACK:
         return _("%(folder)s: access taken back in Panopto.") % {"folder": line.get("folder")}
+    if code == Outcome.CREATOR_TAKEN_BACK:
+        return _(
+            "%(folder)s: the Creator role taken back in Panopto; what a member may see is kept."
+        ) % {"folder": line.get("folder")}
     if code == Outcome.RECHECKED:
         count = int(line.get("count", 0))
         return ngettext(
@@ -61,7 +69,8 @@ def outcome_line(line: dict[str, Any]) -> str:
         ) % {"folder": line.get("folder"), "groups": line.get("groups")}
     if code == Outcome.KEPT:
         why = line.get("why", "")
-        reason = ENTITLEMENT_MESSAGES[Entitlement(why)] if why in Entitlement else why
+        known = {entitlement.value for entitlement in Entitlement}  # `in Entitlement` warns
+        reason = ENTITLEMENT_MESSAGES[Entitlement(why)] if why in known else why
         return _("%(folder)s: kept, %(why)s.") % {"folder": line.get("folder"), "why": reason}
     if code == Outcome.WITHOUT_IDS:
         count = int(line.get("count", 0))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class JobKind(models.TextChoices):
     REVOKE = "revoke", _("take access back")
     RECHECK = "recheck", _("re-check access in Panopto")
+    REVOKE_CREATOR = "revoke_creator", _("take the Creator role back")
 
 
 class JobReason(models.TextChoices):
@@ -21,6 +22,7 @@ class JobReason(models.TextChoices):
     SPACE_DELETED = "space_deleted", _("space deleted")
     PERSON_DELETED = "person_deleted", _("person deleted")
     IT_REQUEST = "it_request", _("asked for by IT")
+    ROLE_CHANGED = "role_changed", _("administrator made a member")
 
 
 class JobState(models.TextChoices):
@@ -60,7 +62,16 @@ class AccessJob(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=JobState.choices, default=JobState.PENDING
     )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Counts the tries that failed (the backoff and MAX_ATTEMPTS read it), not the runs: a job
+    # done at its first try has 0 — so the admin names it "failed attempts".
+    attempts = models.PositiveIntegerField(
+        _("failed attempts"),
+        default=0,
+        help_text=_(
+            "Tries that Panopto did not answer (retried later) or refused; 0 for a job done at "
+            "its first try. Set to 0 again when IT asks for a failed job again."
+        ),
+    )
     last_error = models.TextField(_("last error"), blank=True)
     # What the job did, as codes (`panopto_link.jobs.words` reads them in the reader's language).
     outcome = models.JSONField(_("outcome"), default=list, blank=True)

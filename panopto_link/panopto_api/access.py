@@ -23,6 +23,7 @@ from panopto_link.panopto_api.connection import ApiConnection
 # The roles a user-level grant can have, as FolderAccessDetails lists them.
 VIEWER = "Viewer"
 CREATOR = "Creator"
+PUBLISHER = "Publisher"  # an AccessRole of its own; Panopto's answer lists it apart when held
 
 
 class How(Enum):
@@ -38,6 +39,9 @@ class FolderAccessDetails:
     users: dict[str, tuple[str, ...]]  # role → user ids
     groups: dict[str, tuple[str, ...]]  # role → group ids
     is_public: bool
+    # `UsersWithPublisherAccess`: in PublicAPI 4.6's FolderAccessDetails (php-panopto-api, the
+    # ILIAS plugin read it); an answer without it (the stand-in's) lists publishers as creators.
+    publishers: tuple[str, ...] = ()
 
 
 def folder_access_details(connection: ApiConnection, *, folder_id: str) -> FolderAccessDetails:
@@ -62,6 +66,7 @@ def folder_access_details(connection: ApiConnection, *, folder_id: str) -> Folde
             VIEWER: ids(found.GroupsWithViewerAccess),
         },
         is_public=bool(found.IsPublic),
+        publishers=ids(getattr(found, "UsersWithPublisherAccess", None)),
     )
 
 
@@ -124,17 +129,37 @@ def revoke_folder_access(
     groups with access to it (`RemoveMembersFromExternalGroup`). Idempotent: a second call
     finds nothing and says so. The person's access through other folders' groups is left, as
     is their Panopto account."""
+    return _revoke(connection, folder_id=folder_id, username=username, creator_only=False)
+
+
+def revoke_creator_access(
+    connection: ApiConnection, *, folder_id: str, username: str
+) -> RevokeResult:
+    """Take back only what makes `username` a Creator of the folder (an administrator made a
+    member): their user-level Creator and Publisher grants (`RevokeUsersAccessFromFolder` with
+    that role) and their membership of the portal's external groups with Creator access (the
+    folder's `_creators` and `_publishers`). A Viewer grant and the `_viewers` group are kept.
+    Idempotent, as `revoke_folder_access`."""
+    return _revoke(connection, folder_id=folder_id, username=username, creator_only=True)
+
+
+def _revoke(
+    connection: ApiConnection, *, folder_id: str, username: str, creator_only: bool
+) -> RevokeResult:
     user = users.user_by_key(connection, username=username)
     if user is None:
         return RevokeResult(username=username, folder_id=folder_id, user_exists=False)
     details = folder_access_details(connection, folder_id=folder_id)
-    roles = tuple(role for role, ids in details.users.items() if user.id in ids)
+    held = {**details.users, PUBLISHER: details.publishers}
+    wanted = (CREATOR, PUBLISHER) if creator_only else tuple(held)
+    roles = tuple(role for role in wanted if user.id in held[role])
     for role in roles:
         revoke_users_access(connection, folder_id=folder_id, user_ids=[user.id], role=role)
     member_of = set(user.group_ids)
     taken: list[str] = []
     kept: list[str] = []
-    group_ids = dict.fromkeys(gid for ids in details.groups.values() for gid in ids)
+    with_access = [CREATOR] if creator_only else list(details.groups)
+    group_ids = dict.fromkeys(gid for role in with_access for gid in details.groups[role])
     for group_id in group_ids:
         if group_id not in member_of:
             continue

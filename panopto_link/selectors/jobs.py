@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from panopto_link.models import AccessJob, FolderLink, JobState, PanoptoFolder
-from panopto_link.permissions import FolderEntitlementFacts
+from panopto_link.permissions import panopto_creator_role
+from panopto_link.reasons import FolderEntitlementFacts
 from virtualspaces.models import Membership, VirtualSpace
 
 
@@ -65,18 +66,19 @@ def entitlement_facts(*, user_id: int | None, panopto_id: str) -> FolderEntitlem
     linking = list(
         VirtualSpace.objects.filter(folder_links__linked_space=owner).values_list("pk", "is_public")
     )
-    memberships: set[int] = set()
+    memberships: dict[int, str] = {}
     if user_id is not None:
-        memberships = set(
+        memberships = dict(
             Membership.objects.filter(
                 Q(space=owner) | Q(space_id__in=[pk for pk, _public in linking]), user_id=user_id
-            ).values_list("space_id", flat=True)
+            ).values_list("space_id", "role")
         )
     return FolderEntitlementFacts(
         member_of_owner=owner.pk in memberships,
         owner_public=owner.is_public,
         member_of_linking_course=any(pk in memberships for pk, _public in linking),
         public_linking_course=any(public for _pk, public in linking),
+        administrator_of_owner=memberships.get(owner.pk) == panopto_creator_role(),
     )
 
 

@@ -128,3 +128,27 @@ def test_a_recheck_job_reads_the_folders_access_from_panopto(world, launched, st
     assert job.state == JobState.DONE and job.outcome[0]["code"] == "rechecked"
     check = FolderAccessCheck.objects.get(folder=world.folder())
     assert access_tests.username_of(world.member) in {e["username"] for e in check.entries}
+
+
+def test_a_lecturer_made_a_member_in_the_admin_loses_creator_only(
+    world, launched, stand_in_api, admin_client
+):
+    """The lecturer launched as Creator; IT makes them a member in the admin; after the worker
+    the stand-in no longer counts them a Creator of the folder, and the student keeps Viewer."""
+    from panopto_link.simulator import selectors
+
+    student, folder = launched
+    confirmed(world, folder)
+    lecturer = ToolUser.objects.get(subject=str(world.admin.lti_subject))
+    assert selectors.roles_of(lecturer).get(folder.pk) == "creator"
+    membership = Membership.objects.get(user=world.admin, space=world.course)
+    url = reverse("admin:virtualspaces_membership_change", args=[membership.pk])
+    data = {"user": world.admin.pk, "space": world.course.pk, "role": "member", "ends_on": ""}
+    assert admin_client.post(url, data).status_code == 302
+
+    work()
+    job = AccessJob.objects.get(user=world.admin)
+    assert job.state == JobState.DONE, (job.last_error, job.outcome)
+    assert job.outcome[0]["code"] == "creator_taken_back"
+    assert selectors.roles_of(lecturer).get(folder.pk) != "creator"
+    assert folder_page(student, folder).status_code == 200
