@@ -106,8 +106,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
     # Issue 24: a guest's invitation (or any membership) may end on a day; the sweep
-    # (`manage.py memberships_end_expired`, on the jobs timer) ends it the day after, through the
-    # same deletion as a removal in the admin.
+    # (`services.memberships_end_expired`, run by `manage.py panopto_jobs_sweep` on its timer)
+    # ends it the day after, through the same deletion as a removal in the admin.
     ends_on = models.DateField(
         _("ends on"),
         null=True,

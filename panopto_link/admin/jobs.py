@@ -49,8 +49,22 @@ class WhyForm(forms.Form):
         return space
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the portal writes and IT reads: never added, changed or deleted in the admin
+    (an action that queues a job asks its own permission)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(AccessJob)
-class AccessJobAdmin(admin.ModelAdmin):
+class AccessJobAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "kind",
@@ -99,16 +113,6 @@ class AccessJobAdmin(admin.ModelAdmin):
             f"{folder.get('panopto_id') or _('no Panopto id')}"
             for folder in obj.folders
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        # The page is read-only; the retry action asks the change permission itself.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def get_urls(self):
         return [
@@ -212,7 +216,7 @@ class AccessJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReconcileRun)
-class ReconcileRunAdmin(admin.ModelAdmin):
+class ReconcileRunAdmin(ReadOnlyAdmin):
     """Each nightly reconciliation: counts, and every change with its reason (read-only)."""
 
     list_display = (
@@ -263,12 +267,3 @@ class ReconcileRunAdmin(admin.ModelAdmin):
                 "", "<li>{}: {} ({}, {}) — {}</li>", rows
             ),
         )  # fmt: skip
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -22,7 +22,7 @@ from panopto_link.jobs.services import (
 from panopto_link.jobs.words import Outcome
 from panopto_link.models import AccessJob, JobKind, JobState
 from panopto_link.panopto_api import soap
-from panopto_link.panopto_api.connection import api_connection
+from panopto_link.panopto_api.connection import ApiConnection, api_connection
 from panopto_link.permissions import folder_creator_entitlement, folder_entitlement
 from panopto_link.selectors.jobs import entitlement_facts
 
@@ -54,26 +54,10 @@ def _run(job: AccessJob) -> None:
             outcome=[{"code": Outcome.NO_USERNAME}],
         )
         return
-    with_ids = [folder for folder in job.folders if folder.get("panopto_id")]
-    if not with_ids:
-        access_job_finished(
-            job=job,
-            state=JobState.NOTHING_TO_DO,
-            outcome=[{"code": Outcome.NO_PANOPTO_IDS}],
-        )
+    found = _folders_and_connection(job)
+    if found is None:
         return
-    try:
-        connection = api_connection()
-    except ImproperlyConfigured as error:
-        access_job_attempt_failed(job=job, error=str(error), retry=False)
-        return
-    if connection is None:
-        access_job_finished(
-            job=job,
-            state=JobState.NOTHING_TO_DO,
-            outcome=[{"code": Outcome.NO_API_SETTINGS}],
-        )
-        return
+    with_ids, connection = found
     creator_only = job.kind == JobKind.REVOKE_CREATOR
     taken_back = Outcome.CREATOR_TAKEN_BACK if creator_only else Outcome.TAKEN_BACK
     lines: list[dict[str, str | int]] = []
@@ -130,22 +114,10 @@ def _run(job: AccessJob) -> None:
 def _recheck(job: AccessJob) -> None:
     """Read who has access to the job's folders in Panopto now and keep it for the "why"
     page (`FolderAccessCheck`); nothing is changed in Panopto."""
-    with_ids = [folder for folder in job.folders if folder.get("panopto_id")]
-    if not with_ids:
-        access_job_finished(
-            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.NO_PANOPTO_IDS}]
-        )
+    found = _folders_and_connection(job)
+    if found is None:
         return
-    try:
-        connection = api_connection()
-    except ImproperlyConfigured as error:
-        access_job_attempt_failed(job=job, error=str(error), retry=False)
-        return
-    if connection is None:
-        access_job_finished(
-            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.NO_API_SETTINGS}]
-        )
-        return
+    with_ids, connection = found
     lines: list[dict[str, str | int]] = []
     for folder in with_ids:
         label = f"{folder.get('space_name', '')} ({folder.get('space_code', '')})"
@@ -160,3 +132,26 @@ def _recheck(job: AccessJob) -> None:
         folder_access_read(panopto_id=folder["panopto_id"], found=found)
         lines.append({"code": Outcome.RECHECKED, "folder": label, "count": len(found.entries)})
     access_job_finished(job=job, state=JobState.DONE, outcome=lines)
+
+
+def _folders_and_connection(job: AccessJob) -> tuple[list[dict], ApiConnection] | None:
+    """The job's folders that have a Panopto id, and the connection to ask Panopto with; None
+    when there is nothing to ask — the job is then finished (no ids, no API settings) or failed
+    (a key that cannot be decrypted), saying why."""
+    with_ids = [folder for folder in job.folders if folder.get("panopto_id")]
+    if not with_ids:
+        access_job_finished(
+            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.NO_PANOPTO_IDS}]
+        )
+        return None
+    try:
+        connection = api_connection()
+    except ImproperlyConfigured as error:
+        access_job_attempt_failed(job=job, error=str(error), retry=False)
+        return None
+    if connection is None:
+        access_job_finished(
+            job=job, state=JobState.NOTHING_TO_DO, outcome=[{"code": Outcome.NO_API_SETTINGS}]
+        )
+        return None
+    return with_ids, connection
