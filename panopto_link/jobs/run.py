@@ -54,10 +54,10 @@ def _run(job: AccessJob) -> None:
             outcome=[{"code": Outcome.NO_USERNAME}],
         )
         return
-    found = _folders_and_connection(job)
-    if found is None:
+    asked = _folders_and_connection(job)
+    if asked is None:
         return
-    with_ids, connection = found
+    with_ids, connection = asked
     creator_only = job.kind == JobKind.REVOKE_CREATOR
     taken_back = Outcome.CREATOR_TAKEN_BACK if creator_only else Outcome.TAKEN_BACK
     lines: list[dict[str, str | int]] = []
@@ -114,10 +114,10 @@ def _run(job: AccessJob) -> None:
 def _recheck(job: AccessJob) -> None:
     """Read who has access to the job's folders in Panopto now and keep it for the "why"
     page (`FolderAccessCheck`); nothing is changed in Panopto."""
-    found = _folders_and_connection(job)
-    if found is None:
+    asked = _folders_and_connection(job)
+    if asked is None:
         return
-    with_ids, connection = found
+    with_ids, connection = asked
     lines: list[dict[str, str | int]] = []
     for folder in with_ids:
         label = f"{folder.get('space_name', '')} ({folder.get('space_code', '')})"
