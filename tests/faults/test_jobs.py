@@ -7,7 +7,6 @@ database, so it runs in the PostgreSQL pass (.ci/run), where another process can
 Time is moved, not slept: a retry's due time is brought forward as the clock would bring it,
 and the portal's memory that Panopto failed a moment ago is kept short."""
 
-import io
 import os
 import signal
 import subprocess
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -45,12 +43,12 @@ stand_in_jwks_fetches = access_tests.stand_in_jwks_fetches
 launched = access_tests.launched
 enter = access_tests.enter
 folder_page = access_tests.folder_page
+work = api_conftest.run_the_worker
 
 
 def members_in_panopto(world, folder: Folder, count: int):
     """`count` more members of the (private) course who entered its folder as Viewers."""
-    world.course.is_public = False
-    world.course.save()
+    api_conftest.private(world)
     people = []
     for number in range(count):
         person = UserFactory(username=f"TAG{number:03d}X")
@@ -69,12 +67,6 @@ def move_time_past_the_backoff() -> None:
     """Every retry due now, as after its backoff."""
     for job in AccessJob.objects.filter(state=JobState.PENDING):
         DBTaskResult.objects.filter(pk=job.task_id, status="READY").update(run_after=job.created_at)
-
-
-def work() -> None:
-    call_command(
-        "panopto_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-    )
 
 
 def test_panopto_down_for_minutes_every_revocation_happens_once(

@@ -1,7 +1,10 @@
 """The portal's API client against the stand-in's SOAP side, served by the live server: real
 HTTP, the real WSDL, zeep building the calls from it."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import api_connection
@@ -57,3 +60,17 @@ def stand_in_rest(stand_in_api):
     connection = api_connection()
     assert connection is not None and connection.has_rest
     return connection
+
+
+def private(world) -> None:
+    """The world's course is public (anyone signed in is entitled to it): make it a course
+    only its members may enter, as the demo's is."""
+    world.course.is_public = False
+    world.course.save()
+
+
+def run_the_worker() -> None:
+    """`manage.py panopto_worker --batch`: every job that is due, once, in this process."""
+    call_command(
+        "panopto_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
+    )

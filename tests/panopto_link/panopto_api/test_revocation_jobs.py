@@ -3,11 +3,9 @@ student entered the course's folder as Viewer; IT removes the student's membersh
 admin; the worker runs the job; the stand-in refuses the student's folder page, from the
 student's existing stand-in session."""
 
-import io
 import time
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -15,6 +13,8 @@ from panopto_link.models import AccessJob, JobState, PanoptoFolder
 from panopto_link.panopto_api.services import folder_found_in_panopto
 from panopto_link.simulator.models import FolderAccess, ToolUser
 from tests.panopto_link.panopto_api import test_access as access_tests
+from tests.panopto_link.panopto_api.conftest import private
+from tests.panopto_link.panopto_api.conftest import run_the_worker as work
 from virtualspaces.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,22 +28,9 @@ launched = access_tests.launched
 folder_page = access_tests.folder_page
 
 
-def private(world) -> None:
-    """The world's course is public (anyone signed in is entitled to it): make it a course
-    only its members may enter, as the demo's is."""
-    world.course.is_public = False
-    world.course.save()
-
-
 def confirmed(world, folder) -> None:
     """What `panopto_confirm` does after its grace: the portal keeps Panopto's folder id."""
     folder_found_in_panopto(folder=world.folder(), panopto_id=str(folder.public_id))
-
-
-def work() -> None:
-    call_command(
-        "panopto_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-    )
 
 
 def test_removed_in_the_admin_the_student_is_refused_by_panopto(
