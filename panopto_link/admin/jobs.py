@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from panopto_link.jobs.services import access_job_requested, access_job_retry
 from panopto_link.jobs.words import outcome_text
 from panopto_link.models import AccessJob, JobKind, JobState, ReconcileRun
-from panopto_link.permissions import may_act_on_access, may_explain_access
+from panopto_link.permissions.staff import may_act_on_access, may_explain_access
 from panopto_link.selectors.why import explain
 from virtualspaces.models import VirtualSpace
 

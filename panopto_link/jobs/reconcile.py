@@ -1,6 +1,6 @@
 """The nightly reconciliation (issue 24, `manage.py panopto_reconcile`): each confirmed folder's
 access in Panopto (`folder_access`: user grants and the groups' members) is compared with who
-may enter it by the portal's rules (`permissions.folder_entitlement`, the rule a membership's
+may enter it by the portal's rules (`permissions.entitlement`, the rule a membership's
 end asks), and what nobody is entitled to is taken back — a grant made behind the portal's
 back, a revocation that never reached Panopto. Only the portal's own identity provider's users
 are compared: a user of another provider, an internal one, and the API user are left alone.
@@ -26,7 +26,7 @@ from panopto_link.models import (
 )
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import ApiConnection
-from panopto_link.permissions import folder_entitlement
+from panopto_link.permissions.entitlement import folder_entitlement
 from panopto_link.reasons import FolderEntitlementFacts
 from virtualspaces.models import Membership, VirtualSpace
 
