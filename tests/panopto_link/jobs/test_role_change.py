@@ -2,7 +2,8 @@
 admin, by `membership_set`, or by a CSV import in either mode — gets, in the same transaction, a
 job that takes back the Creator role of the space's own folder only; the worker asks
 `permissions.entitlement.folder_creator_entitlement` when it runs. The calls themselves against
-the stand-in: tests/panopto_link/panopto_api/test_revocation_jobs.py."""
+the stand-in: tests/panopto_link/panopto_api/test_revocation_jobs.py (a Creator by launch) and
+test_provision_creators.py (a Creator by provisioning's `_creators` group)."""
 
 import pytest
 from django.db import transaction
