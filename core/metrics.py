@@ -257,9 +257,18 @@ RECONCILE_KEY = "metrics:panopto-reconcile"
 
 
 def reconcile_published(
-    *, finished: datetime.datetime, folders: int, taken_back: int, found: int, failed: bool
+    *,
+    finished: datetime.datetime,
+    folders: int,
+    taken_back: int,
+    found: int,
+    failed: bool,
+    creators_found: int,
+    creators_taken_back: int,
 ) -> None:
-    """The last reconciliation's counts (`panopto_reconcile`), for every app server's scrape."""
+    """The last reconciliation's counts (`panopto_reconcile`), for every app server's scrape:
+    access nobody was entitled to (found, taken back), and apart from it Creator roles held by
+    someone who no longer administers the space (creators_found, creators_taken_back)."""
     from core import shared_cache
 
     with contextlib.suppress(shared_cache.SharedCacheUnavailable):  # metrics, not the work
@@ -270,6 +279,8 @@ def reconcile_published(
                 "folders": folders,
                 "taken_back": taken_back,
                 "found": found,
+                "creators_found": creators_found,
+                "creators_taken_back": creators_taken_back,
                 "failed": int(failed),
             },
             timeout=7 * 24 * 60 * 60,
@@ -284,12 +295,21 @@ def _reconcile_families():
     counts = GaugeMetricFamily(
         "neptun_panopto_reconcile_last_run",
         "The last panopto_reconcile: folders checked, access nobody was entitled to (found), "
-        "taken back, and whether it stopped because Panopto could not be asked (failed).",
+        "taken back, Creator roles of people who no longer administer the space "
+        "(creators_found, creators_taken_back), and whether it stopped because Panopto could "
+        "not be asked (failed).",
         labels=["what"],
     )
     snapshot = _snapshot(RECONCILE_KEY)
     last.add_metric([], float(snapshot.get("finished", 0)))
-    for what in ("folders", "found", "taken_back", "failed"):
+    for what in (
+        "folders",
+        "found",
+        "taken_back",
+        "creators_found",
+        "creators_taken_back",
+        "failed",
+    ):
         counts.add_metric([what], float(snapshot.get(what, 0)))
     return last, counts
 

@@ -56,7 +56,7 @@ class Entitlement(StrEnum):
 @dataclass(frozen=True)
 class FolderEntitlementFacts:
     """What the portal holds now of one person and one folder (`selectors.jobs`), for
-    `permissions.folder_entitlement` and `folder_creator_entitlement`."""
+    `permissions.entitlement`."""
 
     member_of_owner: bool
     owner_public: bool

@@ -39,11 +39,18 @@ from panopto_link.lti_platform.api import (
 )
 from panopto_link.models import PanoptoRegistration
 from panopto_link.panopto_api.self_test import (
+    ApiCheckOutcome,
+    ApiCheckPlan,
     api_check_call,
     api_check_plan,
     api_check_results,
     rest_check_call,
     rest_check_result,
+)
+from panopto_link.panopto_api.self_test_access import (
+    AccessCheckOutcome,
+    access_check_call,
+    access_check_result,
 )
 from panopto_link.selectors import panopto_setting
 
@@ -286,6 +293,13 @@ def _probe(url: str, want_json: bool) -> Probe:
     return http_probe(url, want_json=want_json)
 
 
+def _api_calls(plan: ApiCheckPlan) -> tuple[ApiCheckOutcome, AccessCheckOutcome]:
+    """The SOAP checks' calls, in one thread: the access check reads the folder the mapping's
+    lookup found when no folder is confirmed yet."""
+    outcome = api_check_call(plan)
+    return outcome, access_check_call(plan, outcome)
+
+
 def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) -> SelfTestReport:
     """Run every check. `served_origin` is the scheme://host the asking page was served on
     (None from the command line). The outbound probes run at the same time, each within
@@ -304,11 +318,11 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
         wanted["login_url"] = (registration.login_url, False)
     api_plan = api_check_plan(registration)
     with ThreadPoolExecutor(max_workers=len(wanted) + 2) as pool:
-        api_future = pool.submit(api_check_call, api_plan)  # beside the probes, not after
+        api_future = pool.submit(_api_calls, api_plan)  # beside the probes, not after
         rest_future = pool.submit(rest_check_call, api_plan)
         futures = {name: pool.submit(prober, url, json_) for name, (url, json_) in wanted.items()}
         answers = {name: future.result() for name, future in futures.items()}
-        api_outcome = api_future.result()
+        api_outcome, access_outcome = api_future.result()
         rest_outcome = rest_future.result()
     tool_answers = [answers[name] for name in ("tool_jwks", "login_url") if name in answers]
     results = (
@@ -324,6 +338,7 @@ def run_self_test(*, served_origin: str | None = None, prober: Prober = _probe) 
         check_clock(tool_answers, party=_("Panopto")),
         check_environment(registration, environment=environment),
         *api_check_results(api_plan, api_outcome),
+        access_check_result(api_plan, access_outcome),
         rest_check_result(api_plan, rest_outcome),
         # The layers above's own (the eduID sign-in's: one identity to Panopto, issue 26).
         *(

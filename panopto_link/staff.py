@@ -1,5 +1,5 @@
 """What the portal gives and sends IT's staff: the helpdesk's group (its rights are named in
-`permissions.HELPDESK_PERMISSIONS`) and the term's reminder e-mails to lecturers whose folders
+`permissions.staff.HELPDESK_PERMISSIONS`) and the term's reminder e-mails to lecturers whose folders
 nobody has opened yet (issue 25 items 10 and 11)."""
 
 from collections.abc import Callable
@@ -14,12 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.templatetags.people import person_name
-from panopto_link.permissions import HELPDESK_GROUP, helpdesk_permissions
+from panopto_link.permissions.staff import HELPDESK_GROUP, helpdesk_permissions
 from panopto_link.selectors import LecturerFolders
 
 
 def helpdesk_group_ensure() -> Any:
-    """The helpdesk's group with exactly `permissions.helpdesk_permissions()` (created, or its
+    """The helpdesk's group with exactly `permissions.staff.helpdesk_permissions()` (created, or its
     permissions set again: idempotent). Returns the group."""
     group, _created = Group.objects.get_or_create(name=HELPDESK_GROUP)
     wanted = helpdesk_permissions()

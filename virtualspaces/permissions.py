@@ -37,5 +37,5 @@ class SpaceAccess:
 def membership_csv_may_replace(*, may_delete_memberships: bool) -> bool:
     """A CSV import that replaces the listed spaces' memberships ends some of them: it takes
     the right to delete memberships, not only to add and change them (the helpdesk has those
-    two: panopto_link.permissions.HELPDESK_PERMISSIONS)."""
+    two: panopto_link.permissions.staff.HELPDESK_PERMISSIONS)."""
     return may_delete_memberships

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from panopto_link.jobs.services import access_job_requested, access_job_retry
 from panopto_link.jobs.words import outcome_text
 from panopto_link.models import AccessJob, JobKind, JobState, ReconcileRun
-from panopto_link.permissions import may_act_on_access, may_explain_access
+from panopto_link.permissions.staff import may_act_on_access, may_explain_access
 from panopto_link.selectors.why import explain
 from virtualspaces.models import VirtualSpace
 
@@ -226,6 +226,8 @@ class ReconcileRunAdmin(ReadOnlyAdmin):
         "access_seen",
         "not_entitled",
         "taken_back",
+        "creators_not_entitled",
+        "creators_taken_back",
         "error",
     )
     list_filter = ("dry_run",)
@@ -236,6 +238,7 @@ class ReconcileRunAdmin(ReadOnlyAdmin):
         "folders_checked",
         "access_seen",
         "taken_back",
+        "creators_taken_back",
         "changes_listed",
         "error",
     )
@@ -243,27 +246,47 @@ class ReconcileRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("not entitled"))
     def not_entitled(self, obj: ReconcileRun) -> int:
-        return len(obj.changes)
+        return len(obj.not_entitled())
+
+    @admin.display(description=_("Creator roles not entitled"))
+    def creators_not_entitled(self, obj: ReconcileRun) -> int:
+        return len(obj.creators_not_entitled())
 
     @admin.display(description=_("changes"))
     def changes_listed(self, obj: ReconcileRun):
-        rows = [
-            (
-                change.get("space_code", ""),
-                change.get("username", ""),
-                change.get("role", ""),
-                change.get("group") or change.get("how", ""),
-                _("taken back") if change.get("done") else _("would be taken back"),
-            )
-            for change in obj.changes
-        ]
-        if not rows:
+        if not obj.changes:
             return _("Nothing: everyone with access in Panopto is entitled by the portal.")
-        return format_html(
-            "<p>{}</p><ul>{}</ul>",
-            _("Nobody in the portal is entitled to these (not a member of the space, nor of a "
-              "course linking its folder, and neither is public):"),
-            format_html_join(
-                "", "<li>{}: {} ({}, {}) — {}</li>", rows
+        parts = []
+        for changes, heading in (
+            (
+                obj.not_entitled(),
+                _(
+                    "Nobody in the portal is entitled to these (not a member of the space, nor "
+                    "of a course linking its folder, and neither is public):"
+                ),
             ),
-        )  # fmt: skip
+            (
+                obj.creators_not_entitled(),
+                _(
+                    "Creators in Panopto who no longer administer the space (only the Creator "
+                    "role is taken back; their Viewer access is kept):"
+                ),
+            ),
+        ):
+            if changes:
+                parts.append(format_html("<p>{}</p><ul>{}</ul>", heading, _change_rows(changes)))
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _change_rows(changes: list[dict]):
+    rows = [
+        (
+            change.get("space_code", ""),
+            change.get("username", ""),
+            change.get("role", ""),
+            change.get("group") or change.get("how", ""),
+            _("taken back") if change.get("done") else _("would be taken back"),
+        )
+        for change in changes
+    ]
+    return format_html_join("", "<li>{}: {} ({}, {}) — {}</li>", rows)

@@ -21,10 +21,8 @@ from panopto_link.panopto_api.secret import (
     registration_application_key_apply,
     registration_rest_client_secret_apply,
 )
-from panopto_link.permissions import (
-    identifier_change_warned,
-    self_test_access,
-)
+from panopto_link.permissions import identifier_change_warned
+from panopto_link.permissions.staff import self_test_access
 from panopto_link.selectors import registration_has_launched
 from panopto_link.self_test import run_self_test, self_test_last_report, self_test_report_keep
 from panopto_link.services import licence_save

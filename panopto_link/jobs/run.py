@@ -1,8 +1,8 @@
 """Running an access job (issue 24): take a person's access to folders back in Panopto, except
-where the portal's rules still entitle them (`permissions.folder_entitlement`, asked at run
-time, so a person added again meanwhile keeps their access) — or, for an administrator made a
-member, only their Creator role, unless they administer the space again
-(`permissions.folder_creator_entitlement`).
+where the portal's rules still entitle them (`permissions.entitlement.folder_entitlement`,
+asked at run time, so a person added again meanwhile keeps their access) — or, for an
+administrator made a member, only their Creator role, unless they administer the space again
+(`permissions.entitlement.folder_creator_entitlement`).
 
 Idempotent: Panopto's revocation is (taking back what is not held changes nothing), a folder
 done is recorded before the next, and a finished job does nothing when its task runs again —
@@ -23,7 +23,10 @@ from panopto_link.jobs.words import Outcome
 from panopto_link.models import AccessJob, JobKind, JobState
 from panopto_link.panopto_api import soap
 from panopto_link.panopto_api.connection import ApiConnection, api_connection
-from panopto_link.permissions import folder_creator_entitlement, folder_entitlement
+from panopto_link.permissions.entitlement import (
+    folder_creator_entitlement,
+    folder_entitlement,
+)
 from panopto_link.selectors.jobs import entitlement_facts
 
 

@@ -54,7 +54,7 @@ def membership_ending(
 def roles_changed(sender: type, changes: list[tuple[Membership, str]], **kwargs: Any) -> None:
     """A Creator's role is given by the space that owns the folder (`decide_folder`'s
     `administers_folder`), so only the space's own folder is asked about; the worker asks
-    `permissions.folder_creator_entitlement` again when it runs."""
+    `permissions.entitlement.folder_creator_entitlement` again when it runs."""
     creator = panopto_creator_role()
     registration = None
     for membership, before in changes:

@@ -15,6 +15,7 @@ from panopto_link.models.jobs import (
     JobKind,
     JobReason,
     JobState,
+    ReconcileReason,
     ReconcileRun,
 )
 from panopto_link.models.registration import (
@@ -47,6 +48,7 @@ __all__ = [
     "PanoptoLicenceQuerySet",
     "PanoptoRegistration",
     "PrivacyLevel",
+    "ReconcileReason",
     "ReconcileRun",
     "VideoLink",
     "new_opaque_id",

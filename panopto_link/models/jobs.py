@@ -25,6 +25,13 @@ class JobReason(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("administrator made a member")
 
 
+class ReconcileReason(models.TextChoices):
+    """Why the nightly reconciliation takes something back."""
+
+    NOT_ENTITLED = "not_entitled", _("nobody in the portal is entitled")  # all of it
+    NOT_CREATOR = "not_creator", _("a Creator who no longer administers the space")  # Creator only
+
+
 class JobState(models.TextChoices):
     PENDING = "pending", _("pending")
     DONE = "done", _("done")
@@ -119,7 +126,12 @@ class ReconcileRun(models.Model):
     folders_checked = models.PositiveIntegerField(_("folders checked"), default=0)
     access_seen = models.PositiveIntegerField(_("access entries seen"), default=0)
     taken_back = models.PositiveIntegerField(_("taken back"), default=0)
-    # [{"space_code", "username", "role", "how", "group", "reason", "done"}]
+    # People whose Creator role alone was taken back (members, not administrators, now).
+    creators_taken_back = models.PositiveIntegerField(
+        _("Creator roles taken back"), default=0, db_default=0
+    )
+    # [{"space_code", "username", "role", "how", "group", "reason", "done"}]; reason is
+    # "not_entitled" (all access taken back) or "not_creator" (only the Creator part).
     changes = models.JSONField(_("changes"), default=list, blank=True)
     error = models.TextField(_("stopped because"), blank=True)
 
@@ -130,6 +142,14 @@ class ReconcileRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+    def not_entitled(self) -> list[dict]:
+        """The changes of access nobody in the portal is entitled to."""
+        return [c for c in self.changes if c.get("reason") == ReconcileReason.NOT_ENTITLED]
+
+    def creators_not_entitled(self) -> list[dict]:
+        """The changes of a Creator role held by someone who no longer administers the space."""
+        return [c for c in self.changes if c.get("reason") == ReconcileReason.NOT_CREATOR]
 
 
 class FolderAccessCheck(models.Model):

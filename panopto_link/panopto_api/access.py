@@ -114,6 +114,9 @@ class RevokeResult:
     kept_groups: tuple[str, ...] = ()
     # A public folder stays open to everyone whatever is taken: said, so that IT is not misled.
     folder_is_public: bool = False
+    # Only the Creator part taken back and nothing else let them view the folder: a Viewer grant
+    # was given in its place (`revoke_creator_access`).
+    viewer_granted: bool = False
 
     @property
     def changed(self) -> bool:
@@ -138,7 +141,10 @@ def revoke_creator_access(
     """Take back only what makes `username` a Creator of the folder (an administrator made a
     member): their user-level Creator and Publisher grants (`RevokeUsersAccessFromFolder` with
     that role) and their membership of the portal's external groups with Creator access (the
-    folder's `_creators` and `_publishers`). A Viewer grant and the `_viewers` group are kept.
+    folder's `_creators` and `_publishers`). A Viewer grant and the `_viewers` group are kept;
+    when neither is held, a Viewer grant (`GrantUsersAccessToFolder`) replaces what was taken,
+    so the person still enters as the member they are — a Creator's grant is their only grant
+    where a launch gave it, and a provisioned administrator's access is the `_creators` group.
     Idempotent, as `revoke_folder_access`."""
     return _revoke(connection, folder_id=folder_id, username=username, creator_only=True)
 
@@ -174,6 +180,12 @@ def _revoke(
             taken.append(found.external_id)
         else:
             kept.append(found.external_id or found.name)
+    viewer_granted = False
+    if creator_only and (roles or taken):
+        views = user.id in held[VIEWER] or any(gid in member_of for gid in details.groups[VIEWER])
+        if not views:
+            grant_users_access(connection, folder_id=folder_id, user_ids=[user.id], role=VIEWER)
+            viewer_granted = True
     return RevokeResult(
         username=username,
         folder_id=folder_id,
@@ -182,6 +194,7 @@ def _revoke(
         groups=tuple(sorted(taken)),
         kept_groups=tuple(sorted(kept)),
         folder_is_public=details.is_public,
+        viewer_granted=viewer_granted,
     )
 
 
@@ -190,7 +203,7 @@ class AccessEntry:
     """One way one person reaches the folder."""
 
     username: str  # without the instance prefix for the portal's provider; else the whole key
-    role: str  # "Creator" or "Viewer"
+    role: str  # "Creator", "Publisher" or "Viewer"
     how: How
     group: str = ""  # the group's external id (or name, for an internal group) when how=GROUP
 
@@ -211,7 +224,7 @@ def folder_access(connection: ApiConnection, *, folder_id: str) -> FolderAccess:
     `GetUsers`. What the nightly reconcile compares with the portal's rules."""
     details = folder_access_details(connection, folder_id=folder_id)
     raw: list[tuple[str, str, How, str]] = []  # (user id, role, how, group)
-    for role, ids in details.users.items():
+    for role, ids in {**details.users, PUBLISHER: details.publishers}.items():
         raw.extend((user_id, role, How.USER, "") for user_id in ids)
     for role, ids in details.groups.items():
         for group_id in ids:

@@ -1,7 +1,8 @@
 """The self-test's checks of Panopto's API (SPEC §7): the credentials (one authenticated call)
 and the mapping of an LTI folder to its external id (`mapping.folder_external_id`), proved or
 disproved on the site itself; with the REST API client configured, its token and one
-authenticated REST call (`GET /folders/{id}`).
+authenticated REST call (`GET /folders/{id}`). The API user's rights for taking access back
+(UserManagement, AccessManagement): `self_test_access.py`.
 
 Split in three so that the calls can run in the self-test's thread pool beside the probes while
 the database is read in the asking thread: `api_check_plan` (reads), `api_check_call` and
@@ -35,6 +36,9 @@ class ApiCheckPlan:
     external_id: str  # what is asked for
     rest_folder_id: str = PROBE_FOLDER_ID  # what the REST check asks for
     rest_folder_space: str = ""  # the space code of that folder, or ""
+    # The newest confirmed folder (Panopto's id known): whose access the access check reads.
+    confirmed_folder_id: str = ""
+    confirmed_folder_space: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,12 +77,13 @@ def api_check_plan(registration: PanoptoRegistration | None) -> ApiCheckPlan:
         .select_related("space")
         .order_by("-panopto_checked_at", "-pk")
         .first()
-        if connection.has_rest
-        else None
     )
+    rest_confirmed = confirmed if connection.has_rest else None
     rest_target = {
-        "rest_folder_id": confirmed.panopto_id if confirmed else PROBE_FOLDER_ID,
-        "rest_folder_space": confirmed.space.code if confirmed else "",
+        "rest_folder_id": rest_confirmed.panopto_id if rest_confirmed else PROBE_FOLDER_ID,
+        "rest_folder_space": rest_confirmed.space.code if rest_confirmed else "",
+        "confirmed_folder_id": confirmed.panopto_id if confirmed else "",
+        "confirmed_folder_space": confirmed.space.code if confirmed else "",
     }
     if folder is None:
         return ApiCheckPlan(connection, "", "", PROBE_EXTERNAL_ID, **rest_target)

@@ -2,7 +2,7 @@
 person and one space, read — never a call to Panopto (decision 18): the portal's decision by
 the rules the pages use (`space_panopto`, `permissions.decide_folder`), the person's
 memberships, each folder's state, the entitlement a revocation would ask
-(`permissions.folder_entitlement`), what Panopto held at the last read (`FolderAccessCheck`,
+(`permissions.entitlement`), what Panopto held at the last read (`FolderAccessCheck`,
 written by the reconciliation and by re-check jobs), the last launch records and the jobs still
 pending. Each folder says whether Panopto and the portal disagree, and so which action fixes it.
 """
@@ -15,10 +15,8 @@ from core.users import PortalUser
 from panopto_link.jobs.words import ENTITLEMENT_MESSAGES
 from panopto_link.lti_platform.api import RecordSeen, last_launches
 from panopto_link.models import AccessJob, FolderAccessCheck, JobState, PanoptoRegistration
-from panopto_link.permissions import (
-    FolderDecision,
-    folder_entitlement,
-)
+from panopto_link.permissions import FolderDecision
+from panopto_link.permissions.entitlement import folder_entitlement
 from panopto_link.reasons import Entitlement
 from panopto_link.selectors.jobs import FolderGiven, entitlement_facts
 from panopto_link.selectors.setting import panopto_setting

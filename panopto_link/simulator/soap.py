@@ -5,7 +5,8 @@ Written apart from the portal's client (panopto_link/panopto_api/) as the other 
 tests/panopto_link/panopto_api/test_contract.py holds both to Panopto's public clients.
 
 It can be made slow (PANOPTO_SIM_API_DELAY_SECONDS) or down (PANOPTO_SIM_API_DOWN: 503) for
-the fault tests and the demo.
+the fault tests and the demo, and made to refuse named operations to an authenticated caller
+(PANOPTO_SIM_API_REFUSED: a SOAP fault, as Panopto refuses a user without the rights).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.templatetags.static import static
 from django.urls import reverse
@@ -263,10 +265,7 @@ def _user_of_key(user_key: str) -> tuple[ToolUser | None, str]:
 
 def _get_user_by_key(operation, caller: Caller, origin: str):
     user, instance = _user_of_key(_text(operation, "t:userKey"))
-    result = _user_xml(
-        user, instance or caller.provider.instance_name, "GetUserByKeyResult", TEMPURI
-    )
-    return result
+    return _user_xml(user, instance or caller.provider.instance_name, "GetUserByKeyResult", TEMPURI)
 
 
 def _get_users(operation, caller: Caller, origin: str):
@@ -487,6 +486,8 @@ def answer(
         if handler is None or soap_action.strip('"') != served.action_prefix + name:
             raise SoapFault("s:Client", "The operation is not known or its action differs.")
         caller = authenticate(operation, server=server)
+        if name in getattr(settings, "PANOPTO_SIM_API_REFUSED", ()):
+            raise SoapFault("s:Client", f"Access denied: {caller.username} may not call {name}.")
         result = handler(operation, caller, origin)
         response = _e(TEMPURI, f"{name}Response")
         if result is not None:  # an operation without a result answers an empty response

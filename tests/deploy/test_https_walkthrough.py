@@ -248,9 +248,10 @@ def test_readme_walkthrough_over_https(deployment: Deployment, chromium):
         assert report["environment"] == "production" and report["issuer"] == portal
         not_passed = [c for c in report["checks"] if c["status"] != "pass"]
         assert not_passed == [], not_passed
-        # With Panopto's APIs: SOAP's credentials and mapping, and the REST API's token (issue 23).
-        assert len(report["checks"]) == 14
-        assert "api_rest" in {c["check"] for c in report["checks"]}
+        # With Panopto's APIs: SOAP's credentials and mapping, the API user's rights to read users
+        # and folder access (what taking access back needs, issue 24), the REST API's token.
+        assert len(report["checks"]) == 15
+        assert {"api_access", "api_rest"} <= {c["check"] for c in report["checks"]}
 
     # What the browser saw.
     assert_cookies(context.cookies(), portal=portal, stand_in=stand_in)

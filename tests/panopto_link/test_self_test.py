@@ -48,6 +48,7 @@ CHECKS = [
     "environment",
     "api_credentials",
     "api_mapping",
+    "api_access",
     "api_rest",
 ]
 
@@ -157,8 +158,8 @@ def test_the_command_reports_every_check_and_exits_zero_when_none_fails(connecte
     out = io.StringIO()
     call_command("panopto_check", "--language=en", stdout=out)
     text = out.getvalue()
-    assert "14 checks: 14 passed, 0 warnings, 0 failed." in text
-    assert text.count("[PASS]") == 14
+    assert "15 checks: 15 passed, 0 warnings, 0 failed." in text
+    assert text.count("[PASS]") == 15
     assert "Panopto's JWKS URL" in text and "RS256 key" in text
 
 

@@ -95,7 +95,7 @@ def test_seed_demo_under_production_settings_only_when_forced(settings, capsys):
 
 def test_seed_demo_prints_a_guest_member_and_a_helpdesk_account_without_superuser_rights(capsys):
     """Issue 25 item 11: besides the three, a guest member and the helpdesk role."""
-    from panopto_link.permissions import helpdesk_permissions
+    from panopto_link.permissions.staff import helpdesk_permissions
     from portal.models import User
     from virtualspaces.models import Membership, MembershipRole
 

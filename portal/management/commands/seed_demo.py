@@ -33,7 +33,7 @@ DEMO_STUDENT = "hallgato"
 DEMO_LECTURER = "oktato"
 DEMO_IT_ADMIN = "itadmin"
 # A guest member of the walkthrough course (SPEC §2: vendég tag), and a staff account of the
-# helpdesk group, not a superuser (panopto_link.permissions.HELPDESK_PERMISSIONS).
+# helpdesk group, not a superuser (panopto_link.permissions.staff.HELPDESK_PERMISSIONS).
 DEMO_GUEST = "vendeg"
 DEMO_HELPDESK = "helpdesk"
 SEMESTERS = ("2025/26/2", "2026/27/1")

@@ -1,8 +1,9 @@
 """Issue 24: an administrator made a member (a lecturer who handed the course over) — in the
 admin, by `membership_set`, or by a CSV import in either mode — gets, in the same transaction, a
 job that takes back the Creator role of the space's own folder only; the worker asks
-`permissions.folder_creator_entitlement` when it runs. The calls themselves against the
-stand-in: tests/panopto_link/panopto_api/test_revocation_jobs.py."""
+`permissions.entitlement.folder_creator_entitlement` when it runs. The calls themselves against
+the stand-in: tests/panopto_link/panopto_api/test_revocation_jobs.py (a Creator by launch) and
+test_provision_creators.py (a Creator by provisioning's `_creators` group)."""
 
 import pytest
 from django.db import transaction

@@ -1,7 +1,7 @@
 """Issue 24 item 4: IT's "why can (or can't) X see Y?" page — read from the database (never a
 call to Panopto): the portal's decision, memberships, each folder's state, what Panopto held at
 the last read, launches, pending jobs; with the one action that fixes a mismatch (take it back
-now, or re-check), each queueing a job. Gated by permissions.may_explain_access."""
+now, or re-check), each queueing a job. Gated by permissions.staff.may_explain_access."""
 
 import pytest
 from django.contrib.auth.models import Permission

@@ -142,3 +142,38 @@ def test_the_folders_admin_action_makes_the_administrators_creators(
     assert "Administrators made Creators before their first launch: 2;" in html
     stand_in = Folder.objects.get(context_id=folder.context_id)
     assert creator_group_members(stand_in) == {"OKTATO", "OKTATO2"}
+
+
+def test_an_administrator_made_creator_by_provisioning_loses_creators_when_made_a_member(
+    world, two_admins
+):
+    """Issue 24's role change against the stand-in for a Creator Panopto knows only by the
+    `_creators` group provisioning put them in (SyncExternalUser), never by a launch: made a
+    member, the job takes them out of the group; they enter as Viewer still, the other
+    administrator stays a Creator and the student who entered as Viewer keeps it."""
+    from panopto_link.models import AccessJob, JobState
+    from panopto_link.panopto_api.services import folder_found_in_panopto
+    from tests.panopto_link.panopto_api.test_revocation_jobs import work
+    from virtualspaces.services import membership_set
+
+    _first, second = two_admins
+    run(f"--space={world.course.code}")
+    folder = Folder.objects.get(context_id=world.folder().context_id)
+    folder_found_in_panopto(folder=world.folder(), panopto_id=str(folder.public_id))
+    student = Client(HTTP_ACCEPT_LANGUAGE="en")
+    answer = stand_in_conftest.launch_through_portal(student, world.member, world.course)
+    assert answer.status_code == 303 and role_of("TAG001", folder) == "viewer"
+    assert role_of("OKTATO2", folder) == "creator"
+    assert not folder.accesses.filter(user__username="OKTATO2").exists()  # the group's only
+
+    membership_set(user=second, space=world.course, role=MembershipRole.MEMBER)
+    work()
+
+    job = AccessJob.objects.get(user=second)
+    assert job.state == JobState.DONE, (job.last_error, job.outcome)
+    assert job.outcome[0]["code"] == "creator_taken_back"
+    assert job.outcome[0]["groups"] == f"{folder.context_id}_creators"
+    assert creator_group_members(folder) == {"OKTATO"}
+    assert role_of("OKTATO2", folder) == "viewer"  # no longer a Creator, a Viewer still
+    assert role_of("OKTATO", folder) == "creator"
+    assert role_of("TAG001", folder) == "viewer"

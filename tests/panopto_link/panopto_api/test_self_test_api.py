@@ -170,3 +170,76 @@ def test_a_rest_api_that_does_not_answer_fails_within_the_timeout(stand_in_rest,
 def test_without_the_rest_client_the_rest_check_says_not_configured(stand_in_api):
     result = rest_check()
     assert result.status is Status.PASS and "Not configured" in result.detail
+
+
+# --- the API user's rights for taking access back (UserManagement, AccessManagement) ----------
+
+
+def access_check(plan=None):
+    from panopto_link.panopto_api.self_test_access import access_check_call, access_check_result
+
+    plan = plan or api_check_plan(None)
+    return access_check_result(plan, access_check_call(plan, api_check_call(plan)))
+
+
+def test_the_access_check_reads_the_api_user_and_the_launched_folders_access(stand_in_api):
+    launched()
+    result = access_check()
+    assert result.key == "api_access"
+    assert result.status is Status.PASS, result.detail
+    assert "neptun\\portal-api" in result.detail and "MAT101" in result.detail
+    assert "were not tried" in result.detail
+
+
+def test_the_access_check_reads_the_newest_confirmed_folder_and_finds_a_known_api_user(
+    stand_in_api,
+):
+    from panopto_link.simulator.models import ToolUser
+    from panopto_link.simulator.services import folder_users_grant
+
+    launched("MAT101")
+    confirmed = launched("FIZ101")
+    stand_in = StandInFolder.objects.get(context_id=confirmed.context_id)
+    confirmed.panopto_id = str(stand_in.public_id)
+    confirmed.panopto_checked_at = timezone.now()
+    confirmed.save(update_fields=["panopto_id", "panopto_checked_at"])
+    api_user = ToolUser.objects.create(issuer="", subject="", username="portal-api", name="API")
+    folder_users_grant(folder=stand_in, user_ids=[str(api_user.public_id)], role="creator")
+    result = access_check()
+    assert result.status is Status.PASS, result.detail
+    assert "FIZ101" in result.detail and "(1 grant or group)" in result.detail
+    assert f"found the API user neptun\\portal-api ({api_user.public_id})" in result.detail
+
+
+@pytest.mark.parametrize("call", ["GetUserByKey", "GetFolderAccessDetails"])
+def test_a_refused_call_fails_the_access_check_with_what_to_give_the_api_user(
+    stand_in_api, settings, call
+):
+    launched()
+    settings.PANOPTO_SIM_API_REFUSED = {call}
+    credentials, mapping = checks()
+    assert credentials.status is mapping.status is Status.PASS  # the other calls are answered
+    result = access_check()
+    assert result.status is Status.FAIL
+    assert f"Panopto refused {call} to neptun\\portal-api" in result.detail
+    assert "Access denied" in result.detail
+    assert "administrator's role" in result.action
+
+
+def test_without_a_folder_known_in_panopto_the_access_check_warns(stand_in_api):
+    result = access_check()
+    assert result.status is Status.WARN
+    assert "no such user" in result.detail and "no folder is known" in result.detail
+    assert "again" in result.action
+
+
+def test_the_access_check_is_not_asked_when_the_credentials_fail(stand_in_api):
+    launched()
+    registration_configure(values={"api_application_key": "a-wrong-key"})
+    result = access_check()
+    assert result.status is Status.WARN and "Not checked" in result.detail
+
+
+def test_without_api_settings_the_access_check_passes_as_not_configured(db):
+    result = access_check()
+    assert result.status is Status.PASS and "Not configured" in result.detail

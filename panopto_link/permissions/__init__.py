@@ -5,6 +5,11 @@ privacy level; when a folder may still be given an existing Panopto folder's con
 screens, the click, the authorization, the deep-linking return and the admin all ask these
 functions by name; none re-derives any part of them.
 
+The package's other modules hold the other who-may rules, each a responsibility of its own:
+`permissions.entitlement` (who is still entitled to a folder's access in Panopto, asked when a
+membership ends or a role changes and by the nightly reconciliation) and `permissions.staff`
+(what IT and the helpdesk may do: the self-test, the access jobs, the "why" page).
+
 Pure functions on plain values: no queries, no request.
 """
 
@@ -20,13 +25,7 @@ from panopto_link.lti import claims
 from panopto_link.lti.origins import normalised_url
 from panopto_link.lti.substitution import Variable
 from panopto_link.models import RESERVED_CUSTOM_KEYS, IdentifierKind, PrivacyLevel
-from panopto_link.reasons import (
-    CreatorSyncRefusal,
-    Entitlement,
-    FolderEntitlementFacts,
-    PanoptoReason,
-    PersonalData,
-)
+from panopto_link.reasons import CreatorSyncRefusal, PanoptoReason, PersonalData
 from virtualspaces.models import MembershipRole
 from virtualspaces.permissions import SpaceAccess
 
@@ -407,93 +406,3 @@ def existing_context_may_be_given(*, is_created: bool, context_used: bool) -> bo
     is not created and no launch has named its context id (no message hint issued, no accepted
     launch record). After that Panopto keys a folder by the id, and it never changes."""
     return not is_created and not context_used
-
-
-# --- the registration's self-test (issue 20) -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SelfTestAccess:
-    may_run: bool  # the outbound probes to Panopto and to the portal's own URLs
-    sees_last_report: bool
-
-
-def self_test_access(
-    *, may_view_registration: bool, may_change_registration: bool
-) -> SelfTestAccess:
-    """Running the self-test makes outbound requests, so it takes the right to change the
-    registration (the staff who act on what it finds); staff who may only view the registration
-    see the last report, if one was kept."""
-    return SelfTestAccess(
-        may_run=may_change_registration,
-        sees_last_report=may_view_registration or may_change_registration,
-    )
-
-
-# --- access in Panopto after a membership ends (issue 24) ------------------------------------
-
-
-def folder_entitlement(facts: FolderEntitlementFacts) -> Entitlement | None:
-    """Whether the person is still entitled to enter the folder in Panopto, and why: through
-    the space that owns it (a membership of any role, or the space being public, SPEC §3), or
-    through a course that links it (`names_linked_folder`: a course's members and, for a public
-    course, its guests are sent its linked folders). None: nobody entitles them, and Panopto's
-    access is taken back. The same rule serves a membership's end, the nightly reconciliation
-    and IT's "why" page."""
-    if facts.member_of_owner:
-        return Entitlement.MEMBER_OF_OWNER
-    if facts.owner_public:
-        return Entitlement.PUBLIC_OWNER
-    if facts.member_of_linking_course:
-        return Entitlement.MEMBER_OF_LINKING_COURSE
-    if facts.public_linking_course:
-        return Entitlement.PUBLIC_LINKING_COURSE
-    return None
-
-
-def folder_creator_entitlement(facts: FolderEntitlementFacts) -> Entitlement | None:
-    """SPEC §3: still a Creator of the folder (`panopto_creator_role` of its space), or None."""
-    return Entitlement.ADMINISTRATOR_OF_OWNER if facts.administrator_of_owner else None
-
-
-def may_explain_access(*, is_staff: bool, has_permission: bool) -> bool:
-    """IT's "why can (or can't) X see Y?" page and its actions (revoke now, re-check): staff
-    who may view Panopto access jobs (`panopto_link.view_accessjob`) — the page shows a
-    person's memberships and launches."""
-    return is_staff and has_permission
-
-
-def may_act_on_access(*, is_staff: bool, has_permission: bool) -> bool:
-    """Queueing a job from the admin (retry, revoke now, re-check): staff who may change Panopto
-    access jobs (`panopto_link.change_accessjob`)."""
-    return is_staff and has_permission
-
-
-# --- the helpdesk (issue 25 item 11) ---------------------------------------------------------
-
-HELPDESK_GROUP = "Helpdesk"
-
-# What the helpdesk staff (staff, not superusers) may do in the admin: read what answers "why
-# can (or can't) X get into Y?" and put a missing person into a space (add or change a
-# membership). Not theirs: ending memberships (it takes Panopto access back; a CSV replace needs
-# it too), the registration's settings and self-test (outbound calls), the licence, the signing
-# keys (never even seen), the people's accounts (docs/operations.md, "The helpdesk").
-HELPDESK_PERMISSIONS: tuple[str, ...] = (
-    "portal.view_user",
-    "virtualspaces.view_virtualspace",
-    "virtualspaces.view_membership",
-    "virtualspaces.add_membership",
-    "virtualspaces.change_membership",
-    "panopto_link.view_panoptofolder",
-    "panopto_link.view_folderlink",
-    "panopto_link.view_videolink",
-    "panopto_link.view_panoptolicence",
-    "panopto_link.view_panoptoregistration",
-    "lti_platform.view_launchrecord",
-    "panopto_link.view_accessjob",  # the jobs and the why page; acting on them is IT's
-)
-
-
-def helpdesk_permissions() -> tuple[str, ...]:
-    """The Django permissions ("app_label.codename") of the helpdesk group."""
-    return HELPDESK_PERMISSIONS
