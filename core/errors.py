@@ -40,9 +40,17 @@ def error_page(
     message: str,
     retry_after: int | None = None,
     template: str = "errors/page.html",
+    back: tuple[str, str] | None = None,
 ) -> HttpResponse:
-    """The portal's error page with this status, rendered without touching the database."""
-    context = {"status": status, "title": title, "message": message, "retry_after": retry_after}
+    """The portal's error page with this status, rendered without touching the database.
+    `back` is the URL and text of the way back (the home page when None)."""
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "retry_after": retry_after,
+        "back": back,
+    }
     response = HttpResponse(render_to_string(template, context), status=status)
     response["Cache-Control"] = "no-store"
     if retry_after is not None:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from panopto_link.folder_blocks import folder_blocks
 from panopto_link.models import VideoLink
 from panopto_link.permissions import (
-    REFUSAL_MESSAGES,
     may_manage_videos,
     may_open_videos,
     may_pick_videos,
@@ -22,6 +21,7 @@ from panopto_link.permissions import (
     video_picker_refusal,
 )
 from panopto_link.reasons import PanoptoReason
+from panopto_link.refusals import refusal_message
 from panopto_link.selectors import (
     SpacePanopto,
     request_panopto_setting,
@@ -43,25 +43,30 @@ class SpaceVideos:
     may_open: bool
     may_manage: bool
     refusal: PanoptoReason | None
+    space_type: str  # words the refusal (`refusals.refusal_message`)
     new_tab: bool = False  # "Play" opens Panopto in a new tab (the registration says so)
 
     @property
     def refusal_message(self) -> Promise | None:
         """Why "Play" is not offered, said where the buttons would be."""
-        return REFUSAL_MESSAGES.get(self.refusal) if self.refusal else None
+        return refusal_message(self.refusal, self.space_type)
 
 
 def videos_of(target: SpacePanopto, *, new_tab: bool = False) -> SpaceVideos:
     decision = target.folder.decision
+    space_type = target.space.space_type
     may_pick = may_pick_videos(decision, is_own_folder=True)
     return SpaceVideos(
         videos=space_videos(target.space),
         may_pick=may_pick,
         shows_picker=shows_video_picker(target.access),
-        picker_refusal=None if may_pick else REFUSAL_MESSAGES.get(video_picker_refusal(decision)),
+        picker_refusal=(
+            None if may_pick else refusal_message(video_picker_refusal(decision), space_type)
+        ),
         may_open=may_open_videos(decision),
         may_manage=may_manage_videos(target.access),
         refusal=decision.refusal,
+        space_type=space_type,
         new_tab=new_tab,
     )
 

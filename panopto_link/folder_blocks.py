@@ -218,16 +218,16 @@ class Words:
             return self.as_creator
         return self.as_guest if decision.is_guest else self.as_viewer
 
-    def reason(self, decision: FolderDecision, openers: list) -> str:
+    def reason(self, entry: FolderEntry, openers: list) -> str:
         """Why an inactive button takes nobody in, as the text beside it; a folder waiting for
         its administrators' first visit names them, as the Panopto page does."""
-        if decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED and openers:
+        if entry.decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED and openers:
             return ngettext(
                 "Available once %(names)s has opened the Panopto folder.",
                 "Available once one of %(names)s has opened the Panopto folder.",
                 len(openers),
             ) % {"names": people_sentence(openers)}
-        return str(decision.message or "")
+        return str(entry.message or "")
 
     def first_visit_of(self, entry: FolderEntry) -> str:
         if entry.is_linked:
@@ -342,7 +342,7 @@ class FolderBlocks:
             new_tab=self.setting.opens_in_new_tab,
             compact=compact,
             recordings=recording_lines(shown, self.short_date, self.zone),
-            reason="" if decision.active else self.words.reason(decision, openers or []),
+            reason="" if decision.active else self.words.reason(entry, openers or []),
         )
 
     def render(self, template: str, context: dict) -> SafeString:

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,8 +37,8 @@ from panopto_link.lti_platform.api import (
     receive_content,
 )
 from panopto_link.models import VideoLink
-from panopto_link.permissions import REFUSAL_MESSAGES, may_manage_videos, panopto_shown
-from panopto_link.reasons import PanoptoReason
+from panopto_link.permissions import may_manage_videos, panopto_shown
+from panopto_link.refusals import refusal_message
 from panopto_link.selectors import (
     FolderEntry,
     FolderRow,
@@ -50,8 +50,9 @@ from panopto_link.selectors import (
     user_semesters,
 )
 from panopto_link.video_linking import LinkingOutcome, item_refusal_message, linking_messages
-from virtualspaces.models import SpaceType
+from virtualspaces.models import SpaceType, VirtualSpace
 from virtualspaces.semesters import current_semester
+from virtualspaces.words import ByType
 
 # --- launches --------------------------------------------------------------------------------
 
@@ -93,11 +94,7 @@ def _launch(
                 "entry": entry,
                 "decision": entry.decision,
                 "enter_as": Words().enter_as(entry.decision),
-                "message": (
-                    REFUSAL_MESSAGES.get(refusal.reason)
-                    if isinstance(refusal.reason, PanoptoReason)
-                    else None
-                ),
+                "message": refusal_message(refusal.reason, entry.owner.space_type),
             },
             status=HTTPStatus.FORBIDDEN,
         )
@@ -170,11 +167,21 @@ def open_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpRespon
 VIDEO_MOVES = {"up": -1, "down": 1}
 
 
-def _may_not_manage() -> HttpResponse:
+MAY_NOT_MANAGE = ByType(
+    teaching=pgettext_lazy("subject or course", "Only the lecturer manages the space's videos."),
+    other=pgettext_lazy("other space", "Only the space's administrator manages its videos."),
+)
+
+
+def _may_not_manage(space: VirtualSpace) -> HttpResponse:
     return error_page(
         status=HTTPStatus.FORBIDDEN,
         title=_("Access denied"),
-        message=_("Only the space's administrator manages its videos."),
+        message=str(MAY_NOT_MANAGE.of(space.space_type)),
+        back=(
+            reverse("virtualspaces:space_home", args=[space.pk]),
+            _("Back to the space (%(space)s)") % {"space": space.name},
+        ),
     )
 
 
@@ -189,7 +196,7 @@ def manage_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
     administrator only (403 for anyone else who sees the space)."""
     found = access_video(request, space_pk, video_pk)
     if not may_manage_videos(found.target.access):
-        return _may_not_manage()
+        return _may_not_manage(found.target.space)
     action = request.POST.get("action")
     if action == "remove":
         services.video_remove(video=found.video)
@@ -216,7 +223,7 @@ def remove_video(request: HttpRequest, space_pk: int, video_pk: int) -> HttpResp
     `manage_video`."""
     found = access_video(request, space_pk, video_pk)
     if not may_manage_videos(found.target.access):
-        return _may_not_manage()
+        return _may_not_manage(found.target.space)
     return render(
         request,
         "panopto_link/remove_video.html",

@@ -33,7 +33,7 @@ class VirtualSpace(models.Model):
         _("code"),
         max_length=64,
         unique=True,
-        help_text=_("The space's code in the portal, e.g. BMEVIAUAC01 or BMEVIAUAC01-E1."),
+        help_text=_("The space's code in the portal, e.g. NPUINF101 or NPUINF101-EA-2026-27-1."),
     )
     space_type = models.CharField(_("type"), max_length=16, choices=SpaceType.choices)
     semester = models.CharField(

@@ -5,14 +5,17 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 
 from virtualspaces.models import MembershipRole
+from virtualspaces.words import role_label
 
 
 @dataclass(frozen=True)
 class SpaceAccess:
-    """A user's standing in one space: their membership role, or guest of a public space."""
+    """A user's standing in one space: their membership role, or guest of a public space.
+    `space_type` words the role (a subject's administrator is its lecturer: `role_label`)."""
 
     membership_role: str | None
     is_public: bool
+    space_type: str
 
     @property
     def is_visible(self) -> bool:
@@ -25,8 +28,8 @@ class SpaceAccess:
 
     @property
     def role_label(self) -> str | Promise | None:
-        """The membership role as people read it; None for a guest."""
-        return MembershipRole(self.membership_role).label if self.membership_role else None
+        """The membership role as people read it in this space; None for a guest."""
+        return role_label(self.membership_role, self.space_type) if self.membership_role else None
 
     @property
     def is_guest(self) -> bool:

@@ -30,7 +30,7 @@ def access_of(space: VirtualSpace) -> SpaceAccess:
     """The user's standing in a space read through `with_user_role`."""
     # The annotation is not a model field: typed as the subquery's value, a role or None.
     role: str | None = getattr(space, "user_role", None)
-    return SpaceAccess(membership_role=role, is_public=space.is_public)
+    return SpaceAccess(membership_role=role, is_public=space.is_public, space_type=space.space_type)
 
 
 # --- page-shaped reads -------------------------------------------------------------------------

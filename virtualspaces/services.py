@@ -130,7 +130,8 @@ ROLE_ALIASES = {
     "administrator": MembershipRole.ADMINISTRATOR,
     "admin": MembershipRole.ADMINISTRATOR,
     "adminisztrátor": MembershipRole.ADMINISTRATOR,
-    "oktató": MembershipRole.ADMINISTRATOR,  # the Hungarian label (docs/glossary.md)
+    "oktató": MembershipRole.ADMINISTRATOR,  # a subject's or course's (docs/glossary.md)
+    "oktató vagy adminisztrátor": MembershipRole.ADMINISTRATOR,  # the Hungarian label
     "member": MembershipRole.MEMBER,
     "tag": MembershipRole.MEMBER,
     "guest_member": MembershipRole.GUEST_MEMBER,

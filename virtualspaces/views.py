@@ -12,6 +12,7 @@ from virtualspaces.access import access_space
 from virtualspaces.elements import home_breadcrumbs, home_elements
 from virtualspaces.selectors import access_of, space_members
 from virtualspaces.selectors import public_spaces as public_spaces_selector
+from virtualspaces.words import space_words
 
 PUBLIC_SPACES_PER_PAGE = 25
 
@@ -35,6 +36,7 @@ def space_home(request: HttpRequest, pk: int) -> HttpResponse:
         "breadcrumbs": home_breadcrumbs(request, home),
         "elements": elements,
         "members": space_members(home.space),
+        "words": space_words(home.space.space_type),
     }
     return render(request, "virtualspaces/space_home.html", context)
 

@@ -31,7 +31,7 @@ class WhyForm(forms.Form):
         help_text=_("The person's username in the portal (e.g. a Neptun code)."),
     )
     space = forms.CharField(
-        label=_("Space"), max_length=64, help_text=_("The space's code, e.g. BMEVIAUAC01.")
+        label=_("Space"), max_length=64, help_text=_("The space's code, e.g. NPUINF101.")
     )
 
     def clean_person(self):

@@ -41,37 +41,6 @@ class PanoptoRole(StrEnum):
         return _("Creator") if self is PanoptoRole.CREATOR else _("Viewer")
 
 
-# Why a folder's link is hidden or inactive, in the order SPEC §3 checks them, and what the
-# person is told.
-REFUSAL_MESSAGES: dict[PanoptoReason, Promise] = {
-    PanoptoReason.NO_LICENCE: _("The institute has no valid Panopto licence."),
-    PanoptoReason.NOT_VISIBLE: _("This virtual space does not exist or is not available to you."),
-    PanoptoReason.REGISTRATION_INCOMPLETE: _(
-        "Panopto is not available yet: the Panopto connection of the portal is not fully "
-        "configured. Please contact the IT administrators."
-    ),
-    PanoptoReason.FOLDER_DISABLED: _(
-        "Panopto is not available for this virtual space: its Panopto folder is not enabled."
-    ),
-    PanoptoReason.CONTEXT_NOT_CREATED: _(
-        "Available once the space's administrator has opened the Panopto folder."
-    ),
-    PanoptoReason.CONTEXT_MISSING_IN_PANOPTO: _(
-        "Not created in Panopto: Panopto does not have this space's folder. It is available "
-        "again once the space's administrator has opened it again."
-    ),
-    PanoptoReason.NOT_VIDEO_PICKER: _("Only the space's administrator adds videos."),
-    PanoptoReason.IDENTIFIER_MISSING: _(
-        "Panopto cannot recognise you yet: your account has no identifier for Panopto (such as "
-        "a Neptun code). Please contact the IT administrators."
-    ),
-    PanoptoReason.PICKER_BEFORE_CONTEXT: _(
-        "Open the space's Panopto folder first (Continue to the Panopto system): your first "
-        "visit creates it, and then you can add its recordings here."
-    ),
-}
-
-
 def panopto_shown(*, licence_valid: bool) -> bool:
     """SPEC §3, first row: without a valid licence the portal shows nothing of Panopto — no menu
     item, no Panopto page, no element on a Home screen — and its launch URLs answer 404."""
@@ -116,10 +85,6 @@ class FolderDecision:
     is_guest: bool
     refusal: PanoptoReason | None
     creates_context: bool = False
-
-    @property
-    def message(self) -> Promise | None:
-        return REFUSAL_MESSAGES.get(self.refusal) if self.refusal else None
 
 
 def decide_folder(

@@ -3,6 +3,8 @@ read), its videos, its semesters, and the facts the admin asks of used context i
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 from core.users import UserRef
 from panopto_link.lti_platform.api import client_issued, context_launched
 from panopto_link.models import (
@@ -17,6 +19,7 @@ from panopto_link.permissions import (
     FolderFacts,
     decide_folder,
 )
+from panopto_link.refusals import refusal_message
 from panopto_link.selectors.setting import PanoptoSetting
 from virtualspaces.models import VirtualSpace
 from virtualspaces.permissions import SpaceAccess
@@ -30,6 +33,12 @@ class FolderEntry:
     folder: PanoptoFolder | None  # None until the folder row is first needed
     decision: FolderDecision
     is_linked: bool = False
+
+    @property
+    def message(self) -> Promise | None:
+        """Why the link is hidden or inactive, naming who runs the folder's space in the words
+        of its type (`refusals.refusal_message`); None when it is active."""
+        return refusal_message(self.decision.refusal, self.owner.space_type)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def decided_space(
 ) -> SpacePanopto:
     """One space's folders decided for the user whose role in it is `course_role`, with its
     links and the user's role in each linked space."""
-    access = SpaceAccess(course_role, space.is_public)
+    access = SpaceAccess(course_role, space.is_public, space.space_type)
 
     def decide(administers: bool, folder: PanoptoFolder | None) -> FolderDecision:
         return decide_folder(
@@ -89,7 +98,7 @@ def decided_space(
     for link, linked_role in links:
         owner = link.linked_space
         folder = _folder_of(owner)
-        administers = SpaceAccess(linked_role, owner.is_public).is_administrator
+        administers = SpaceAccess(linked_role, owner.is_public, owner.space_type).is_administrator
         linked.append(
             FolderEntry(
                 owner=owner, folder=folder, decision=decide(administers, folder), is_linked=True

@@ -3,14 +3,28 @@
 
 from django import template
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from panopto_link.folder_blocks import folder_blocks, people_sentence
 from panopto_link.selectors import FolderEntry, FolderRow
 from virtualspaces.models import VirtualSpace
+from virtualspaces.words import ByType
 
 register = template.Library()
+
+# A waiting folder whose space has nobody to open it, in the words of the space's type.
+NOBODY_OPENED = ByType(
+    teaching=pgettext_lazy(
+        "subject or course",
+        "Nobody has opened this folder yet. You need not do anything: it becomes available "
+        "after the lecturer's first visit.",
+    ),
+    other=pgettext_lazy(
+        "other space",
+        "Nobody has opened this folder yet. You need not do anything: it becomes available "
+        "after the first visit of the space's administrator.",
+    ),
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -31,12 +45,7 @@ def waiting_note(row: FolderRow) -> str:
     """Why a folder waits, naming who opens it, and that the user need do nothing."""
     count = len(row.administrators)
     if not count:
-        return str(
-            _(
-                "Nobody has opened this folder yet. You need not do anything: it becomes "
-                "available after the first visit of the space's administrator."
-            )
-        )
+        return str(NOBODY_OPENED.of(row.owner.space_type))
     return ngettext(
         "%(names)s has not opened this folder yet. You need not do anything: it becomes "
         "available after their first visit.",

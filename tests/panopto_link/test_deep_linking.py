@@ -152,8 +152,14 @@ def test_members_cannot_manage_videos_and_administrators_can(client, world):
     second = VideoLink.objects.create(space=world.course, title="B", url=VIDEO_URL, position=2)
     client.force_login(world.member)
     url = f"/panopto/videos/{world.course.pk}/{second.pk}/manage/"
-    # A member sees the space, so the refusal is a 403 (not the 404 of "not yours").
-    assert client.post(url, {"action": "up"}).status_code == 403
+    # A member sees the space, so the refusal is a 403 (not the 404 of "not yours"), which
+    # names who manages the videos and leads back to the space (issue 25 item 12).
+    refusal = client.post(url, {"action": "up"}, HTTP_ACCEPT_LANGUAGE="hu")
+    assert refusal.status_code == 403
+    document = parse(refusal)
+    assert "A tér videóit csak a tér oktatója kezelheti." in document.text
+    back = document.find("a", href=f"/spaces/{world.course.pk}/")
+    assert back is not None and back.text == f"Vissza a térhez ({world.course.name})"
     client.force_login(world.public_guest)
     assert client.post(url, {"action": "remove"}).status_code == 403
     world.course.is_public = False

@@ -12,6 +12,7 @@ from django.utils import timezone
 from panopto_link.lti import claims
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.models import FolderState
+from tests.html import parse
 from tests.lti_tool import (
     CLIENT_ID,
     DEPLOYMENT_ID,
@@ -142,7 +143,9 @@ def test_refused_click_shows_the_reason_instead_of_redirecting(client, world):
     client.force_login(world.member)
     response = client.post(f"/panopto/launch/{world.course.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
-    assert "administrator has opened the Panopto folder" in response.content.decode()
+    assert "Available once the lecturer has opened the Panopto folder" in response.content.decode()
+    back = parse(response).find("a", href=f"/spaces/{world.course.pk}/")
+    assert back is not None and back.text == f"Back to the space ({world.course.name})"
     record = LaunchRecord.objects.get(stage=LaunchStage.INITIATION)
     assert (record.outcome, record.reason) == (LaunchOutcome.REFUSED, "context_not_created")
 

@@ -82,7 +82,8 @@ def test_ready_folders_are_grouped_by_type_in_the_portals_order(client, student)
     assert headings == ["Subjects (1)", "Courses (1)", "Other spaces (1)"]
     assert rows(document) == [subject.code, course.code, other.code]
     roles = [row.find(class_="badge--role").text for row in document.find_all(data_standing=True)]
-    assert roles == ["Administrator", "Member", "Guest member"]  # badges: capitalised (glossary)
+    # Badges capitalised (glossary); a subject's administrator is its lecturer (issue 25 item 12).
+    assert roles == ["Lecturer", "Member", "Guest member"]
 
 
 def test_hungarian_group_titles(client, student):

@@ -7,7 +7,6 @@ from panopto_link.lti.substitution import Variable
 from panopto_link.models import IdentifierKind, PrivacyLevel
 from panopto_link.permissions import (
     NEW_FOLDER,
-    REFUSAL_MESSAGES,
     ConfigurationFix,
     FolderFacts,
     FolderStanding,
@@ -37,7 +36,8 @@ from panopto_link.permissions import (
     video_picker_refusal,
 )
 from panopto_link.reasons import PanoptoReason, PersonalData
-from virtualspaces.models import MembershipRole
+from panopto_link.refusals import REFUSAL_MESSAGES, refusal_message
+from virtualspaces.models import MembershipRole, SpaceType
 from virtualspaces.permissions import SpaceAccess
 
 COMPLETE = RegistrationFacts(is_enabled=True, missing_fields=())
@@ -47,11 +47,11 @@ CREATED = FolderFacts(is_enabled=True, is_created=True)
 NOT_CREATED = FolderFacts(is_enabled=True, is_created=False)
 FOLDER_OFF = FolderFacts(is_enabled=False, is_created=True)
 
-ADMIN = SpaceAccess(membership_role="administrator", is_public=False)
-MEMBER = SpaceAccess(membership_role="member", is_public=False)
-GUEST_MEMBER = SpaceAccess(membership_role="guest_member", is_public=False)
-PUBLIC_GUEST = SpaceAccess(membership_role=None, is_public=True)
-OUTSIDER = SpaceAccess(membership_role=None, is_public=False)
+ADMIN = SpaceAccess(membership_role="administrator", is_public=False, space_type="course")
+MEMBER = SpaceAccess(membership_role="member", is_public=False, space_type="course")
+GUEST_MEMBER = SpaceAccess(membership_role="guest_member", is_public=False, space_type="course")
+PUBLIC_GUEST = SpaceAccess(membership_role=None, is_public=True, space_type="course")
+OUTSIDER = SpaceAccess(membership_role=None, is_public=False, space_type="course")
 USERS = {
     "administrator": ADMIN,
     "member": MEMBER,
@@ -101,7 +101,7 @@ def test_missing_configuration_shows_an_inactive_link_saying_what_is_missing(
     decision = decide(USERS[who], registration=registration, folder=folder)
     assert decision.shown and not decision.active
     assert decision.refusal is refusal and not refused_as_not_found(refusal)
-    assert decision.message == REFUSAL_MESSAGES[refusal]
+    assert refusal_message(refusal, SpaceType.COURSE) == REFUSAL_MESSAGES[refusal]
 
 
 def test_administrator_creates_the_context_on_the_first_click():
@@ -115,7 +115,11 @@ def test_others_wait_until_the_context_exists(who):
     decision = decide(USERS[who], folder=NOT_CREATED)
     assert decision.shown and not decision.active and not decision.creates_context
     assert decision.refusal is PanoptoReason.CONTEXT_NOT_CREATED
-    assert "administrator has opened" in str(decision.message)
+    # Told in the words of the space's type (issue 25 item 12).
+    assert "lecturer has opened" in str(refusal_message(decision.refusal, SpaceType.COURSE))
+    assert "lecturer has opened" in str(refusal_message(decision.refusal, SpaceType.SUBJECT))
+    other = str(refusal_message(decision.refusal, SpaceType.OTHER))
+    assert "space's administrator has opened" in other
 
 
 def test_a_folder_without_a_row_counts_as_not_created_and_enabled():

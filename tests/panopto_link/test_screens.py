@@ -36,7 +36,7 @@ TEXT = {
     },
     "not created": {
         "hu": "Akkor érhető el, ha a tér oktatója már megnyitotta a Panopto-mappát.",
-        "en": "Available once the space's administrator has opened the Panopto folder.",
+        "en": "Available once the lecturer has opened the Panopto folder.",
     },
     "creator": {"hu": "Létrehozóként lép be.", "en": "You will enter as a Creator."},
     "viewer": {"hu": "Megtekintőként lép be.", "en": "You will enter as a Viewer."},

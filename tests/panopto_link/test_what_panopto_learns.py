@@ -13,8 +13,8 @@ from django.test import Client
 from panopto_link.lti import claims
 from panopto_link.lti_platform.models import LaunchOutcome, LaunchRecord, LaunchStage
 from panopto_link.models import IdentifierKind, PrivacyLevel, VideoLink
-from panopto_link.permissions import REFUSAL_MESSAGES
 from panopto_link.reasons import PanoptoReason
+from panopto_link.refusals import REFUSAL_MESSAGES
 from tests.lti_tool import form_fields, query, run_launch
 
 pytestmark = pytest.mark.django_db

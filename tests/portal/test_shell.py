@@ -70,3 +70,14 @@ def test_every_admin_list_and_add_page_renders(admin_client, model):
     assert admin_client.get(f"/admin/{model}/").status_code == 200
     add = admin_client.get(f"/admin/{model}/add/")
     assert add.status_code in {200, 403}
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_admins_theme_switch_is_called_temavaltas_in_hungarian(client, admin_user, signed_in):
+    """Django's own Hungarian says "Téma váltás"; the portal's catalogue says "Témaváltás" (issue
+    25 item 12, docs/glossary.md), signed out (the sign-in page) and signed in."""
+    if signed_in:
+        client.force_login(admin_user)
+    page = client.get("/admin/", follow=True, HTTP_ACCEPT_LANGUAGE="hu").content.decode()
+    assert "Témaváltás (jelenleg: automatikus)" in page
+    assert "Témaváltás (jelenleg: sötét)" in page and "Téma váltás" not in page

@@ -88,6 +88,51 @@ def test_hungarian_home_screen(client, licence, registration):
     assert document.find("h2", id="panopto-element-heading").text == "Panopto előadásfelvételek"
 
 
+# Issue 25 item 12: who runs a subject or a course is its lecturer (oktató), who runs any other
+# space (a choir, a research group) its administrator (adminisztrátor).
+TEACHING_HU = ("Oktató", "Oktatók", "A tér oktatói", "A tér oktatói még nem írtak leírást.")
+SPACE_ADMINISTRATOR_WORDS = {
+    (SpaceType.SUBJECT, "hu"): TEACHING_HU,
+    (SpaceType.COURSE, "hu"): TEACHING_HU,
+    (SpaceType.OTHER, "hu"): (
+        "Adminisztrátor",
+        "Adminisztrátorok",
+        "A tér adminisztrátorai",
+        "A tér adminisztrátorai még nem írtak leírást.",
+    ),
+    (SpaceType.COURSE, "en"): (
+        "Lecturer",
+        "Lecturers",
+        "Taught by",
+        "The space's lecturers have not written a description yet.",
+    ),
+    (SpaceType.OTHER, "en"): (
+        "Administrator",
+        "Administrators",
+        "Administered by",
+        "The space's administrators have not written a description yet.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("space_type", "language"), list(SPACE_ADMINISTRATOR_WORDS))
+def test_the_space_administrator_is_named_by_the_spaces_type(
+    client, licence, registration, space_type, language
+):
+    badge, count, heading, no_description = SPACE_ADMINISTRATOR_WORDS[space_type, language]
+    extra = {"semester": "2026/27/1"} if space_type == SpaceType.COURSE else {}
+    space = SpaceFactory(space_type=space_type, description="", **extra)
+    administrator = UserFactory()
+    MembershipFactory(user=administrator, space=space, role=MembershipRole.ADMINISTRATOR)
+    client.force_login(administrator)
+    document = home(client, space, language)
+    assert document.find(class_="badge--role").text == badge
+    assert document.find("dl", class_="counts").find("dt").text == count
+    assert heading in [h3.text for h3 in document.find_all("h3")]
+    about = document.find("section", aria_labelledby="about-heading")
+    assert about.find("p", class_="muted").text == no_description
+
+
 def test_guest_of_a_public_space_is_told_so_and_sees_the_panopto_element_as_guest(
     client, licence, registration
 ):
@@ -222,7 +267,7 @@ def test_entering_a_public_space_from_the_list_shows_its_home_screen_as_guest(
     assert document.find("h1").text == space.name
     assert document.find(class_="badge--guest") is not None
     reason = document.find("span", class_="launch-reason")
-    assert reason.text == "Available once the space's administrator has opened the Panopto folder."
+    assert reason.text == "Available once the lecturer has opened the Panopto folder."
 
 
 # --- the way back from a Home screen -----------------------------------------------------------

@@ -13,18 +13,19 @@ from django.utils.translation import override as translation_override
 
 from panopto_link.models import FolderState, PanoptoFolder
 from panopto_link.permissions import (
-    REFUSAL_MESSAGES,
     FolderFacts,
     FolderStanding,
     folder_standing,
 )
 from panopto_link.reasons import PanoptoReason as Reason
+from panopto_link.refusals import refusal_message
 from panopto_link.selectors.spaces import _facts
 from panopto_link.services import folder_mark_created
 from panopto_link.simulator.models import Folder as StandInFolder
 from tests.factories import FolderFactory, SpaceFactory
 from tests.metrics import Counted
 from tests.panopto_link.test_permissions import ADMIN, MEMBER, decide
+from virtualspaces.models import SpaceType
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -192,7 +193,7 @@ def test_members_are_told_not_created_in_panopto_and_wait():
     assert not decision.active and decision.shown
     assert decision.refusal is Reason.CONTEXT_MISSING_IN_PANOPTO
     assert folder_standing(decision) is FolderStanding.WAITING
-    assert "Not created in Panopto" in str(REFUSAL_MESSAGES[decision.refusal])
+    assert "Not created in Panopto" in str(refusal_message(decision.refusal, SpaceType.COURSE))
 
 
 def test_the_administrator_may_open_it_again_which_creates_it():
@@ -231,6 +232,6 @@ def test_a_members_home_screen_says_not_created_in_panopto(
     document = parse(response.content)
     block = folder_block(document, folder.space, folder.space)
     with translation_override(language):
-        message = str(REFUSAL_MESSAGES[Reason.CONTEXT_MISSING_IN_PANOPTO])
+        message = str(refusal_message(Reason.CONTEXT_MISSING_IN_PANOPTO, folder.space.space_type))
     assert message.startswith(text)
     assert_inactive_with_message(document, block, message)
