@@ -5,7 +5,7 @@ start"). The admin's *Panopto folders* → *This term's overview* shows and does
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.templatetags.people import person_name
+from core.names import person_name
 from panopto_link.selectors import overview_semester, term_overview
 from panopto_link.staff import term_reminders_send
 from virtualspaces.models import VirtualSpace
