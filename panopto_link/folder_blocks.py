@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import short_date_formatter
-from core.templatetags.people import person_name
+from core.names import person_name
 from core.urls import url_maker
 from panopto_link.models import FolderState, PanoptoRegistration
 from panopto_link.panopto_api.recordings import RecentRecording, recent_recordings

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.templatetags.people import person_name
+from core.names import person_name
 from panopto_link.permissions.staff import HELPDESK_GROUP, helpdesk_permissions
 from panopto_link.selectors import LecturerFolders
 

@@ -10,8 +10,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = (
         "username",
         "neptun_code",
-        "last_name",
-        "first_name",
+        "full_name",
         "email",
         "is_staff",
         "is_active",
@@ -27,6 +26,12 @@ class UserAdmin(DjangoUserAdmin):
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Panopto"), {"fields": ("neptun_code", "lti_subject")}),
     )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        """One column in the order of the admin's language (Kovács Hanna; Hanna Kovács), as the
+        portal's pages write names, rather than a family-name and a given-name column."""
+        return obj.get_full_name()
 
 
 @admin.register(ExternalIdentity)

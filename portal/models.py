@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.names import full_name
+
 # A Neptun code is six letters and digits (ABC123); a directory identifier may be longer and
 # carry dots, hyphens and underscores. No spaces: it is what Panopto matches accounts on.
 directory_identifier = RegexValidator(
@@ -58,9 +60,15 @@ class User(AbstractUser):
             )
         ]
 
+    def get_full_name(self) -> str:
+        """The full name in the order of the active language: family name first in Hungarian
+        (`core.names`). Django's own puts the given name first whatever the language, and its
+        admin, widgets and e-mails name a user by it or by `__str__`."""
+        return full_name(self.first_name, self.last_name)
+
     def __str__(self) -> str:
-        full_name = self.get_full_name()
-        return f"{full_name} ({self.username})" if full_name else self.username
+        name = self.get_full_name()
+        return f"{name} ({self.username})" if name else self.username
 
 
 class ExternalIdentity(models.Model):

@@ -1,20 +1,15 @@
 """`{{ user|person_name }}`: a person's name in the order of the page's language — family name
-first in Hungarian ("Szabó Gábor"), given name first in English ("Gábor Szabó")."""
+first in Hungarian ("Szabó Gábor"), given name first in English ("Gábor Szabó"); the rule is
+`core.names`, which the admin and the launch's `name` claim follow too."""
 
 from django import template
-from django.utils.translation import get_language
+
+from core import names
 
 register = template.Library()
-
-FAMILY_NAME_FIRST = {"hu"}
 
 
 @register.filter
 def person_name(user) -> str:
     """The user's name as the current language writes it; the user name when none is known."""
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if not (first or last):
-        return user.get_username()
-    language = (get_language() or "").split("-")[0]
-    parts = [last, first] if language in FAMILY_NAME_FIRST else [first, last]
-    return " ".join(part for part in parts if part)
+    return names.person_name(user)

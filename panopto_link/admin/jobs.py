@@ -68,7 +68,7 @@ class AccessJobAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "kind",
-        "person",
+        "person_named",
         "space_code",
         "reason",
         "state",
@@ -78,13 +78,14 @@ class AccessJobAdmin(ReadOnlyAdmin):
     )
     list_filter = ("state", "kind", "reason")
     search_fields = ("person", "panopto_username", "space_code")
+    list_select_related = ("user",)
     list_per_page = 50
     date_hierarchy = "created_at"
     actions = ("retry_jobs",)
     fields = (
         "kind",
         "reason",
-        "person",
+        "person_named",
         "panopto_username",
         "space_code",
         "folders_listed",
@@ -97,6 +98,10 @@ class AccessJobAdmin(ReadOnlyAdmin):
         "finished_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("person"), ordering="person")
+    def person_named(self, obj: AccessJob) -> str:
+        return obj.person_named
 
     @admin.display(description=_("last error"))
     def short_error(self, obj: AccessJob) -> str:

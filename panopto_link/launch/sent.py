@@ -43,7 +43,11 @@ def institutional_identifier(user: PortalUser, identifier_kind: str) -> str:
 
 def launch_user(user: PortalUser, registration: PanoptoRegistration) -> LaunchUser:
     """The user as Panopto sees them: the opaque `sub` always; name, e-mail address and the
-    institutional identifier as the privacy level releases them (`permissions`)."""
+    institutional identifier as the privacy level releases them (`permissions`). `name` is the
+    full name "ordered according to the End-User's locale" (OIDC Core §5.1): in the order of the
+    language the launch sends as `locale` (`core.names`: Kovács Hanna in Hungarian), as Moodle
+    orders its full name by the language; `given_name` and `family_name` carry the two parts,
+    which is what a tool that keeps them apart (Panopto: FirstName, LastName) reads."""
     released = released_personal_data(registration.privacy_level)
     send_name = PersonalData.NAME in released
     send_email = PersonalData.EMAIL in released

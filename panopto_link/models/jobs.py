@@ -109,7 +109,13 @@ class AccessJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.person} ({self.space_code})"
+        return f"{self.get_kind_display()}: {self.person_named} ({self.space_code})"
+
+    @property
+    def person_named(self) -> str:
+        """Who the job is for in the reader's language order (Kovács Hanna; Hanna Kovács) while
+        they have an account; after it is deleted, as the job was written."""
+        return str(self.user) if self.user_id is not None and self.user else self.person
 
     @property
     def is_finished(self) -> bool:

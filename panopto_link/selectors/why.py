@@ -99,7 +99,9 @@ def explain(*, user: PortalUser, space: VirtualSpace) -> Why | None:
     memberships = tuple(
         Membership.objects.filter(user_id=user.pk).select_related("space").order_by("space__code")
     )
-    pending = tuple(AccessJob.objects.filter(user_id=user.pk, state=JobState.PENDING))
+    pending = tuple(
+        AccessJob.objects.filter(user_id=user.pk, state=JobState.PENDING).select_related("user")
+    )
     return Why(
         user=user,
         space=space,

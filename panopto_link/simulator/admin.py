@@ -3,6 +3,7 @@ it created, who may enter them (user grants and external groups) and the users i
 data only ever changes through launches and its API."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from panopto_link.simulator.models import (
     ExternalGroup,
@@ -60,7 +61,21 @@ class ExternalGroupAdmin(ReadOnlyAdmin):
 
 @admin.register(ToolUser)
 class ToolUserAdmin(ReadOnlyAdmin):
-    list_display = ("username", "name", "issuer", "public_id", "last_launch_at")
-    search_fields = ("username", "name", "subject")
-    fields = ("public_id", "username", "name", "email", "issuer", "subject", "last_launch_at")
+    list_display = ("username", "display_name", "issuer", "public_id", "last_launch_at")
+    search_fields = ("username", "first_name", "last_name", "name", "subject")
+    fields = (
+        "public_id",
+        "username",
+        "first_name",
+        "last_name",
+        "name",
+        "email",
+        "issuer",
+        "subject",
+        "last_launch_at",
+    )
     readonly_fields = fields
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def display_name(self, obj: ToolUser) -> str:
+        return obj.display_name

@@ -9,11 +9,15 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Plain http(s) URLs, single-label host names included: the tests' portal is http://testserver,
 # which Django's URLValidator refuses.
 http_url = RegexValidator(r"^https?://[^\s/?#]+(/\S*)?$", _("Enter an http:// or https:// URL."))
+
+# The stand-in's page languages that write the family name first.
+FAMILY_NAME_FIRST = frozenset({"hu"})
 
 
 class PlatformRegistration(models.Model):
@@ -119,7 +123,18 @@ class ToolUser(models.Model):
             "override's custom parameter, else lis.person_sourcedid."
         ),
     )
-    name = models.CharField(_("name"), max_length=300, blank=True)
+    # Panopto keeps a person's given and family names apart (its `User`: FirstName, LastName;
+    # `SyncExternalUser(firstName, lastName)`), filled from a launch's `given_name` and
+    # `family_name`; `name` is the launch's full name as it arrived, only shown when the two
+    # parts are missing (docs/connecting-panopto.md, section 5, "Names").
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    name = models.CharField(
+        _("full name as sent"),
+        max_length=300,
+        blank=True,
+        help_text=_("The launch's name claim, as the platform ordered it."),
+    )
     email = models.EmailField(_("e-mail address"), blank=True)
     last_launch_at = models.DateTimeField(_("last launch"), default=timezone.now)
 
@@ -135,7 +150,17 @@ class ToolUser(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.subject
+        return self.display_name or self.username or self.subject
+
+    @property
+    def display_name(self) -> str:
+        """The name the stand-in's pages show: the given and family names in the order of the
+        page's language (family name first in Hungarian), never the platform's order of the
+        `name` claim; that claim only when the two parts are missing."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        language = (get_language() or "").split("-")[0]
+        parts = [last, first] if language in FAMILY_NAME_FIRST else [first, last]
+        return " ".join(part for part in parts if part) or self.name.strip()
 
 
 class FolderRole(models.TextChoices):

@@ -121,6 +121,8 @@ def _launch_user(*, body: Mapping, username: str) -> ToolUser:
     Panopto matches a launch to an account by username; else a new user."""
     wanted = {
         "username": username,
+        "first_name": str(body.get("given_name") or "")[:150],
+        "last_name": str(body.get("family_name") or "")[:150],
         "name": str(body.get("name") or "")[:300],
         "email": str(body.get("email") or "")[:254],
         "last_launch_at": timezone.now(),
@@ -257,15 +259,21 @@ def user_sync_external(
     the provider's external groups **replaced** by the groups named (names of groups Panopto
     does not have are passed over). Other groups are left alone."""
     user = ToolUser.objects.select_for_update().filter(username=username).order_by("pk").first()
-    name = f"{first_name} {last_name}".strip()[:300]
+    first_name, last_name = first_name.strip()[:150], last_name.strip()[:150]
     if user is None:
         user = ToolUser.objects.create(
-            issuer="", subject="", username=username[:255], name=name, email=email[:254]
+            issuer="",
+            subject="",
+            username=username[:255],
+            first_name=first_name,
+            last_name=last_name,
+            email=email[:254],
         )
     else:
-        user.name = name or user.name
+        if first_name or last_name:
+            user.first_name, user.last_name = first_name, last_name
         user.email = email[:254] or user.email
-        user.save(update_fields=["name", "email"])
+        user.save(update_fields=["first_name", "last_name", "email"])
     wanted = set(
         ExternalGroup.objects.filter(
             provider_name=provider_name, external_id__in=external_group_ids

@@ -226,14 +226,13 @@ def _user_xml(
     """Panopto's `User` data contract; an unknown user is one whose UserId is the empty GUID
     (the stand-in's reading: what Panopto answers for a key it does not know is [U])."""
     element = _e(namespace, name)
-    first, _space, last = (user.name if user else "").partition(" ")
     groups = list(user.external_groups.all()) if user else []
     for field, value in (
         ("Email", user.email if user else None),
         ("EmailSessionNotifications", "false"),
-        ("FirstName", first if user else None),
+        ("FirstName", user.first_name if user else None),
         ("GroupMemberships", None),
-        ("LastName", last if user else None),
+        ("LastName", user.last_name if user else None),
         ("SystemRole", "None"),
         ("UserBio", None),
         ("UserId", str(user.public_id) if user else NIL_GUID),

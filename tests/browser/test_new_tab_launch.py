@@ -8,6 +8,7 @@ import io
 import pytest
 from django.utils import translation
 
+from core.names import full_name
 from panopto_link.models import PanoptoRegistration
 from panopto_link.simulator.demo import connect_stand_in
 from tests.browser.test_cross_site_launch import Sites, assert_in_folder, launch_button
@@ -89,4 +90,7 @@ def test_a_member_entering_in_a_new_tab_is_still_the_signed_in_member(
     launch_in_new_tab(new_context, sign_in, sites, world.admin, world.course)  # creates it
     folder_page = launch_in_new_tab(new_context, sign_in, sites, world.member, world.course)
     assert_in_folder(folder_page, sites, name=name, role="viewer")
-    assert folder_page.locator(".sim-header__user").inner_text() == world.member.get_full_name()
+    # Named in the order of the stand-in page's language (the launch's locale), as the portal.
+    language = folder_page.locator("html").get_attribute("lang")
+    shown = folder_page.locator(".sim-header__user").inner_text()
+    assert shown == full_name(world.member.first_name, world.member.last_name, language=language)

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from panopto_link.models import FolderState
 from panopto_link.selectors import term_overview
@@ -73,6 +73,16 @@ def test_the_command_lists_them_and_sends_one_reminder_per_lecturer_with_an_addr
     assert TERM in message.subject
     assert "MAT101-EA" in message.body and "MAT102-EA" in message.body
     assert "https://neptun.example.edu/spaces/" in message.body
+
+
+def test_the_commands_english_lines_name_lecturers_given_name_first_whatever_the_language(
+    term, capsys
+):
+    with translation.override("hu"):  # a command run with the portal's default language
+        call_command("panopto_term_overview", "--semester", TERM)
+    listed = capsys.readouterr().out
+    assert "Gábor Szabó <szabo.gabor@example.edu>: 2" in listed
+    assert "Szabó Gábor" not in listed
 
 
 def test_the_command_refuses_a_term_without_spaces(term):

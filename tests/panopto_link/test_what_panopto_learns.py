@@ -7,6 +7,7 @@ import json
 
 import jwt
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -35,9 +36,12 @@ def configure(registration, **values):
     registration.save()
 
 
-def launch_data(user, space, tool, *, folder=None) -> dict:
-    """A member's or administrator's launch, verified by pylti1p3; its claims."""
+def launch_data(user, space, tool, *, folder=None, language: str | None = None) -> dict:
+    """A member's or administrator's launch, verified by pylti1p3; its claims. In `language`
+    (the language cookie's) when given, else in the portal's default language."""
     client = Client()
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     client.force_login(user)
     result = run_launch(client, space.pk, folder=folder.pk if folder else None, tool=tool)
     assert "id_token" in result.fields, result.fields
@@ -66,9 +70,9 @@ def test_the_id_token_carries_exactly_the_personal_claims_of_the_privacy_level(
     assert PERSONAL & set(data) == EXPECTED_PERSONAL[level]
     assert data["sub"] == str(member.lti_subject)
     assert data[claims.ROLES] == [claims.ROLE_LEARNER]
-    if "name" in data:
+    if "name" in data:  # the launch's language is the portal's default, Hungarian
         assert (data["name"], data["given_name"], data["family_name"]) == (
-            "Hanna Kovács",
+            "Kovács Hanna",
             "Hanna",
             "Kovács",
         )
@@ -85,6 +89,19 @@ def test_the_id_token_carries_exactly_the_personal_claims_of_the_privacy_level(
     ):
         if withheld not in EXPECTED_PERSONAL[level]:
             assert value not in body, (level, withheld)
+
+
+@pytest.mark.parametrize(("language", "name"), [("hu", "Kovács Hanna"), ("en", "Hanna Kovács")])
+def test_the_name_claim_is_ordered_as_the_launchs_locale_writes_names(
+    world, tool, registration, member, language, name
+):
+    """OIDC Core §5.1: `name` is the full name "ordered according to the End-User's locale",
+    the locale the launch sends; the two parts go apart, whatever the language."""
+    configure(registration, privacy_level=PrivacyLevel.NAME)
+    data = launch_data(member, world.course, tool, language=language)
+    assert data["locale"] == language
+    assert data[claims.LAUNCH_PRESENTATION]["locale"] == language
+    assert (data["name"], data["given_name"], data["family_name"]) == (name, "Hanna", "Kovács")
 
 
 def test_a_new_registration_minimises_what_panopto_learns(db):
@@ -196,7 +213,7 @@ def test_every_listed_variable_is_substituted_and_the_rest_sent_as_written(
         "user_id": str(member.lti_subject),
         "username": member.username,
         "sourced_id": "QX7K2D",
-        "full_name": "Hanna Kovács",
+        "full_name": "Kovács Hanna",
         "given": "Hanna",
         "family": "Kovács",
         "email": member.email,

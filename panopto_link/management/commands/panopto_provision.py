@@ -6,6 +6,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.names import person_name
 from panopto_link.management.api import command_connection
 from panopto_link.panopto_api.provision import (
     CreatorOutcome,
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             sync_creators(spaces, connection=connection, dry_run=dry_run), start=1
         ):
             counted[step.outcome] += 1
-            name = step.user.get_full_name() or step.user.get_username()
+            name = person_name(step.user, language="en")  # the lines are English
             line = (
                 f"  [{number}] {step.user.get_username()} ({name}): {CREATOR_WORDS[step.outcome]}"
             )

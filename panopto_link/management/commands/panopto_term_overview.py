@@ -5,10 +5,14 @@ start"). The admin's *Panopto folders* → *This term's overview* shows and does
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.templatetags.people import person_name
+from core.names import person_name
 from panopto_link.selectors import overview_semester, term_overview
 from panopto_link.staff import term_reminders_send
 from virtualspaces.models import VirtualSpace
+
+# The command's lines are English, so are the names in them (Gábor Szabó); the e-mails are in
+# the language active when they are sent.
+OUTPUT_LANGUAGE = "en"
 
 
 class Command(BaseCommand):
@@ -37,9 +41,11 @@ class Command(BaseCommand):
         total = sum(len(group.spaces) for group in groups)
         self.stdout.write(f"Term {semester}: {total} folders not opened yet.")
         for group in groups:
+            lecturer = group.lecturer
             who = (
-                f"{person_name(group.lecturer)} <{group.lecturer.email or 'no e-mail address'}>"
-                if group.lecturer is not None
+                f"{person_name(lecturer, language=OUTPUT_LANGUAGE)} "
+                f"<{lecturer.email or 'no e-mail address'}>"
+                if lecturer is not None
                 else "No administrator (nobody can open these)"
             )
             self.stdout.write(f"{who}: {len(group.spaces)}")
