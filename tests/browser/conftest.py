@@ -6,18 +6,25 @@ pytest-django's live server. Shared by every browser test:
   the live server as base URL (so `page.goto("/sign-in/")` works);
 - `sign_in(page, username, password)`: through the sign-in form, as a person does;
 - `log_in(user)`: a session cookie without the form, for tests about other things;
-- `new_context(user)`: another profile, for tests where two people look at once.
+- `new_context(user)`: another profile, for tests where two people look at once;
+- `sites`: the portal (the live server as 127.0.0.1) and the Panopto stand-in on another site
+  (localhost, the same port), registered with each other as `make demo` does.
 
 `make test` installs Chromium (the `browsers` target). Playwright's own browser download is not
 used.
 """
 
+import io
 import os
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.test import Client
+
+from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
+from tests.factories import LicenceFactory, RegistrationFactory
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the test
 # itself (factories, assertions) are synchronous and safe there.
@@ -122,3 +129,22 @@ def log_in(context, live_server):
         context.add_cookies([session_cookie(user, live_server.url)])
 
     return log_in
+
+
+class Sites:
+    def __init__(self, live_server_url: str) -> None:
+        self.portal = live_server_url.rstrip("/")
+        self.stand_in = stand_in_origin_for(self.portal)
+        assert urlsplit(self.portal).hostname != urlsplit(self.stand_in).hostname
+
+
+@pytest.fixture
+def sites(live_server, settings) -> Sites:
+    """A licence, a registration, and the stand-in connected on the other site: cookies behave
+    as they do between a real portal and Panopto."""
+    sites = Sites(live_server.url)
+    settings.LTI_ISSUER = sites.portal  # the live server thread reads the same settings
+    LicenceFactory()
+    RegistrationFactory()
+    connect_stand_in(portal_url=sites.portal, stand_in_origin=sites.stand_in, stdout=io.StringIO())
+    return sites

@@ -3,26 +3,15 @@ portal on one site, the Panopto stand-in on another) works under it, and Chromiu
 violation — no inline script or style blocked, the auto-submit form allowed to post to the
 tool, the redirect to the tool's login not blocked."""
 
-import io
-
 import pytest
 
-from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
-from tests.factories import LicenceFactory, RegistrationFactory
 from tests.panopto_link.conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_whole_launch_runs_without_a_single_policy_violation(
-    new_context, sign_in, live_server, settings
-):
-    portal = live_server.url.rstrip("/")
-    stand_in = stand_in_origin_for(portal)
-    settings.LTI_ISSUER = portal
-    LicenceFactory()
-    RegistrationFactory()
-    connect_stand_in(portal_url=portal, stand_in_origin=stand_in, stdout=io.StringIO())
+def test_a_whole_launch_runs_without_a_single_policy_violation(new_context, sign_in, sites):
+    stand_in = sites.stand_in
     world = World()
 
     context = new_context()

@@ -7,36 +7,16 @@ administrator picks recordings in the stand-in's content picker, which a student
 These tests fail when a cookie the cross-site form post needs is not `SameSite=None; Secure`:
 the stand-in then answers "State not found" instead of its folder page."""
 
-import io
 import re
-from urllib.parse import urlsplit
 
 import pytest
 
 from panopto_link.models import VideoLink
-from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
-from tests.factories import LicenceFactory, RegistrationFactory
+from tests.browser.conftest import Sites
 from tests.panopto_link.conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-class Sites:
-    def __init__(self, live_server_url: str) -> None:
-        self.portal = live_server_url.rstrip("/")
-        self.stand_in = stand_in_origin_for(self.portal)
-        assert urlsplit(self.portal).hostname != urlsplit(self.stand_in).hostname
-
-
-@pytest.fixture
-def sites(live_server, settings) -> Sites:
-    sites = Sites(live_server.url)
-    settings.LTI_ISSUER = sites.portal  # the live server thread reads the same settings
-    LicenceFactory()
-    RegistrationFactory()
-    connect_stand_in(portal_url=sites.portal, stand_in_origin=sites.stand_in, stdout=io.StringIO())
-    return sites
 
 
 @pytest.fixture

@@ -5,21 +5,17 @@ launch, adds videos through the stand-in's picker, picks one already linked agai
 one with a confirmation, on a phone 320 px wide."""
 
 import datetime
-import io
 import re
 
 import pytest
 
 from core import clock
 from panopto_link.models import VideoLink
-from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from panopto_link.simulator.services import SAMPLE_RECORDINGS
 from tests.factories import (
     CourseFactory,
     FolderFactory,
-    LicenceFactory,
     MembershipFactory,
-    RegistrationFactory,
     SpaceFactory,
     UserFactory,
 )
@@ -33,17 +29,11 @@ MIN_TARGET = 24  # px, WCAG 2.5.8 (the portal's buttons are 44)
 
 
 @pytest.fixture
-def term(live_server, settings, monkeypatch):
+def term(sites, monkeypatch):
     """Autumn 2026: a student with courses this semester and last spring, a lecturer whose
     course folder is not opened yet, and the stand-in connected."""
     monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 9, 8))
-    portal = live_server.url.rstrip("/")
-    settings.LTI_ISSUER = portal
-    LicenceFactory()
-    RegistrationFactory()
-    connect_stand_in(
-        portal_url=portal, stand_in_origin=stand_in_origin_for(portal), stdout=io.StringIO()
-    )
+    portal = sites.portal
     world = World()  # Analízis I – előadás (MAT101-EA, 2026/27/1), lecturer Gábor Szabó
     world.create_context(world.subject)
     last_spring = CourseFactory(name="Fizika II – előadás", code="FIZ102-EA", semester="2025/26/2")

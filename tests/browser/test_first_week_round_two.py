@@ -3,7 +3,6 @@ launch shows the space page as it is now (item 4); IT imports memberships by Nep
 (item 8), reads a refusal at a course's linked folder in the launch records (item 9), and
 reminds the lecturers of this term's unopened folders (item 10)."""
 
-import io
 import re
 
 import pytest
@@ -11,13 +10,10 @@ from django.core import mail
 from django.utils import timezone
 
 from panopto_link.models import FolderState, PanoptoFolder
-from panopto_link.simulator.demo import connect_stand_in, stand_in_origin_for
 from tests.factories import (
     CourseFactory,
     FolderFactory,
-    LicenceFactory,
     MembershipFactory,
-    RegistrationFactory,
     UserFactory,
 )
 from tests.world import World
@@ -29,17 +25,10 @@ ADMIN_WIDTH = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def world(live_server, settings) -> World:
+def world(sites) -> World:
     """The launch tests' world, with the Panopto stand-in connected on the other site."""
-    portal = live_server.url.rstrip("/")
-    settings.LTI_ISSUER = portal
-    LicenceFactory()
-    RegistrationFactory()
-    connect_stand_in(
-        portal_url=portal, stand_in_origin=stand_in_origin_for(portal), stdout=io.StringIO()
-    )
     world = World()
-    world.stand_in = stand_in_origin_for(portal)
+    world.stand_in = sites.stand_in
     return world
 
 

@@ -11,7 +11,8 @@ from django.utils import translation
 from core.names import full_name
 from panopto_link.models import PanoptoRegistration
 from panopto_link.simulator.demo import connect_stand_in
-from tests.browser.test_cross_site_launch import Sites, assert_in_folder, launch_button
+from tests.browser.conftest import Sites
+from tests.browser.test_cross_site_launch import assert_in_folder, launch_button
 from tests.factories import LicenceFactory, RegistrationFactory
 from tests.panopto_link.conftest import World
 
