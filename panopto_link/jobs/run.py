@@ -98,6 +98,8 @@ def _run(job: AccessJob) -> None:
             )
         else:
             lines.append({"code": Outcome.NOTHING_HELD, "folder": label})
+        if result.viewer_granted:
+            lines.append({"code": Outcome.VIEWER_GRANTED, "folder": label})
         if result.folder_is_public:
             lines.append({"code": Outcome.PUBLIC_IN_PANOPTO, "folder": label})
         if result.kept_groups:

@@ -26,6 +26,7 @@ ENTITLEMENT_MESSAGES: dict[Entitlement, Promise] = {
 class Outcome(StrEnum):
     TAKEN_BACK = "taken_back"
     CREATOR_TAKEN_BACK = "creator_taken_back"
+    VIEWER_GRANTED = "viewer_granted"
     NOTHING_HELD = "nothing_held"
     OTHER_GROUPS = "other_groups"
     RECHECKED = "rechecked"
@@ -45,6 +46,11 @@ def outcome_line(line: dict[str, Any]) -> str:
     if code == Outcome.CREATOR_TAKEN_BACK:
         return _(
             "%(folder)s: the Creator role taken back in Panopto; what a member may see is kept."
+        ) % {"folder": line.get("folder")}
+    if code == Outcome.VIEWER_GRANTED:
+        return _(
+            "%(folder)s: a Viewer grant was given in Panopto in place of the Creator role, "
+            "since nothing else let the person see the folder."
         ) % {"folder": line.get("folder")}
     if code == Outcome.RECHECKED:
         count = int(line.get("count", 0))

@@ -158,6 +158,9 @@ def test_an_administrator_made_creator_by_provisioning_loses_creators_when_made_
     `_creators` group provisioning put them in (SyncExternalUser), never by a launch: made a
     member, the job takes them out of the group; they enter as Viewer still, the other
     administrator stays a Creator and the student who entered as Viewer keeps it."""
+    from django.utils import translation
+
+    from panopto_link.jobs.words import outcome_text
     from panopto_link.models import AccessJob, JobState
     from panopto_link.panopto_api.services import folder_found_in_panopto
     from tests.panopto_link.panopto_api.test_revocation_jobs import work
@@ -180,6 +183,11 @@ def test_an_administrator_made_creator_by_provisioning_loses_creators_when_made_
     assert job.state == JobState.DONE, (job.last_error, job.outcome)
     assert job.outcome[0]["code"] == "creator_taken_back"
     assert job.outcome[0]["groups"] == f"{folder.context_id}_creators"
+    # The group was their only access: IT reads that a Viewer grant took its place.
+    assert [line["code"] for line in job.outcome] == ["creator_taken_back", "viewer_granted"]
+    with translation.override("en"):
+        said = outcome_text(job.outcome)
+    assert "a Viewer grant was given in Panopto in place of the Creator role" in said
     assert creator_group_members(folder) == {"OKTATO"}
     assert role_of("OKTATO2", folder) == "viewer"  # no longer a Creator, a Viewer still
     assert role_of("OKTATO", folder) == "creator"
